@@ -1,0 +1,55 @@
+# Two commands for newcomers: `make book` and `make test`. Everything else is a helper target.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | sha256sum | cut -c1-12)
+JB     := $(BIN)/jb
+HTML   := _build/html
+PORT   ?= 8000
+
+.PHONY: install validate book book-all serve lint unit test browser-deps bench lock clean
+
+$(STAMP): requirements.lock pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	@rm -f $(VENV)/.installed-* && touch $@
+
+install: $(STAMP)
+
+validate: install
+	$(BIN)/python -m analysis validate data
+
+book: validate
+	$(JB) build . -W -n --keep-going
+	@echo "Book built: open $(HTML)/index.html, or run 'make serve' and visit http://127.0.0.1:$(PORT)/"
+
+# --all re-reads every page, so a failing notebook cannot hide behind the cache (CI uses this).
+book-all: validate
+	$(JB) build . --all -W -n --keep-going
+
+serve:
+	@test -f $(HTML)/index.html || { echo "No book yet: run 'make book' first."; exit 1; }
+	$(BIN)/python -m http.server $(PORT) --bind 127.0.0.1 --directory $(HTML)
+
+lint: install
+	$(BIN)/ruff check analysis tests _ext bench
+
+browser-deps:
+	@tools/ensure-chromium.sh
+
+test: install browser-deps lint book-all
+	$(BIN)/python -m pytest
+
+bench: install
+	$(BIN)/python bench/run.py
+
+# Regenerate the exact lock from pyproject.toml in a throw-away environment.
+lock:
+	rm -rf /tmp/alliances-lock && $(PYTHON) -m venv /tmp/alliances-lock
+	/tmp/alliances-lock/bin/pip install --quiet -e '.[test]'
+	( echo '# Exact versions installed by `make book` (regenerate: make lock). Python 3.11.'; \
+	  /tmp/alliances-lock/bin/pip freeze --exclude-editable ) > requirements.lock
+
+clean:
+	rm -rf _build

@@ -1,0 +1,58 @@
+"""Re-execute the notebooks when anything under data/ changes.
+
+jupyter-cache keys a notebook on its code cells only, so an edited CSV would otherwise leave
+stale outputs in the book. We fingerprint data/ and, when the fingerprint moved since the last
+build, drop the execution cache and mark every page as outdated.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+STAMP_NAME = ".data-fingerprint"
+
+
+def fingerprint(data_dir: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(p for p in data_dir.rglob("*") if p.is_file()):
+        digest.update(path.relative_to(data_dir).as_posix().encode())
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def _paths(app) -> tuple[Path, Path, Path]:
+    root = Path(app.confdir)
+    build_dir = Path(app.outdir).parent  # _build/html -> _build
+    cache = Path(app.config.nb_execution_cache_path or build_dir / ".jupyter_cache")
+    return root / "data", build_dir / STAMP_NAME, cache
+
+
+def _check(app, config) -> None:
+    data_dir, stamp, cache = _paths(app)
+    app._data_fingerprint = fingerprint(data_dir)
+    previous = stamp.read_text().strip() if stamp.exists() else None
+    app._data_changed = previous != app._data_fingerprint
+    if app._data_changed and cache.exists():
+        shutil.rmtree(cache)
+
+
+def _outdated(app, env, added, changed, removed):
+    if getattr(app, "_data_changed", False):
+        return sorted(set(env.found_docs) - set(added) - set(changed))
+    return []
+
+
+def _record(app, exception) -> None:
+    if exception is None:
+        _, stamp, _ = _paths(app)
+        stamp.parent.mkdir(parents=True, exist_ok=True)
+        stamp.write_text(app._data_fingerprint + "\n")
+
+
+def setup(app):
+    app.connect("config-inited", _check, priority=100)
+    app.connect("env-get-outdated", _outdated)
+    app.connect("build-finished", _record)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

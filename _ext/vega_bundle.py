@@ -1,0 +1,40 @@
+"""Ship Vega, Vega-Lite and vega-embed with the book, so charts never call a CDN.
+
+The bundle comes from vl-convert (pinned in requirements.lock) and is written once into
+_static/; the chapters' "offline" Altair renderer (analysis.charts) calls the global vegaEmbed.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+BUNDLE_NAME = "vega-bundle.js"
+BOOK_BUILD_ENV = "ALLIANCES_BOOK_BUILD"
+
+
+def _write_bundle(app) -> None:
+    if app.builder.format != "html":
+        return
+    import vl_convert as vlc
+    from altair.utils._importers import vl_version_for_vl_convert
+
+    vl_version = vl_version_for_vl_convert()
+    stamp = f"/* vl-convert {vlc.__version__}, vega-lite {vl_version} */\n"
+    target = Path(app.outdir) / "_static" / BUNDLE_NAME
+    if target.exists():
+        with target.open(encoding="utf-8") as fh:
+            if fh.readline() == stamp:
+                return  # bundling costs about a second: skip when up to date
+    target.parent.mkdir(parents=True, exist_ok=True)
+    bundle = vlc.javascript_bundle(vl_version=vl_version)
+    # The IIFE keeps the bundle's top-level consts out of the page's global scope.
+    target.write_text(stamp + "(function () {\n" + bundle + "\n})();\n", encoding="utf-8")
+
+
+def setup(app):
+    # Kernels started by this build inherit the variable and pick the offline renderer.
+    os.environ[BOOK_BUILD_ENV] = "1"
+    app.connect("builder-inited", _write_bundle)
+    app.add_js_file(BUNDLE_NAME)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,44 @@
+"""Command line: `python -m analysis validate [DATA_DIR]`, `python -m analysis rehash`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from analysis.data import DATA_DIR
+
+EXIT_INVALID = 2
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m analysis")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p_validate = sub.add_parser("validate", help="check the data package; exit 2 when invalid")
+    p_validate.add_argument("data_dir", nargs="?", type=Path, default=DATA_DIR)
+    p_rehash = sub.add_parser("rehash", help="re-record resource hashes after a deliberate edit")
+    p_rehash.add_argument("data_dir", nargs="?", type=Path, default=DATA_DIR)
+    args = parser.parse_args(argv)
+
+    if args.command == "validate":
+        from analysis.validate import validate
+
+        problems = validate(args.data_dir)
+        for problem in problems:
+            print(problem)
+        if problems:
+            print(f"{len(problems)} problem(s) in {args.data_dir}", file=sys.stderr)
+            return EXIT_INVALID
+        print(f"{args.data_dir}: valid")
+        return 0
+    if args.command == "rehash":
+        from analysis.validate import rehash
+
+        rehash(args.data_dir)
+        print(f"hashes re-recorded in {args.data_dir / 'datapackage.json'}")
+        return 0
+    return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
