@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
-HTML = ROOT / "_build" / "html"
+# BOOK_HTML lets a second checkout or a helper test a book built elsewhere (jb --path-output).
+HTML = Path(os.environ.get("BOOK_HTML", ROOT / "_build" / "html"))
 
 
 @pytest.fixture(scope="session")
