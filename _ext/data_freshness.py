@@ -1,8 +1,9 @@
-"""Re-execute the notebooks when anything under data/ changes.
+"""Re-execute the notebooks when anything under data/ or analysis/ changes.
 
-jupyter-cache keys a notebook on its code cells only, so an edited CSV would otherwise leave
-stale outputs in the book. We fingerprint data/ and, when the fingerprint moved since the last
-build, drop the execution cache and mark every page as outdated.
+jupyter-cache keys a notebook on its code cells only, so an edited CSV (or a fix in the analysis
+package the chapters call) would otherwise leave stale outputs in the book. We fingerprint both
+folders and, when the fingerprint moved since the last build, drop the execution cache and mark
+every page as outdated.
 """
 
 from __future__ import annotations
@@ -11,27 +12,29 @@ import hashlib
 import shutil
 from pathlib import Path
 
-STAMP_NAME = ".data-fingerprint"
+STAMP_NAME = ".inputs-fingerprint"
+WATCHED = ("data", "analysis")  # what the chapters read besides their own code cells
 
 
-def fingerprint(data_dir: Path) -> str:
+def fingerprint(*folders: Path) -> str:
     digest = hashlib.sha256()
-    for path in sorted(p for p in data_dir.rglob("*") if p.is_file()):
-        digest.update(path.relative_to(data_dir).as_posix().encode())
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    for folder in folders:
+        for path in sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+            digest.update(f"{folder.name}/{path.relative_to(folder).as_posix()}".encode())
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()
 
 
-def _paths(app) -> tuple[Path, Path, Path]:
+def _paths(app) -> tuple[list[Path], Path, Path]:
     root = Path(app.confdir)
     build_dir = Path(app.outdir).parent  # _build/html -> _build
     cache = Path(app.config.nb_execution_cache_path or build_dir / ".jupyter_cache")
-    return root / "data", build_dir / STAMP_NAME, cache
+    return [root / name for name in WATCHED], build_dir / STAMP_NAME, cache
 
 
 def _check(app, config) -> None:
-    data_dir, stamp, cache = _paths(app)
-    app._data_fingerprint = fingerprint(data_dir)
+    folders, stamp, cache = _paths(app)
+    app._data_fingerprint = fingerprint(*folders)
     previous = stamp.read_text().strip() if stamp.exists() else None
     app._data_changed = previous != app._data_fingerprint
     if app._data_changed and cache.exists():

@@ -37,7 +37,7 @@ def offline_renderer(spec: dict, **metadata) -> dict:
         "})();"
     )
     markup = (
-        f'<div id="{div}" class="altair-chart"></div>\n'
+        f'<div id="{div}" class="altair-chart" style="width: 100%"></div>\n'
         f'<script type="application/json" id="{div}-spec" class="altair-spec">{payload}</script>\n'
         f'<script type="text/javascript">\n{script}\n</script>'
     )
@@ -119,3 +119,31 @@ def _date_floor(value: str) -> str:
 def _period_end(value: str) -> str:
     """A period ending in year YYYY is drawn to the end of that year."""
     return f"{value}-12-31" if len(str(value)) == 4 else _date_floor(value)
+
+
+def counts(frame: pd.DataFrame, category: str, title: str, description: str,
+           category_title: str) -> alt.Chart:
+    """Horizontal bars: how many rows fall in each category (pre-counted in a `n` column)."""
+    return alt.Chart(frame).mark_bar().encode(
+        y=alt.Y(f"{category}:N", title=category_title, sort="-x"),
+        x=alt.X("n:Q", title="Nombre", axis=alt.Axis(tickMinStep=1, format="d")),
+        tooltip=[alt.Tooltip(f"{category}:N", title=category_title), alt.Tooltip("n:Q", title="Nombre")],
+    ).properties(title=title, description=description, width="container", height=alt.Step(22))
+
+
+def amounts(funding: pd.DataFrame, title: str, description: str) -> alt.Chart:
+    """Every published amount of a region, one bar each; the retained envelope stands out."""
+    frame = funding.assign(
+        label=funding["scope"] + " (" + funding["funding_id"] + ")",
+        statut=funding["retained"].map({True: "enveloppe retenue", False: "autre montant"}),
+        periode=funding["period_start"].fillna("?") + "–" + funding["period_end"].fillna("?"),
+    )[["funding_id", "label", "scope", "amount", "statut", "periode", "confidence", "source_ids"]]
+    return alt.Chart(frame).mark_bar().encode(
+        y=alt.Y("label:N", title=None, sort=None),
+        x=alt.X("amount:Q", title="Montant ($)", axis=alt.Axis(format="~s")),
+        color=alt.Color("statut:N", title="Statut", scale=alt.Scale(domain=["enveloppe retenue", "autre montant"],
+                                                                      range=[PALETTE[1], PALETTE[0]])),
+        tooltip=[alt.Tooltip("scope:N", title="Portée"), alt.Tooltip("amount:Q", title="Montant", format=",.0f"),
+                 alt.Tooltip("periode:N", title="Période"), alt.Tooltip("confidence:N", title="Certitude"),
+                 alt.Tooltip("source_ids:N", title="Sources")],
+    ).properties(title=title, description=description, width="container", height=alt.Step(22))

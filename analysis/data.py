@@ -39,7 +39,12 @@ def resource(name: str, data_dir: Path = DATA_DIR) -> dict:
 
 def load(name: str, data_dir: Path = DATA_DIR) -> pd.DataFrame:
     """Return one table of the package with the dtypes its schema declares."""
-    res = resource(name, Path(data_dir))
+    return _read(name, Path(data_dir)).copy()  # a copy: callers may mutate freely
+
+
+@lru_cache(maxsize=64)
+def _read(name: str, data_dir: Path) -> pd.DataFrame:
+    res = resource(name, data_dir)
     fields = res["schema"]["fields"]
     dtypes = {f["name"]: PANDAS_DTYPES.get(f["type"], "string") for f in fields}
     booleans = [f["name"] for f in fields if f["type"] == "boolean"]

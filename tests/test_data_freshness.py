@@ -1,4 +1,4 @@
-"""Editing a data file must invalidate the executed notebooks (see _ext/data_freshness.py)."""
+"""Editing data/ or analysis/ must invalidate the executed notebooks (see _ext/data_freshness.py)."""
 
 from __future__ import annotations
 
@@ -11,19 +11,45 @@ sys.path.insert(0, str(ROOT / "_ext"))
 import data_freshness  # noqa: E402
 
 
+def _copy(tmp_path):
+    data = tmp_path / "data"
+    code = tmp_path / "analysis"
+    shutil.copytree(DATA, data)
+    shutil.copytree(ROOT / "analysis", code, ignore=shutil.ignore_patterns("__pycache__"))
+    return data, code
+
+
+def test_fingerprint_is_stable_without_edits(tmp_path):
+    data, code = _copy(tmp_path)
+    assert data_freshness.fingerprint(data, code) == data_freshness.fingerprint(data, code)
+
+
 def test_fingerprint_moves_when_a_csv_changes(tmp_path):
-    copy = tmp_path / "data"
-    shutil.copytree(DATA, copy)
-    before = data_freshness.fingerprint(copy)
-    assert data_freshness.fingerprint(copy) == before
-    with (copy / "timeline.csv").open("a", encoding="utf-8") as fh:
+    data, code = _copy(tmp_path)
+    before = data_freshness.fingerprint(data, code)
+    with (data / "timeline.csv").open("a", encoding="utf-8") as fh:
         fh.write("\n")
-    assert data_freshness.fingerprint(copy) != before
+    assert data_freshness.fingerprint(data, code) != before
 
 
 def test_fingerprint_moves_when_a_file_is_renamed(tmp_path):
-    copy = tmp_path / "data"
-    shutil.copytree(DATA, copy)
-    before = data_freshness.fingerprint(copy)
-    (copy / "regions.csv").rename(copy / "regions-old.csv")
-    assert data_freshness.fingerprint(copy) != before
+    data, code = _copy(tmp_path)
+    before = data_freshness.fingerprint(data, code)
+    (data / "regions.csv").rename(data / "regions-old.csv")
+    assert data_freshness.fingerprint(data, code) != before
+
+
+def test_fingerprint_moves_when_the_analysis_code_changes(tmp_path):
+    data, code = _copy(tmp_path)
+    before = data_freshness.fingerprint(data, code)
+    with (code / "charts.py").open("a", encoding="utf-8") as fh:
+        fh.write("# edited\n")
+    assert data_freshness.fingerprint(data, code) != before
+
+
+def test_bytecode_caches_do_not_count(tmp_path):
+    data, code = _copy(tmp_path)
+    before = data_freshness.fingerprint(data, code)
+    (code / "__pycache__").mkdir(exist_ok=True)
+    (code / "__pycache__" / "x.pyc").write_bytes(b"\0")
+    assert data_freshness.fingerprint(data, code) == before

@@ -76,7 +76,10 @@ def visit(browser, base_url: str, path: str, timeout_ms: int = 15000) -> tuple[P
                 arg=result.charts_expected, timeout=timeout_ms)
         except Exception:  # noqa: BLE001 - the count below reports what drew
             pass
-    result.charts_drawn = page.locator(".altair-chart svg.marks").count()
+    # A chart counts as drawn when its SVG exists and has a visible size (width "container" can collapse).
+    result.charts_drawn = page.evaluate(
+        "() => [...document.querySelectorAll('.altair-chart svg.marks')]"
+        ".filter(s => s.getBoundingClientRect().width > 50 && s.getBoundingClientRect().height > 20).length")
     result.errors = [e for e in result.errors
                      if not any(k in e for k in KNOWN_PAGE_ERRORS)
                      and "favicon.ico" not in e
