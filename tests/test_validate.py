@@ -1,0 +1,397 @@
+"""`python -m analysis validate`: each bad input gets its own clear `file:row:column: rule: message`.
+
+Every case copies the real data/ (plus the synthetic interview fixture) into tmp_path, makes one
+small change, re-records the hashes (except the hash case) and expects exit code 2 with its message.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from analysis.__main__ import main
+from analysis.validate import REHASH_COMMAND, rehash
+from tests.conftest import DATA, ROOT
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def snapshot(directory: Path) -> dict[str, str]:
+    return {p.relative_to(directory).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(directory.rglob("*")) if p.is_file()}
+
+
+DATA_BEFORE = snapshot(DATA)  # compared by the last test of this module
+
+
+# --- helpers: build a package copy and change one thing -------------------------------------------
+
+def package(tmp_path: Path) -> Path:
+    """A copy of the real package plus the synthetic interview tables of tests/fixtures."""
+    root = tmp_path / "data"
+    shutil.copytree(DATA, root)
+    shutil.copytree(FIXTURES / "synthetic", root / "synthetic", ignore=shutil.ignore_patterns("*.json"))
+    path = root / "datapackage.json"
+    descriptor = json.loads(path.read_text(encoding="utf-8"))
+    descriptor["resources"] += json.loads((FIXTURES / "synthetic" / "resources.json").read_text(encoding="utf-8"))
+    path.write_text(json.dumps(descriptor, ensure_ascii=False, indent=2), encoding="utf-8")
+    rehash(root)
+    return root
+
+
+def read(root: Path, file: str) -> tuple[list[str], list[dict]]:
+    with (root / file).open(encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh)
+        return list(reader.fieldnames), list(reader)
+
+
+def write(root: Path, file: str, header: list[str], rows: list[dict], **fmt) -> None:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, header, lineterminator="\n", **fmt)
+    writer.writeheader()
+    writer.writerows(rows)
+    (root / file).write_text(out.getvalue(), encoding="utf-8")
+    rehash(root)
+
+
+def set_cell(root: Path, file: str, field: str, value: str, where=lambda row: True) -> str:
+    """Change `field` in the first row matching `where`; return its `file:row:column` prefix."""
+    header, rows = read(root, file)
+    index = next(i for i, row in enumerate(rows) if where(row))
+    rows[index][field] = value
+    write(root, file, header, rows)
+    return f"{file}:{index + 2}:{header.index(field) + 1}"
+
+
+def append(root: Path, file: str, **values) -> int:
+    header, rows = read(root, file)
+    rows.append({name: values.get(name, "") for name in header})
+    write(root, file, header, rows)
+    return len(rows) + 1
+
+
+def append_text(root: Path, file: str, text: str) -> int:
+    """Append raw text as the last line; return its row number (files here have one line per row)."""
+    path = root / file
+    body = path.read_text(encoding="utf-8")
+    path.write_text(body + text, encoding="utf-8")
+    rehash(root)
+    return len(body.splitlines()) + 1
+
+
+def write_bytes(root: Path, file: str, data: bytes) -> None:
+    (root / file).write_bytes(data)
+    rehash(root)
+
+
+def column(root: Path, file: str, field: str) -> int:
+    return read(root, file)[0].index(field) + 1
+
+
+def run(root: Path, capsys) -> tuple[int, list[str]]:
+    code = main(["validate", str(root)])
+    return code, capsys.readouterr().out.splitlines()
+
+
+# --- the bad inputs: each returns (expected prefix, expected message fragment) --------------------
+
+def bad_empty_file(root):
+    write_bytes(root, "regions.csv", b"")
+    return "regions.csv:1:0: empty-file:", "the file is empty"
+
+
+def bad_unbalanced_quote(root):
+    row = append_text(root, "timeline.csv", 'zz-event,2011,,Alliances,"Libellé tronqué')
+    return f"timeline.csv:{row}:0: csv-syntax:", "quoted cell is never closed"
+
+
+def bad_short_row(root):
+    row = append_text(root, "timeline.csv", "zz-event,2011,\n")
+    return f"timeline.csv:{row}:4: row-length:", "row has 3 cells but the header has"
+
+
+def bad_extra_cells(root):
+    row = append_text(root, "gaps.csv", "zz-gap,mauricie,autre,note,en trop\n")
+    return f"gaps.csv:{row}:5: row-length:", "extra ['en trop']"
+
+
+def bad_blank_row(root):
+    text = (root / "regions.csv").read_text(encoding="utf-8").split("\n", 1)
+    write_bytes(root, "regions.csv", (text[0] + "\n\n" + text[1]).encode())
+    return "regions.csv:2:0: blank-row:", "blank line"
+
+
+def bad_invalid_utf8(root):
+    lines = (root / "regions.csv").read_text(encoding="utf-8").split("\n")
+    line = next(i for i, text in enumerate(lines) if not text.isascii())
+    col = next(i for i, ch in enumerate(lines[line]) if ord(ch) > 127) + 1
+    write_bytes(root, "regions.csv", "\n".join(lines).encode("cp1252"))
+    return f"regions.csv:{line + 1}:{col}: encoding:", "is not valid UTF-8"
+
+
+def bad_bom(root):
+    write_bytes(root, "regions.csv", b"\xef\xbb\xbf" + (root / "regions.csv").read_bytes())
+    return "regions.csv:1:1: bom:", "byte-order mark"
+
+
+def bad_semicolon_delimiter(root):
+    header, rows = read(root, "regions.csv")
+    write(root, "regions.csv", header, rows, delimiter=";")
+    return "regions.csv:1:1: delimiter:", "separated by ';'"
+
+
+def bad_missing_column(root):
+    header, rows = read(root, "regions.csv")
+    for row in rows:
+        del row["name"]
+    write(root, "regions.csv", [h for h in header if h != "name"], rows)
+    return "regions.csv:1:3: header:", "missing column 'name'"
+
+
+def bad_extra_column(root):
+    header, rows = read(root, "regions.csv")
+    write(root, "regions.csv", header + ["population"], [dict(r, population="1") for r in rows])
+    return f"regions.csv:1:{len(header) + 1}: header:", "extra column 'population'"
+
+
+def bad_wrong_type(root):
+    prefix = set_cell(root, "funding.csv", "retained", "oui")
+    return f"{prefix}: type-error:", "'oui' is not a valid boolean; write true or false"
+
+
+def bad_unknown_enum(root):
+    prefix = set_cell(root, "sources.csv", "kind", "blog")
+    return f"{prefix}: constraint-error:", "'blog' is not an allowed value; expected one of: plan"
+
+
+def bad_pattern(root):
+    prefix = set_cell(root, "regions.csv", "code", "4x")
+    return f"{prefix}: constraint-error:", "'4x' does not match the pattern"
+
+
+def bad_dangling_foreign_key(root):
+    prefix = set_cell(root, "ties.csv", "source_actor", "acteur-inconnu")
+    return f"{prefix}: foreign-key:", "'acteur-inconnu' is not an existing actor_id of table 'actors'"
+
+
+def bad_dangling_interview(root):
+    prefix = set_cell(root, "synthetic/interview_codes.csv", "interview_id", "syn-i-99")
+    return f"{prefix}: foreign-key:", "'syn-i-99' is not an existing interview_id of table 'interviews'"
+
+
+def bad_duplicate_primary_key(root):
+    header, rows = read(root, "timeline.csv")
+    write(root, "timeline.csv", header, rows + [rows[0]])
+    return f"timeline.csv:{len(rows) + 2}:1: primary-key:", "duplicate primary key event_id"
+
+
+def bad_missing_required(root):
+    prefix = set_cell(root, "sources.csv", "title", "")
+    return f"{prefix}: constraint-error:", "field 'title' is required but the cell is empty"
+
+
+def bad_malformed_url(root):
+    prefix = set_cell(root, "sources.csv", "url", "www.example.org/rapport")
+    return f"{prefix}: url:", "'www.example.org/rapport' is not a complete http(s) address"
+
+
+def bad_impossible_date(root):
+    prefix = set_cell(root, "timeline.csv", "date", "2011-02-30")
+    return f"{prefix}: date-real:", "'2011-02-30' is not a real calendar date (2011-02 has 28 days)"
+
+
+def bad_impossible_month(root):
+    prefix = set_cell(root, "sources.csv", "accessed", "2026-13")
+    return f"{prefix}: date-real:", "'2026-13' has no month 13"
+
+
+def bad_year_out_of_range(root):
+    prefix = set_cell(root, "sources.csv", "date", "1890")
+    return f"{prefix}: date-range:", "year 1890 in '1890' is outside 1990-2030"
+
+
+def bad_negative_amount(root):
+    prefix = set_cell(root, "funding.csv", "amount", "-5000")
+    return f"{prefix}: amount-negative:", "field 'amount': -5000 is negative"
+
+
+def bad_formatted_amount(root):
+    prefix = set_cell(root, "funding.csv", "amount", "4,2 M$")
+    return f"{prefix}: amount-format:", "'4,2 M$' is not a plain number"
+
+
+def bad_hash_mismatch(root):
+    path = root / "timeline.csv"
+    # Same rows, Windows line endings, no rehash: a spreadsheet "save" made outside the pipeline.
+    path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
+    return "timeline.csv:0:0: hash:", "changed outside the pipeline (recorded sha256:"
+
+
+def bad_unknown_region(root):
+    prefix = set_cell(root, "funding.csv", "region_id", "gaspesie")
+    return f"{prefix}: region-exists:", "unknown region 'gaspesie'"
+
+
+def bad_territory_in_other_region(root):
+    header, territories = read(root, "territories.csv")
+    home = territories[0]
+    prefix = set_cell(root, "actors.csv", "territory_id", home["territory_id"],
+                      where=lambda row: row["region_id"] and row["region_id"] != home["region_id"])
+    return f"{prefix}: territory-region:", f"territory {home['territory_id']!r} belongs to region"
+
+
+def bad_unknown_source(root):
+    prefix = set_cell(root, "timeline.csv", "source_ids", "qc-loi-2002;qc-inconnue")
+    return f"{prefix}: source-exists:", "source id 'qc-inconnue' is not in sources.csv"
+
+
+def bad_empty_source_ids(root):
+    prefix = set_cell(root, "territories.csv", "source_ids", "")
+    return f"{prefix}: source-required:", "field 'source_ids' is empty"
+
+
+def retained_envelope(root) -> dict:
+    return next(r for r in read(root, "funding.csv")[1]
+                if r["scope"] == "enveloppe-regionale" and r["retained"] == "true")
+
+
+def bad_two_retained_envelopes(root):
+    envelope = retained_envelope(root)
+    row = append(root, "funding.csv", **dict(envelope, funding_id="zz-f-99"))
+    return f"funding.csv:{row}:{column(root, 'funding.csv', 'retained')}: funding-retained:", \
+        f"region {envelope['region_id']!r} already has a retained regional envelope"
+
+
+def bad_parts_exceed_envelope(root):
+    env = retained_envelope(root)
+    too_much = str(int(float(env["amount"])) + 1)
+    part = dict(env, funding_id="zz-f-99", scope="part-territoriale", retained="false", amount=too_much)
+    row = append(root, "funding.csv", **part)
+    return f"funding.csv:{row}:{column(root, 'funding.csv', 'amount')}: funding-parts:", \
+        f"territorial parts of {env['region_id']!r}"
+
+
+def bad_fqis_above_total(root):
+    header, rows = read(root, "projects.csv")
+    rows[0].update(fqis_amount="1000", total_amount="500")
+    write(root, "projects.csv", header, rows)
+    return f"projects.csv:2:{header.index('fqis_amount') + 1}: project-amounts:", \
+        "fqis_amount 1000 is larger than total_amount 500"
+
+
+def bad_project_years(root):
+    header, rows = read(root, "projects.csv")
+    rows[0].update(year_start="2015", year_end="2012")
+    write(root, "projects.csv", header, rows)
+    return f"projects.csv:2:{header.index('year_end') + 1}: project-years:", \
+        "year_end 2012 is before year_start 2015"
+
+
+def bad_tie_to_itself(root):
+    header, rows = read(root, "ties.csv")
+    rows[0]["target_actor"] = rows[0]["source_actor"]
+    write(root, "ties.csv", header, rows)
+    return f"ties.csv:2:{header.index('target_actor') + 1}: tie-self:", "source_actor and target_actor are both"
+
+
+def bad_period_reversed(root):
+    prefix = set_cell(root, "ties.csv", "period", "2015-2011")
+    return f"{prefix}: year-order:", "period '2015-2011' ends before it starts"
+
+
+def bad_synthetic_unlabelled(root):
+    prefix = set_cell(root, "synthetic/interviews.csv", "synthetic", "false")
+    return f"{prefix}: synthetic-label:", "every row of a synthetic table must say true"
+
+
+def bad_small_count(root):
+    prefix = set_cell(root, "synthetic/interview_counts.csv", "n_interviews", "3")
+    return f"{prefix}: small-count:", "count 3 is below 5 and could identify people; publish 'x'"
+
+
+def bad_missing_file(root):
+    (root / "gaps.csv").unlink()
+    return "gaps.csv:0:0: missing-file:", "file not found; datapackage.json declares resource 'gaps'"
+
+
+def bad_descriptor_json(root):
+    (root / "datapackage.json").write_text('{"resources": [', encoding="utf-8")
+    return "datapackage.json:1:", "not valid UTF-8 JSON"
+
+
+def bad_field_without_description(root):
+    path = root / "datapackage.json"
+    descriptor = json.loads(path.read_text(encoding="utf-8"))
+    del descriptor["resources"][0]["schema"]["fields"][2]["description"]
+    path.write_text(json.dumps(descriptor, ensure_ascii=False), encoding="utf-8")
+    return "datapackage.json:0:0: descriptor:", "field 'name' of resource 'regions' has no `description`"
+
+
+CASES = [value for name, value in dict(globals()).items() if name.startswith("bad_")]
+
+
+# --- tests -------------------------------------------------------------------------------------------
+
+def test_there_are_at_least_25_cases():
+    assert len(CASES) >= 25
+
+
+def test_fixture_package_is_valid(tmp_path, capsys):
+    code, lines = run(package(tmp_path), capsys)
+    assert code == 0, "\n".join(lines)
+
+
+@pytest.mark.parametrize("mutate", CASES, ids=lambda f: f.__name__.removeprefix("bad_"))
+def test_bad_input_gets_its_own_message(tmp_path, capsys, mutate):
+    root = package(tmp_path)
+    prefix, fragment = mutate(root)
+    code, lines = run(root, capsys)
+    assert code == 2
+    assert any(line.startswith(prefix) and fragment in line for line in lines), \
+        f"expected {prefix} … {fragment}\ngot:\n" + "\n".join(lines)
+
+
+def test_every_problem_is_reported_not_only_the_first(tmp_path, capsys):
+    root = package(tmp_path)
+    expected = [case(root) for case in (bad_unknown_enum, bad_impossible_date, bad_small_count, bad_bom)]
+    code, lines = run(root, capsys)
+    assert code == 2
+    for prefix, fragment in expected:
+        assert any(line.startswith(prefix) and fragment in line for line in lines), (prefix, lines)
+
+
+def test_command_line_exit_codes(tmp_path):
+    root = package(tmp_path)
+    ok = subprocess.run([sys.executable, "-m", "analysis", "validate", str(root)], capture_output=True, text=True)
+    assert ok.returncode == 0, ok.stdout
+    bad_hash_mismatch(root)
+    bad = subprocess.run([sys.executable, "-m", "analysis", "validate", str(root)], capture_output=True, text=True)
+    assert bad.returncode == 2
+    assert REHASH_COMMAND in bad.stdout
+
+
+def test_real_package_is_valid(capsys):
+    started = time.perf_counter()
+    code, lines = run(DATA, capsys)
+    assert code == 0, "\n".join(lines)
+    assert time.perf_counter() - started < 30
+
+
+def test_frictionless_cli_accepts_the_real_package():
+    cli = Path(sys.executable).with_name("frictionless")
+    result = subprocess.run([str(cli), "validate", str(DATA / "datapackage.json")],
+                            capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 0, result.stdout[-3000:]
+
+
+def test_zz_real_data_is_byte_identical_after_this_module():
+    assert snapshot(DATA) == DATA_BEFORE
