@@ -1,0 +1,332 @@
+"""Governance networks: measures checked against values computed by hand, then the real record."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+
+import networkx as nx
+import pandas as pd
+import pytest
+
+from analysis import data, networks
+from analysis.__main__ import main
+from tests.conftest import HTML
+
+ACTOR_COLUMNS = ["actor_id", "name", "acronym", "sector", "level", "region_id", "territory_id", "role_fr",
+                 "source_ids"]
+TIE_COLUMNS = ["tie_id", "source_actor", "target_actor", "relation", "period", "confidence", "note", "source_ids"]
+
+
+def actor(actor_id: str, level: str = "regional", sector: str = "communautaire", region: str = "r") -> dict:
+    return {"actor_id": actor_id, "name": f"Organisme {actor_id}", "acronym": None, "sector": sector,
+            "level": level, "region_id": None if level == "national" else region, "territory_id": None,
+            "role_fr": "rôle", "source_ids": "s-1"}
+
+
+def tie(source: str, target: str, relation: str = "accompagne", period: str | None = None) -> dict:
+    return {"tie_id": f"t-{source}-{target}-{relation}", "source_actor": source, "target_actor": target,
+            "relation": relation, "period": period, "confidence": "elevee", "note": None, "source_ids": "s-1"}
+
+
+def make_record(actors: list[dict], ties: list[dict], promoters: tuple = ()) -> networks.Record:
+    frame = pd.DataFrame(actors, columns=ACTOR_COLUMNS).astype("string").set_index("actor_id", drop=False)
+    return networks.Record(frame.sort_index(), pd.DataFrame(ties, columns=TIE_COLUMNS).astype("string"),
+                           frozenset(promoters))
+
+
+def make_graph(levels: dict[str, str], edges: list[tuple], promoters: tuple = ()) -> nx.MultiDiGraph:
+    """A region graph from {actor: level} and (source, target[, relation]) edges."""
+    rec = make_record([actor(a, lv) for a, lv in levels.items()], [tie(*e) for e in edges], promoters)
+    return networks.graph(rec, "r", None)
+
+
+def star(leaves: int, relation: str = "accompagne") -> nx.MultiDiGraph:
+    levels = {"c": "regional"} | {f"l{i}": "local" for i in range(1, leaves + 1)}
+    return make_graph(levels, [("c", f"l{i}", relation) for i in range(1, leaves + 1)])
+
+
+LINE = make_graph(dict.fromkeys("abcd", "regional"), [("a", "b"), ("b", "c"), ("c", "d")])
+COMPLETE = make_graph(dict.fromkeys("abcd", "regional"), [(u, v) for u in "abcd" for v in "abcd" if u != v])
+# Three levels: n national; r1, r2, r3 regional; l1, l2 local.
+THREE_LEVELS = make_graph(
+    {"n": "national", "r1": "regional", "r2": "regional", "r3": "regional", "l1": "local", "l2": "local"},
+    [("n", "r1"), ("r2", "r1"), ("r1", "r3"), ("r1", "l1"), ("r3", "l2"), ("l2", "r2")],
+)
+
+
+# --------------------------------------------------------------------------- density, centralisation
+
+
+def test_density_is_undirected_share_of_tied_pairs():
+    # star, 5 nodes: 4 tied pairs of 5*4/2 = 10 -> 0.4; line a-b-c-d: 3 of 6 -> 0.5; complete: 6 of 6
+    assert networks.density(star(4)) == pytest.approx(0.4)
+    assert networks.density(LINE) == pytest.approx(0.5)
+    assert networks.density(COMPLETE) == pytest.approx(1.0)
+
+
+def test_freeman_degree_centralisation_by_hand():
+    # star 5: degrees 4,1,1,1,1 -> sum(4 - d) = 12, max possible (n-1)(n-2) = 12 -> 1
+    assert networks.degree_centralisation(star(4)) == pytest.approx(1.0)
+    # line: degrees 1,2,2,1 -> sum(2 - d) = 2; (n-1)(n-2) = 6 -> 1/3
+    assert networks.degree_centralisation(LINE) == pytest.approx(1 / 3)
+    # complete graph: every degree equal -> 0
+    assert networks.degree_centralisation(COMPLETE) == pytest.approx(0.0)
+    # three-level example, undirected degrees n1 r1 4 r2 2 r3 2 l1 1 l2 2: sum(4 - d) = 12; 5*4 = 20 -> 0.6
+    assert networks.degree_centralisation(THREE_LEVELS) == pytest.approx(0.6)
+
+
+def test_freeman_betweenness_centralisation_by_hand():
+    # star 5: centre on all C(4,2) = 6 leaf pairs, leaves on none: sum = 4*6 = 24 = (n-1)^2(n-2)/2 -> 1
+    assert networks.betweenness_centralisation(star(4)) == pytest.approx(1.0)
+    # line a-b-c-d: b on (a,c),(a,d); c on (b,d),(a,d): 2,2 -> sum(2 - b) = 4; (n-1)^2(n-2)/2 = 9 -> 4/9
+    assert networks.betweenness_centralisation(LINE) == pytest.approx(4 / 9)
+    assert networks.betweenness_centralisation(COMPLETE) == pytest.approx(0.0)
+    # three levels: r1 lies on n-l1, n-r2, n-r3, n-l2, l1-r2, l1-r3, l1-l2 and half of r2-r3 = 7.5;
+    # r2 and r3 on half of n-l2, l1-l2, r1-l2 = 1.5 each; l2 on half of r2-r3 = 0.5.
+    # sum(7.5 - b) = 7.5 + 7.5 + 6 + 6 + 7 = 34; max (n-1)^2(n-2)/2 = 50 -> 0.68
+    assert networks.betweenness_centralisation(THREE_LEVELS) == pytest.approx(0.68)
+
+
+def test_parallel_ties_and_tiny_graphs_do_not_break_measures():
+    doubled = make_graph({"a": "regional", "b": "local"}, [("a", "b", "finance"), ("a", "b", "signe-avec")])
+    assert doubled.number_of_edges() == 2
+    assert networks.density(doubled) == pytest.approx(1.0)
+    assert networks.degree_centralisation(doubled) == 0.0
+    assert networks.betweenness_centralisation(nx.MultiDiGraph()) == 0.0
+
+
+# --------------------------------------------------------------------------- brokerage and levels
+
+
+def test_gould_fernandez_roles_on_three_levels():
+    # open two-paths a -> b -> c with no a -> c tie:
+    #   n -> r1 -> r3  gatekeeper (r1, r3 regional; n outside)   n -> r1 -> l1   liaison (three levels)
+    #   r2 -> r1 -> r3 coordinator (all regional)                 r2 -> r1 -> l1  representative
+    #   l2 -> r2 -> r1 gatekeeper for r2                          r1 -> r3 -> l2  representative for r3
+    #   r3 -> l2 -> r2 itinerant for l2 (a regional broker-free pair joined by a local node)
+    roles = networks.brokerage(THREE_LEVELS)
+    assert roles.loc["r1"].to_dict() == {"coordinator": 1, "itinerant": 0, "gatekeeper": 1, "representative": 1,
+                                         "liaison": 1}
+    assert roles.loc["r2"].to_dict() == {"coordinator": 0, "itinerant": 0, "gatekeeper": 1, "representative": 0,
+                                         "liaison": 0}
+    assert roles.loc["r3", "representative"] == 1 and roles.loc["r3"].sum() == 1
+    assert roles.loc["l2", "itinerant"] == 1 and roles.loc["l2"].sum() == 1
+    assert roles.loc[["n", "l1"]].to_numpy().sum() == 0
+    assert roles.sum().to_dict() == {"coordinator": 1, "itinerant": 1, "gatekeeper": 2, "representative": 2,
+                                     "liaison": 1}
+
+
+def test_brokerage_skips_closed_two_paths_and_follows_direction():
+    # line a -> b -> c -> d: b and c each coordinate one open path; adding a -> c closes b's path
+    assert networks.brokerage(LINE)["coordinator"].to_dict() == {"a": 0, "b": 1, "c": 1, "d": 0}
+    closed = make_graph(dict.fromkeys("abc", "regional"), [("a", "b"), ("b", "c"), ("a", "c")])
+    assert networks.brokerage(closed).to_numpy().sum() == 0
+    # an out-star has no two-path at all; the complete graph has only closed ones
+    assert networks.brokerage(star(4)).to_numpy().sum() == 0
+    assert networks.brokerage(COMPLETE).to_numpy().sum() == 0
+
+
+def test_cross_level_share_counts_every_tie():
+    # three levels: n-r1, r1-l1, r3-l2, l2-r2 cross; r2-r1, r1-r3 stay regional -> 4/6
+    assert networks.cross_level_share(THREE_LEVELS) == pytest.approx(4 / 6)
+    assert networks.cross_level_share(star(4)) == pytest.approx(1.0)
+    assert networks.cross_level_share(LINE) == 0.0
+
+
+# --------------------------------------------------------------------------- governance mode
+
+
+def test_thin_record_is_undetermined():
+    assert networks.mode(star(4)) == networks.UNDETERMINED  # 5 actors < MIN_ACTORS
+    # 12 actors and 12 ties in four separate triangles: the largest piece holds 3/12 < 1/2
+    triangles = [(f"{k}a", f"{k}b") for k in range(4)] + [(f"{k}b", f"{k}c") for k in range(4)] + [
+        (f"{k}c", f"{k}a") for k in range(4)]
+    pieces = make_graph({f"{k}{x}": "local" for k in range(4) for x in "abc"}, triangles)
+    assert networks.thin_record(pieces)
+    assert networks.mode(pieces) == networks.UNDETERMINED
+
+
+def test_decentralised_ring_is_shared_governance():
+    # a ring of 12: every degree is 2 -> centralisation 0 < CENTRALISED
+    nodes = [f"a{i:02}" for i in range(12)]
+    ring = make_graph(dict.fromkeys(nodes, "local"), [(nodes[i], nodes[(i + 1) % 12]) for i in range(12)])
+    assert networks.degree_centralisation(ring) == 0.0
+    assert networks.mode(ring) == networks.MODES["partagee"]
+
+
+def test_centralised_network_mode_depends_on_what_the_centre_is():
+    leaves = {f"l{i:02}": "local" for i in range(11)}
+    # centre accompanies 11 participants and is not mandated nor sat on -> a participant leads
+    plain = make_graph({"c": "regional"} | leaves, [("c", leaf) for leaf in leaves])
+    assert networks.degree_centralisation(plain) == pytest.approx(1.0)
+    assert networks.central_actor(plain) == "c"
+    assert networks.mode(plain) == networks.MODES["pilote"]
+    # the same centre with members sitting on it -> a network body (NAO) ...
+    seated = make_graph({"c": "regional"} | leaves, [(leaf, "c", "siege-a") for leaf in leaves])
+    assert networks.mode(seated) == networks.MODES["oar"]
+    # ... unless it also promotes a funded project: then it is a participant leading the network
+    assert networks.mode(seated, frozenset({"c"})) == networks.MODES["pilote"]
+    # a mandate from a ministry also makes it a network body
+    mandated = make_graph({"c": "regional", "m": "national"} | leaves,
+                          [("m", "c", "signe-avec")] + [("c", leaf) for leaf in leaves])
+    assert networks.mode(mandated) == networks.MODES["oar"]
+
+
+def test_central_actor_tie_break_is_stable():
+    # a-b-c-d: b and c have degree 2 and the same betweenness -> the smaller id
+    assert networks.central_actor(LINE) == "b"
+
+
+# --------------------------------------------------------------------------- periods and region graphs
+
+
+def test_period_parsing_and_membership():
+    assert networks.years("2012") == (2012, 2012)
+    assert networks.years("2011-2015") == (2011, 2015)
+    assert networks.years(None) is None and networks.years("") is None
+    assert networks.in_period("2018-2023", "apres-2015") and not networks.in_period("2018-2023", "pagsis")
+    assert networks.in_period("2015-2016", "pagsis") and networks.in_period("2015-2016", "apres-2015")
+    assert networks.in_period("2003-2005", "avant-2010") and not networks.in_period("2003-2005", "pagsis")
+    assert networks.in_period(None, "pagsis") and not networks.in_period(None, "apres-2015")
+    assert networks.in_period("2003", None)
+
+
+def test_region_graph_takes_national_actors_tied_to_it_only():
+    rec = make_record(
+        [actor("mess", "national", "public"), actor("a-cre", region="a"), actor("a-cdc", "local", region="a"),
+         actor("b-cre", region="b")],
+        [tie("mess", "a-cre", "signe-avec", "2011"), tie("a-cre", "a-cdc", "finance", "2019"),
+         tie("mess", "b-cre", "signe-avec", "2012")],
+    )
+    g = networks.graph(rec, "a", "pagsis")
+    assert sorted(g) == ["a-cre", "mess"]  # the 2019 tie is outside the period, b's tie outside the region
+    assert sorted(networks.graph(rec, "a", None)) == ["a-cdc", "a-cre", "mess"]
+    assert sorted(networks.graph(rec, "b", None)) == ["b-cre", "mess"]
+    assert g.nodes["mess"]["level"] == "national"
+
+
+def _package(tmp_path: Path, actors: list[dict], ties: list[dict]) -> Path:
+    """A minimal data package with actors and ties, every field a string."""
+    resources = []
+    for name, rows, columns in [("actors", actors, ACTOR_COLUMNS), ("ties", ties, TIE_COLUMNS)]:
+        pd.DataFrame(rows, columns=columns).to_csv(tmp_path / f"{name}.csv", index=False)
+        resources.append({"name": name, "path": f"{name}.csv",
+                          "schema": {"fields": [{"name": c, "type": "string"} for c in columns]}})
+    (tmp_path / "datapackage.json").write_text(json.dumps({"resources": resources}), encoding="utf-8")
+    return tmp_path
+
+
+def test_missing_shared_actor_is_described_and_unknown_actor_skipped(tmp_path):
+    pkg = _package(tmp_path, [actor("a-cre", region="a")],
+                   [tie("mess", "a-cre", "signe-avec"), tie("ghost", "a-cre", "finance")])
+    with pytest.warns(UserWarning) as caught:
+        rec = networks.record(pkg)
+    messages = " ".join(str(w.message) for w in caught)
+    assert "['mess']" in messages and "t-ghost-a-cre-finance" in messages
+    assert rec.actors.loc["mess", "level"] == "national"
+    assert list(rec.ties["source_actor"]) == ["mess"]
+
+
+# --------------------------------------------------------------------------- diagram and exports
+
+
+def test_layout_puts_levels_in_bands_deterministically():
+    pos = networks.layout(THREE_LEVELS).set_index("actor_id")
+    assert pos.loc["n", "y"] == 0 and pos.loc["r1", "y"] == 1 and pos.loc["l1", "y"] == 2
+    assert list(pos.loc[["r1", "r2", "r3"], "x"]) == pytest.approx([1 / 6, 1 / 2, 5 / 6], abs=1e-6)  # sorted by id
+    assert pos["x"].between(0, 1).all()
+
+
+def test_diagram_spec_is_identical_whatever_the_tie_order():
+    levels = {"n": "national", "r1": "regional", "r2": "regional", "r3": "regional", "l1": "local", "l2": "local"}
+    edges = [("n", "r1"), ("r2", "r1"), ("r1", "r3"), ("r1", "l1"), ("r3", "l2"), ("l2", "r2")]
+    first = networks.draw(make_graph(levels, edges), "Essai").to_dict()
+    second = networks.draw(make_graph(dict(reversed(levels.items())), edges[::-1]), "Essai").to_dict()
+    assert json.dumps(first, sort_keys=True) == json.dumps(second, sort_keys=True)
+    assert first["title"] == "Essai" and "trois bandes" in first["description"]
+
+
+def test_edge_table_lists_every_tie():
+    table = networks.edge_table(THREE_LEVELS)
+    assert len(table) == 6 and list(table["tie_id"]) == sorted(table["tie_id"])
+
+
+def test_exports_read_back_and_are_reproducible(tmp_path):
+    paths = networks.export(THREE_LEVELS, tmp_path / "one", "essai")
+    again = networks.export(THREE_LEVELS, tmp_path / "two", "essai")
+    assert [p.read_bytes() for p in paths] == [p.read_bytes() for p in again]
+    graphml = nx.read_graphml(paths[0])
+    gexf = nx.read_gexf(paths[1])
+    assert graphml.number_of_nodes() == gexf.number_of_nodes() == 6
+    assert graphml.number_of_edges() == gexf.number_of_edges() == 6
+    assert len(pd.read_csv(paths[2])) == 6 and len(pd.read_csv(paths[3])) == 6
+
+
+# --------------------------------------------------------------------------- the real record
+
+# NETWORKS_DATA lets a developer run these against a package assembled elsewhere.
+REAL = Path(os.environ.get("NETWORKS_DATA", data.DATA_DIR))
+needs_record = pytest.mark.skipif(
+    "actors" not in {r["name"] for r in data.descriptor(REAL)["resources"]},
+    reason="the merged actors/ties tables are not in the data package yet",
+)
+
+
+@needs_record
+def test_every_region_builds_and_is_measured():
+    table = networks.compare(data_dir=REAL)
+    assert len(table) == 6
+    assert (table["acteurs"] > 0).all() and (table["liens"] > 0).all()
+    assert set(table["mode"]) <= set(networks.MODES.values())
+    assert table["densite"].between(0, 1).all() and table["centralisation_degre"].between(0, 1).all()
+
+
+@needs_record
+def test_real_measures_and_diagrams_are_deterministic():
+    assert networks.compare(data_dir=REAL).equals(networks.compare(data_dir=REAL))
+    for region_id in networks.regions(REAL)["region_id"]:
+        first = networks.draw(networks.build(region_id, data_dir=REAL), region_id).to_dict()
+        second = networks.draw(networks.build(region_id, data_dir=REAL), region_id).to_dict()
+        assert json.dumps(first, sort_keys=True) == json.dumps(second, sort_keys=True)
+
+
+@needs_record
+def test_cli_exports_every_region(tmp_path):
+    args = ["export-networks", str(tmp_path)] + (["--data-dir", str(REAL)] if REAL != data.DATA_DIR else [])
+    assert main(args) == 0
+    regions = networks.regions(REAL)["region_id"]
+    for region_id in regions:
+        for suffix in [".graphml", ".gexf", "-noeuds.csv", "-liens.csv"]:
+            assert (tmp_path / f"reseau-{region_id}{suffix}").stat().st_size > 0
+
+
+@needs_record
+def test_main_brokers_name_one_actor_per_region():
+    brokers = networks.main_brokers(data_dir=REAL)
+    assert len(brokers) == 6
+    assert (brokers["chemins_entre_niveaux"] >= 0).all()
+
+
+# --------------------------------------------------------------------------- the built chapter
+
+PAGE = HTML / "book" / "comparaison" / "gouvernance.html"
+SPEC = re.compile(r'<script type="application/json" id="[^"]+" class="altair-spec">(.*?)</script>', re.S)
+needs_book = pytest.mark.skipif(not PAGE.exists() or REAL != data.DATA_DIR, reason="the book is not built")
+
+
+@needs_book
+def test_built_diagrams_hold_what_the_code_draws_now():
+    # dataset names are content hashes: the same names mean the same nodes, edges and positions
+    built = [set(json.loads(text.replace("<\\/", "</"))["datasets"]) for text in SPEC.findall(PAGE.read_text())]
+    for region_id in networks.regions()["region_id"]:
+        assert set(networks.draw(networks.build(region_id), "x").to_dict()["datasets"]) in built
+
+
+@needs_book
+def test_build_ships_every_region_download():
+    for region_id in networks.regions()["region_id"]:
+        for suffix in networks.EXPORT_FORMATS:
+            assert (HTML / networks.DOWNLOAD_DIR / f"reseau-{region_id}{suffix}").stat().st_size > 0
