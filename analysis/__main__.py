@@ -18,6 +18,12 @@ def main(argv: list[str] | None = None) -> int:
     p_validate.add_argument("data_dir", nargs="?", type=Path, default=DATA_DIR)
     p_rehash = sub.add_parser("rehash", help="re-record resource hashes after a deliberate edit")
     p_rehash.add_argument("data_dir", nargs="?", type=Path, default=DATA_DIR)
+    p_networks = sub.add_parser("export-networks", help="write each region's network as GraphML, GEXF and CSV")
+    p_networks.add_argument("outdir", type=Path)
+    p_networks.add_argument("--data-dir", type=Path, default=DATA_DIR)
+    p_qdc = sub.add_parser("export-qdc", help="write the codebook as a REFI-QDA .qdc file (XSD-checked)")
+    p_qdc.add_argument("out", type=Path)
+    p_qdc.add_argument("--data-dir", type=Path, default=DATA_DIR)
     args = parser.parse_args(argv)
 
     if args.command == "validate":
@@ -36,6 +42,17 @@ def main(argv: list[str] | None = None) -> int:
 
         rehash(args.data_dir)
         print(f"hashes re-recorded in {args.data_dir / 'datapackage.json'}")
+        return 0
+    if args.command == "export-networks":
+        from analysis.networks import export_all
+
+        paths = export_all(args.outdir, args.data_dir)
+        print(f"{len(paths)} network file(s) written to {args.outdir}")
+        return 0
+    if args.command == "export-qdc":
+        from analysis.qdc import write
+
+        print(f"codebook written to {write(args.out, args.data_dir)}")
         return 0
     return 1
 

@@ -496,7 +496,7 @@ def _description(g: nx.MultiDiGraph) -> str:
 
 # --------------------------------------------------------------------------- exports
 
-DOWNLOAD_DIR = "telechargements/reseaux"  # inside the built HTML; written by _ext/network_exports.py
+DOWNLOAD_DIR = "telechargements/reseaux"  # inside the built HTML; written by _ext/downloads.py
 EXPORT_FORMATS = {".graphml": "GraphML", ".gexf": "GEXF (Gephi)", "-noeuds.csv": "CSV des organisations",
                   "-liens.csv": "CSV des liens"}
 
