@@ -45,8 +45,7 @@ RELATION_FAMILY = {
 FAMILIES = ("entente et financement", "coordination et accompagnement", "participation", "contestation")
 FAMILY_DASH = [[1, 0], [8, 4], [2, 3], [10, 3, 2, 3]]
 FAMILY_GREY = ["#333333", "#555555", "#777777", "#D55E00"]
-BOW_SIDE = {0: -1, 1: -1, 2: 1}  # national and regional ties bow upwards, local ones downwards
-LABEL_MARGIN = 0.13  # room on the left for the band names
+LABEL_MARGIN = 0.28  # room on the left for the territory names, in units of the drawing's width
 # Legends below the drawing: the book's text column is too narrow for them on the side.
 _LEGEND = alt.Legend(orient="bottom", direction="vertical", labelLimit=260)
 
@@ -397,32 +396,125 @@ def french_list(names: list[str], empty: str = "aucune") -> str:
 
 # --------------------------------------------------------------------------- diagram
 
-
-def layout(g: nx.MultiDiGraph) -> pd.DataFrame:
-    """Deterministic positions: one band per level (national top), inside a band sorted by sector
-    then territory then id, spread evenly over [0, 1]. No randomness, so every build draws the same."""
-    rows = []
-    for band, level in enumerate(LEVELS):
-        nodes = sorted((n for n, lv in g.nodes(data="level") if lv == level), key=lambda n: _order_key(g, n))
-        for i, node in enumerate(nodes):
-            attrs = g.nodes[node]
-            rows.append({"actor_id": node, "x": round((i + 0.5) / len(nodes), 6), "y": band,
-                         "label": attrs["acronym"] or _short(attrs["name"]), "name": attrs["name"],
-                         "sector": SECTOR_LABELS.get(attrs["sector"], attrs["sector"]),
-                         "level": LEVEL_LABELS[level], "role_fr": attrs["role_fr"] or "—",
-                         "source_ids": attrs["source_ids"].replace(";", ", ") or "—"})
-    return pd.DataFrame(rows, columns=["actor_id", "x", "y", "label", "name", "sector", "level", "role_fr",
-                                       "source_ids"])
+ROW_CAP = 8  # at most this many organisations per row: beyond it, horizontal labels no longer fit
+ROW_PX = 34  # pixel height of one row (node plus its label underneath)
+HEADER = 0.8  # room above a band's first row for the band's name, in rows
+SWEEPS = 8  # barycentric passes (alternately downwards and upwards); a fixed number keeps builds identical
+NO_TERRITORY = "sans territoire"
 
 
-def _order_key(g: nx.MultiDiGraph, node: str) -> tuple:
-    attrs = g.nodes[node]
-    sector = SECTORS.index(attrs["sector"]) if attrs["sector"] in SECTORS else len(SECTORS)
-    return (sector, attrs["territory_id"], node)
+@lru_cache(maxsize=4)
+def territory_names(data_dir: Path = data.DATA_DIR) -> dict[str, str]:
+    """territory_id -> name, for the local band's row labels (an unknown id is shown as is)."""
+    table = _optional_table("territories", Path(data_dir))
+    return {} if table is None else dict(zip(table["territory_id"], table["name"], strict=True))
 
 
-def _short(name: str, width: int = 22) -> str:
-    return name if len(name) <= width else name[: width - 1].rstrip() + "…"
+def _groups(g: nx.MultiDiGraph, names: dict[str, str]) -> list[tuple[str, str, list[str]]]:
+    """(level, row label, nodes) in drawing order. The local band has one group per territory, in the
+    territories' alphabetical order, then the organisations without one: thirty local organisations
+    on one line cannot be read, a line per MRC can, and it shows where each one acts."""
+    groups = []
+    for level in LEVELS:
+        nodes = sorted(n for n, lv in g.nodes(data="level") if lv == level)
+        if level != "local":
+            groups.append((level, "", nodes))
+            continue
+        by_territory: dict[str, list[str]] = {}
+        for node in nodes:
+            tid = g.nodes[node]["territory_id"]
+            by_territory.setdefault(names.get(tid, tid) if tid else "", []).append(node)
+        for label in sorted(by_territory, key=lambda t: (t == "", t.casefold(), t)):
+            groups.append((level, label or NO_TERRITORY, by_territory[label]))
+    return [group for group in groups if group[2]]
+
+
+def _chunks(nodes: list[str]) -> list[list[str]]:
+    """A group split into balanced rows of at most ROW_CAP: 9 -> 5 + 4 rather than 8 + 1."""
+    count = -(-len(nodes) // ROW_CAP)
+    size = -(-len(nodes) // count)
+    return [nodes[i : i + size] for i in range(0, len(nodes), size)]
+
+
+def _x_positions(groups: list[tuple[str, str, list[str]]]) -> dict[str, float]:
+    """Each row spreads its organisations evenly over [0, 1]."""
+    xs = {}
+    for _, _, nodes in groups:
+        for row in _chunks(nodes):
+            xs.update({node: (i + 0.5) / len(row) for i, node in enumerate(row)})
+    return xs
+
+
+def _sector_rank(g: nx.MultiDiGraph, node: str) -> int:
+    sector = g.nodes[node]["sector"]
+    return SECTORS.index(sector) if sector in SECTORS else len(SECTORS)
+
+
+def _centre(partners: dict[str, list[str]], xs: dict[str, float], node: str) -> float:
+    """Mean x of a node's partners outside its group (its own x when it has none), rounded so that the
+    order of float additions, hence of the ties in the record, cannot change a layout."""
+    others = partners[node]
+    return round(sum(xs[m] for m in others) / len(others), 9) if others else round(xs[node], 9)
+
+
+def _partners(g: nx.MultiDiGraph, groups: list[tuple[str, str, list[str]]]) -> dict[str, list[str]]:
+    """Each node's tied organisations in other groups (ties inside a row cannot guide its order)."""
+    simple = undirected(g)
+    group_of = {n: k for k, (_, _, nodes) in enumerate(groups) for n in nodes}
+    return {n: sorted(m for m in simple[n] if group_of[m] != group_of[n]) for n in group_of}
+
+
+def _barycentric(g: nx.MultiDiGraph, groups: list[tuple[str, str, list[str]]]) -> list[tuple[str, str, list]]:
+    """Order each group by the mean x of its partners in other groups (Sugiyama's barycentre heuristic),
+    sweeping down then up a fixed number of times: fewer crossings, and tied organisations end up
+    facing each other. Ties and unconnected nodes fall back to sector, then id."""
+    partners = _partners(g, groups)
+    groups = [(lv, label, sorted(nodes, key=lambda n: (_sector_rank(g, n), n))) for lv, label, nodes in groups]
+    for sweep in range(SWEEPS):
+        for k in range(len(groups)) if sweep % 2 == 0 else range(len(groups) - 1, -1, -1):
+            xs = _x_positions(groups)
+            level, label, nodes = groups[k]
+            groups[k] = (level, label, sorted(nodes, key=lambda n: (_centre(partners, xs, n),
+                                                                  _sector_rank(g, n), n)))
+    return groups
+
+
+def layout(g: nx.MultiDiGraph, names: dict[str, str] | None = None) -> pd.DataFrame:
+    """Deterministic positions: national band on top, regional in the middle, local at the bottom with
+    one row per territory; at most ROW_CAP per row, ordered by the barycentric sweep and spread evenly.
+    x lies in [0, 1]; y counts rows from the top (band headers included); `slot` is the width a node's
+    centred label may take, in x units. No randomness anywhere: the same graph gives the same layout."""
+    names = territory_names() if names is None else names
+    groups = _barycentric(g, _groups(g, names))
+    rows, y, previous = [], 0.0, None
+    for level, label, nodes in groups:
+        if level != previous:  # a new band: a gap between bands, then room for the band's name
+            y += HEADER + (0.4 if previous else 0.0)
+            previous = level
+        for row_index, row in enumerate(_chunks(nodes)):
+            for i, node in enumerate(row):
+                attrs = g.nodes[node]
+                rows.append({"actor_id": node, "x": round((i + 0.5) / len(row), 6), "y": y,
+                             "slot": round(1 / len(row), 6), "level_id": level,
+                             "row_label": label if row_index == 0 else "",
+                             "label": attrs["acronym"] or attrs["name"], "name": attrs["name"],
+                             "sector": SECTOR_LABELS.get(attrs["sector"], attrs["sector"]),
+                             "level": LEVEL_LABELS[level], "territory": label or "—",
+                             "role_fr": attrs["role_fr"] or "—",
+                             "source_ids": attrs["source_ids"].replace(";", ", ") or "—"})
+            y += 1.0
+    return pd.DataFrame(rows, columns=["actor_id", "x", "y", "slot", "level_id", "row_label", "label", "name",
+                                       "sector", "level", "territory", "role_fr", "source_ids"])
+
+
+def _bands(pos: pd.DataFrame) -> pd.DataFrame:
+    """One shaded rectangle per level, its name in the header above its first row."""
+    spans = pos.groupby("level_id", sort=False)["y"].agg(["min", "max"])
+    return pd.DataFrame([{"niveau": LEVEL_LABELS[lv].capitalize() + (" (par territoire)" if lv == "local" else ""),
+                          "top": low - HEADER - 0.15, "bottom": high + 0.5, "header": low - HEADER + 0.05,
+                          "left": -LABEL_MARGIN, "right": 1.0}
+                         for lv, (low, high) in spans.iterrows()],
+                        columns=["niveau", "top", "bottom", "header", "left", "right"])
 
 
 def edge_table(g: nx.MultiDiGraph) -> pd.DataFrame:
@@ -434,14 +526,28 @@ def edge_table(g: nx.MultiDiGraph) -> pd.DataFrame:
                         ).sort_values("tie_id", ignore_index=True)
 
 
+def _runs_through(pos: pd.DataFrame, start: tuple[float, float], end: tuple[float, float]) -> bool:
+    """Whether the straight segment passes (within a node's half-width) over a node of a row in between."""
+    (x1, y1), (x2, y2) = start, end
+    between = pos[(pos["y"] - min(y1, y2) > 0.5) & (max(y1, y2) - pos["y"] > 0.5)]
+    on_line = x1 + (x2 - x1) * (between["y"] - y1) / (y2 - y1)
+    return bool(((between["x"] - on_line).abs() < 0.03).any())
+
+
 def _edge_paths(g: nx.MultiDiGraph, pos: pd.DataFrame) -> pd.DataFrame:
-    """Three points per tie; a tie within one band bows out of it so it does not run through the band."""
+    """Three points per tie. A tie within one row bows gently upwards, into the gap above the row; a tie
+    that would run through an organisation of a row in between bows sideways, more the more rows it
+    spans, so that the ties to a column of one-organisation territories do not run on top of each other."""
     xy = pos.set_index("actor_id")[["x", "y"]]
     rows = []
     for u, v, d in sorted(g.edges(data=True), key=lambda e: e[2]["tie_id"]):
         (x1, y1), (x2, y2) = xy.loc[u], xy.loc[v]
-        bow = (0.3 + 0.3 * abs(x2 - x1)) * BOW_SIDE[int(y1)] if y1 == y2 else 0.0
-        mid = ((x1 + x2) / 2, (y1 + y2) / 2 + bow)
+        mid_x, mid_y = (x1 + x2) / 2, (y1 + y2) / 2
+        if y1 == y2:
+            mid_y -= min(0.2 + 0.5 * abs(x2 - x1), 0.55)
+        elif _runs_through(pos, (x1, y1), (x2, y2)):
+            mid_x += (1 if mid_x <= 0.5 else -1) * min(0.035 * abs(y2 - y1), 0.25)
+        mid = (mid_x, mid_y)
         common = {"tie_id": d["tie_id"], "relation": d["relation"], "famille": RELATION_FAMILY[d["relation"]],
                   "de": g.nodes[u]["name"], "vers": g.nodes[v]["name"], "periode": d["period"] or "non daté",
                   "sources": d["source_ids"].replace(";", ", ")}
@@ -450,12 +556,30 @@ def _edge_paths(g: nx.MultiDiGraph, pos: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def draw(g: nx.MultiDiGraph, title: str) -> alt.LayerChart:
-    """Levels as three bands, sector as colour and shape, relation family as dash; same graph, same spec."""
-    pos = layout(g)
-    x = alt.X("x:Q", axis=None, scale=alt.Scale(domain=[-LABEL_MARGIN, 1.1]))
-    y = alt.Y("y:Q", axis=None, scale=alt.Scale(domain=[-0.9, 2.9], reverse=True))  # national on top
-    edges = alt.Chart(_edge_paths(g, pos)).mark_line(interpolate="basis", strokeWidth=1.3, opacity=0.75).encode(
+def draw(g: nx.MultiDiGraph, title: str, names: dict[str, str] | None = None) -> alt.LayerChart:
+    """Levels as three shaded bands (local split by territory), sector as colour and shape, relation
+    family as dash; the height grows with the number of rows. Same graph, same spec."""
+    pos = layout(g, names)
+    bands = _bands(pos)
+    top, bottom = (float(bands["top"].min()), float(bands["bottom"].max())) if len(bands) else (0.0, 1.0)
+    x_scale = alt.Scale(domain=[-LABEL_MARGIN, 1.0], nice=False, zero=False)
+    x = alt.X("x:Q", axis=None, scale=x_scale)
+    left = alt.X("left:Q", axis=None, scale=x_scale)  # the margin where band and territory names go
+    y_scale = alt.Scale(domain=[top, bottom], nice=False, zero=False, reverse=True)  # national on top
+    y = alt.Y("y:Q", axis=None, scale=y_scale)
+    # Pixel width of one x unit, so that labels are cut (with an ellipsis) where the next one begins.
+    unit = f"(width / {1 + LABEL_MARGIN})"
+    shading = alt.Chart(bands).mark_rect(fill="#F2F2F2", cornerRadius=3).encode(
+        x=left, x2="right:Q", y=alt.Y("top:Q", scale=y_scale, axis=None), y2="bottom:Q")
+    headers = alt.Chart(bands).mark_text(align="left", baseline="top", fontWeight="bold", fontSize=11,
+                                         color="#333333", dx=4).encode(
+        x=left, y=alt.Y("header:Q", scale=y_scale, axis=None), text="niveau:N")
+    names_data = pos.loc[pos["row_label"] != "", ["y", "row_label"]].drop_duplicates().assign(left=-LABEL_MARGIN)
+    row_labels = alt.Chart(names_data).mark_text(
+        align="left", baseline="middle", fontSize=10, color="#444444", dx=4,
+        limit=alt.expr(f"{LABEL_MARGIN} * {unit} - 8")).encode(
+        x=left, y=y, text="row_label:N")
+    edges = alt.Chart(_edge_paths(g, pos)).mark_line(interpolate="basis", strokeWidth=1.2, opacity=0.5).encode(
         x=x, y=y, detail="tie_id:N", order="order:Q",
         strokeDash=alt.StrokeDash("famille:N", title="Type de lien", legend=_LEGEND,
                                   scale=alt.Scale(domain=list(FAMILIES), range=FAMILY_DASH)),
@@ -466,32 +590,32 @@ def draw(g: nx.MultiDiGraph, title: str) -> alt.LayerChart:
                  alt.Tooltip("sources:N", title="Sources")],
     )
     sectors = [SECTOR_LABELS[s] for s in SECTORS]
-    nodes = alt.Chart(pos).mark_point(filled=True, size=140, opacity=1, stroke="white", strokeWidth=0.8).encode(
+    nodes = alt.Chart(pos).mark_point(filled=True, size=110, opacity=1, stroke="white", strokeWidth=0.8).encode(
         x=x, y=y,
         fill=alt.Fill("sector:N", title="Secteur", legend=_LEGEND,
                       scale=alt.Scale(domain=sectors, range=charts.PALETTE)),
         shape=alt.Shape("sector:N", title="Secteur", legend=_LEGEND,
                         scale=alt.Scale(domain=sectors, range=SECTOR_SHAPES)),
         tooltip=[alt.Tooltip("name:N", title="Organisation"), alt.Tooltip("level:N", title="Niveau"),
-                 alt.Tooltip("sector:N", title="Secteur"), alt.Tooltip("role_fr:N", title="Rôle"),
-                 alt.Tooltip("source_ids:N", title="Sources")],
+                 alt.Tooltip("territory:N", title="Territoire"), alt.Tooltip("sector:N", title="Secteur"),
+                 alt.Tooltip("role_fr:N", title="Rôle"), alt.Tooltip("source_ids:N", title="Sources")],
     )
-    labels = alt.Chart(pos).mark_text(fontSize=9, angle=320, align="left", dx=5, dy=-6).encode(
-        x=x, y=y, text="label:N")
-    bands = alt.Chart(pd.DataFrame({"y": [0, 1, 2], "niveau": ["National", "Régional", "Local"]})).mark_text(
-        align="left", fontWeight="bold", fontSize=11, color="#333333").encode(
-        x=alt.datum(-LABEL_MARGIN), y=y, text="niveau:N")
-    return alt.layer(edges, nodes, labels, bands).properties(
-        title=title, description=_description(g), width="container", height=400)
+    # Horizontal labels under the nodes, cut to their slot: the full name is in the tooltip and the table.
+    labels = alt.Chart(pos).mark_text(fontSize=9, baseline="top", dy=7, color="#222222",
+                                      limit=alt.expr(f"datum.slot * {unit} - 4")).encode(
+        x=x, y=y, text="label:N", tooltip=alt.Tooltip("name:N", title="Organisation"))
+    height = round((bottom - top) * ROW_PX)
+    return alt.layer(shading, headers, row_labels, edges, nodes, labels).properties(
+        title=title, description=_description(g), width="container", height=height)
 
 
 def _description(g: nx.MultiDiGraph) -> str:
     levels = pd.Series(dict(g.nodes(data="level"))).value_counts()
     parts = ", ".join(f"{levels.get(lv, 0)} au niveau {LEVEL_LABELS[lv]}" for lv in LEVELS)
     return (f"Diagramme de réseau : {g.number_of_nodes()} organisations ({parts}), placées sur trois bandes "
-            f"horizontales (national en haut, régional au milieu, local en bas), reliées par "
-            f"{g.number_of_edges()} liens documentés dont le tracé indique le type. La liste des liens suit "
-            f"le graphique sous forme de tableau.")
+            f"horizontales (national en haut, régional au milieu, local en bas, une ligne par territoire), "
+            f"reliées par {g.number_of_edges()} liens documentés dont le tracé indique le type. La liste des "
+            f"liens suit le graphique sous forme de tableau.")
 
 
 # --------------------------------------------------------------------------- exports
@@ -524,7 +648,7 @@ def _gexf(g: nx.MultiDiGraph) -> str:
         colour = charts.PALETTE[SECTORS.index(attrs["sector"]) % len(charts.PALETTE)]
         r, gr, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
         attrs["label"] = attrs["name"]
-        attrs["viz"] = {"position": {"x": float(pos.loc[node, "x"]) * 1000, "y": -float(pos.loc[node, "y"]) * 300,
+        attrs["viz"] = {"position": {"x": float(pos.loc[node, "x"]) * 1000, "y": -float(pos.loc[node, "y"]) * 80,
                                      "z": 0.0}, "color": {"r": r, "g": gr, "b": b, "a": 1.0}}
     for _, _, key, attrs in viz.edges(keys=True, data=True):
         attrs["id"] = key

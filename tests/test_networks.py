@@ -11,7 +11,7 @@ import networkx as nx
 import pandas as pd
 import pytest
 
-from analysis import data, networks
+from analysis import charts, data, networks
 from analysis.__main__ import main
 from tests.conftest import HTML
 
@@ -233,20 +233,122 @@ def test_missing_shared_actor_is_described_and_unknown_actor_skipped(tmp_path):
 # --------------------------------------------------------------------------- diagram and exports
 
 
-def test_layout_puts_levels_in_bands_deterministically():
-    pos = networks.layout(THREE_LEVELS).set_index("actor_id")
-    assert pos.loc["n", "y"] == 0 and pos.loc["r1", "y"] == 1 and pos.loc["l1", "y"] == 2
-    assert list(pos.loc[["r1", "r2", "r3"], "x"]) == pytest.approx([1 / 6, 1 / 2, 5 / 6], abs=1e-6)  # sorted by id
-    assert pos["x"].between(0, 1).all()
+def territorial_graph(territories: dict[str, str | None], edges: list[tuple], regional: tuple = ("r1", "r2"),
+                      sector: dict | None = None) -> nx.MultiDiGraph:
+    """A region graph with a national n, regional actors and local actors {actor: territory_id or None}."""
+    actors = [actor("n", "national", "public")] + [actor(a) for a in regional]
+    for a, territory in territories.items():
+        actors.append(actor(a, "local", (sector or {}).get(a, "communautaire")) | {"territory_id": territory})
+    return networks.graph(make_record(actors, [tie(*e) for e in edges]), "r", None)
+
+
+NAMES = {"t-b": "Bécancour", "t-a": "Arthabaska"}
+# Three local actors in Arthabaska (t-a), two in Bécancour (t-b), one without territory.
+TERRITORIAL = territorial_graph(
+    {"la1": "t-a", "la2": "t-a", "la3": "t-a", "lb1": "t-b", "lb2": "t-b", "lx": None},
+    [("n", "r1", "signe-avec"), ("r1", "la1", "finance"), ("r2", "la3"), ("r2", "lb1"), ("lb2", "r1", "siege-a"),
+     ("lx", "r2", "membre-de"), ("la1", "la2"), ("la2", "la3", "conteste")],
+)
+
+
+def crossings(g: nx.MultiDiGraph, pos: pd.DataFrame) -> int:
+    """Pairs of straight ties between different rows that cross (ties sharing an end do not count)."""
+    xy = pos.set_index("actor_id")[["x", "y"]]
+    segments = [(u, v, *xy.loc[u], *xy.loc[v]) for u, v in networks.undirected(g).edges()
+                if xy.loc[u, "y"] != xy.loc[v, "y"]]
+    count = 0
+    for i, (a, b, ax1, ay1, ax2, ay2) in enumerate(segments):
+        for c, d, bx1, by1, bx2, by2 in segments[i + 1:]:
+            if {a, b} & {c, d}:
+                continue
+            low, high = max(min(ay1, ay2), min(by1, by2)), min(max(ay1, ay2), max(by1, by2))
+            if low >= high:
+                continue
+
+            def at(y, x1, y1, x2, y2):
+                return x1 + (x2 - x1) * (y - y1) / (y2 - y1)
+
+            before = at(low, ax1, ay1, ax2, ay2) - at(low, bx1, by1, bx2, by2)
+            after = at(high, ax1, ay1, ax2, ay2) - at(high, bx1, by1, bx2, by2)
+            count += before * after < 0
+    return count
+
+
+def check_layout(g: nx.MultiDiGraph, pos: pd.DataFrame) -> None:
+    """What every diagram must satisfy: every node placed once, bands in level order, distinct positions."""
+    assert sorted(pos["actor_id"]) == sorted(g)
+    assert (pos["level_id"] == pos["actor_id"].map(dict(g.nodes(data="level")))).all()
+    span = pos.groupby("level_id")["y"].agg(["min", "max"])
+    present = [lv for lv in networks.LEVELS if lv in span.index]
+    for upper, lower in zip(present, present[1:], strict=False):
+        assert span.loc[upper, "max"] < span.loc[lower, "min"]  # national above regional above local
+    assert not pos.duplicated(["x", "y"]).any()
+    assert pos["x"].between(0, 1, inclusive="neither").all()
+    assert (pos.groupby("y").size() <= networks.ROW_CAP).all()
+
+
+def test_layout_puts_levels_in_bands_and_local_rows_by_territory():
+    pos = networks.layout(TERRITORIAL, NAMES).set_index("actor_id")
+    check_layout(TERRITORIAL, pos.reset_index())
+    # one row each for national and regional, then Arthabaska, Bécancour (alphabetical), then no territory
+    assert pos.loc["n", "y"] < pos.loc["r1", "y"] == pos.loc["r2", "y"] < pos.loc["la1", "y"]
+    assert pos.loc["la1", "y"] == pos.loc["la2", "y"] == pos.loc["la3", "y"] < pos.loc["lb1", "y"]
+    assert pos.loc["lb1", "y"] == pos.loc["lb2", "y"] < pos.loc["lx", "y"]
+    assert pos.loc["la1", "row_label"] == "Arthabaska" and pos.loc["lx", "territory"] == networks.NO_TERRITORY
+    # a territory missing from the names table is shown by its id rather than dropped
+    assert set(networks.layout(TERRITORIAL, {})["row_label"]) == {"", "t-a", "t-b", networks.NO_TERRITORY}
+
+
+def test_a_crowded_territory_wraps_into_balanced_rows():
+    crowded = territorial_graph({f"l{i}": "t-a" for i in range(9)}, [("r1", f"l{i}") for i in range(9)])
+    pos = networks.layout(crowded, NAMES)
+    check_layout(crowded, pos)
+    local = pos[pos["level_id"] == "local"]
+    assert sorted(local.groupby("y").size()) == [4, 5]  # 9 -> 5 + 4 rather than 8 + 1
+    assert (local["row_label"] != "").sum() == 5  # the territory is named once, on its first row
+
+
+def test_barycentric_order_removes_an_avoidable_crossing():
+    # by id the rows would read r1, r2 over a, b while a is tied to r2 and b to r1: one crossing
+    g = territorial_graph({"a": "t-a", "b": "t-a"}, [("r1", "b"), ("r2", "a")])
+    pos = networks.layout(g, NAMES).set_index("actor_id")
+    assert crossings(g, pos.reset_index()) == 0
+    assert (pos.loc["r1", "x"] < pos.loc["r2", "x"]) == (pos.loc["b", "x"] < pos.loc["a", "x"])
+    by_id = pos.sort_index()
+    by_id["x"] = (by_id.groupby("y").cumcount() + 0.5) / by_id.groupby("y")["y"].transform("size")
+    assert crossings(g, by_id.reset_index()) == 1
+
+
+def test_layout_ignores_record_order():
+    levels = {"n": "national", "r1": "regional", "r2": "regional", "r3": "regional", "l1": "local", "l2": "local"}
+    edges = [("n", "r1"), ("r2", "r1"), ("r1", "r3"), ("r1", "l1"), ("r3", "l2"), ("l2", "r2")]
+    first = networks.layout(make_graph(levels, edges), {})
+    second = networks.layout(make_graph(dict(reversed(levels.items())), edges[::-1]), {})
+    assert first.equals(second)
 
 
 def test_diagram_spec_is_identical_whatever_the_tie_order():
     levels = {"n": "national", "r1": "regional", "r2": "regional", "r3": "regional", "l1": "local", "l2": "local"}
     edges = [("n", "r1"), ("r2", "r1"), ("r1", "r3"), ("r1", "l1"), ("r3", "l2"), ("l2", "r2")]
-    first = networks.draw(make_graph(levels, edges), "Essai").to_dict()
-    second = networks.draw(make_graph(dict(reversed(levels.items())), edges[::-1]), "Essai").to_dict()
+    first = networks.draw(make_graph(levels, edges), "Essai", {}).to_dict()
+    second = networks.draw(make_graph(dict(reversed(levels.items())), edges[::-1]), "Essai", {}).to_dict()
     assert json.dumps(first, sort_keys=True) == json.dumps(second, sort_keys=True)
     assert first["title"] == "Essai" and "trois bandes" in first["description"]
+
+
+def test_diagram_grows_with_its_rows_and_keeps_tooltips_and_legends():
+    small = networks.draw(THREE_LEVELS, "Essai", {}).to_dict()
+    tall = networks.draw(TERRITORIAL, "Essai", NAMES).to_dict()
+    assert tall["height"] > small["height"]  # three local rows instead of one
+    node_layer = next(layer for layer in tall["layer"] if layer["mark"]["type"] == "point")
+    assert [t["field"] for t in node_layer["encoding"]["tooltip"]] == ["name", "level", "territory", "sector",
+                                                                        "role_fr", "source_ids"]
+    assert node_layer["encoding"]["fill"]["scale"]["range"] == charts.PALETTE
+    assert "legend" in node_layer["encoding"]["shape"]
+    edge_layer = next(layer for layer in tall["layer"] if layer["mark"]["type"] == "line")
+    assert "sources" in [t["field"] for t in edge_layer["encoding"]["tooltip"]]
+    assert not any(layer["mark"].get("angle") for layer in tall["layer"])  # no rotated labels
+    assert networks.draw(nx.MultiDiGraph(), "Vide", {}).to_dict()["height"] > 0  # an empty record still draws
 
 
 def test_edge_table_lists_every_tie():
@@ -287,10 +389,13 @@ def test_every_region_builds_and_is_measured():
 @needs_record
 def test_real_measures_and_diagrams_are_deterministic():
     assert networks.compare(data_dir=REAL).equals(networks.compare(data_dir=REAL))
+    names = networks.territory_names(REAL)
     for region_id in networks.regions(REAL)["region_id"]:
-        first = networks.draw(networks.build(region_id, data_dir=REAL), region_id).to_dict()
-        second = networks.draw(networks.build(region_id, data_dir=REAL), region_id).to_dict()
+        g = networks.build(region_id, data_dir=REAL)
+        first = networks.draw(g, region_id, names).to_dict()
+        second = networks.draw(networks.build(region_id, data_dir=REAL), region_id, names).to_dict()
         assert json.dumps(first, sort_keys=True) == json.dumps(second, sort_keys=True)
+        check_layout(g, networks.layout(g, names))
 
 
 @needs_record
