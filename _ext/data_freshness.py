@@ -9,11 +9,13 @@ every page as outdated.
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 from pathlib import Path
 
 STAMP_NAME = ".inputs-fingerprint"
 WATCHED = ("data", "analysis")  # what the chapters read besides their own code cells
+RESTRICTED_ENV = "ALLIANCES_INTERVIEWS_DIR"  # see analysis/interviews.py
 
 
 def fingerprint(*folders: Path) -> str:
@@ -29,7 +31,11 @@ def _paths(app) -> tuple[list[Path], Path, Path]:
     root = Path(app.confdir)
     build_dir = Path(app.outdir).parent  # _build/html -> _build
     cache = Path(app.config.nb_execution_cache_path or build_dir / ".jupyter_cache")
-    return [root / name for name in WATCHED], build_dir / STAMP_NAME, cache
+    folders = [root / name for name in WATCHED]
+    restricted = os.environ.get(RESTRICTED_ENV, "").strip()
+    if restricted:  # a restricted edition reads interview files from outside the repository
+        folders.append(Path(restricted))
+    return folders, build_dir / STAMP_NAME, cache
 
 
 def _check(app, config) -> None:

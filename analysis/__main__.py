@@ -1,4 +1,4 @@
-"""Command line: `python -m analysis validate [DATA_DIR]`, `python -m analysis rehash`."""
+"""Command line: `python -m analysis validate [DATA_DIR]`, `rehash`, `synthesize` (see --help)."""
 
 from __future__ import annotations
 
@@ -24,6 +24,9 @@ def main(argv: list[str] | None = None) -> int:
     p_qdc = sub.add_parser("export-qdc", help="write the codebook as a REFI-QDA .qdc file (XSD-checked)")
     p_qdc.add_argument("out", type=Path)
     p_qdc.add_argument("--data-dir", type=Path, default=DATA_DIR)
+    p_syn = sub.add_parser("synthesize", help="regenerate the synthetic interview stand-in (data/synthetic/)")
+    p_syn.add_argument("--out", type=Path, default=None, help="output folder (default: DATA_DIR/synthetic)")
+    p_syn.add_argument("--data-dir", type=Path, default=DATA_DIR)
     args = parser.parse_args(argv)
 
     if args.command == "validate":
@@ -48,6 +51,13 @@ def main(argv: list[str] | None = None) -> int:
 
         paths = export_all(args.outdir, args.data_dir)
         print(f"{len(paths)} network file(s) written to {args.outdir}")
+        return 0
+    if args.command == "synthesize":
+        from analysis.synthetic import write as write_synthetic
+
+        for path in write_synthetic(args.out, args.data_dir):
+            print(f"synthetic table written: {path}")
+        print("if these files changed, re-record the hashes: python -m analysis rehash")
         return 0
     if args.command == "export-qdc":
         from analysis.qdc import write

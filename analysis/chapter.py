@@ -13,10 +13,17 @@ from myst_nb import glue
 from analysis import book, charts, citation, data, networks, region, tables
 
 REGION_PAGE = "book/regions/{region_id}"
-INTERVIEWS_NOTE = (
-    "Les entrevues de la recherche sont confidentielles et ne figurent pas dans le dépôt : "
-    "cette édition publique ne montre aucune donnée d'entrevue pour la région."
-)
+BANNERS = {  # edition -> (admonition classes, title, text); the public one stands in for restricted data
+    False: ("warning synthetic-banner", "Données synthétiques",
+            "Les entrevues de la recherche sont confidentielles et absentes du dépôt. Ce qui suit est un "
+            "substitut fabriqué à partir des seuls agrégats publiés par l'étude, pour montrer la chaîne de "
+            "traitement : ce ne sont pas les réponses des personnes interrogées, et aucune conclusion ne "
+            "peut en être tirée."),
+    True: ("important restricted-banner", "Données d'entrevues (édition restreinte)",
+           "Cette édition lit les entrevues codées de la recherche, qui ne sont pas publiques. Seuls des "
+           "décomptes de personnes distinctes sont montrés ; un décompte inférieur au seuil, ou qui "
+           "permettrait d'en retrouver un, est remplacé par « x »."),
+}
 
 
 def start(region_id: str) -> region.Profile:
@@ -130,8 +137,30 @@ def coding(p: region.Profile) -> None:
         "locator": "Passage", "source_ids": "Source"}, caption=f"Codage documentaire, {p.name}")))
 
 
-def interviews() -> HTML:
-    return HTML(f"<div class='admonition note'><p>{INTERVIEWS_NOTE}</p></div>")
+def interviews(p: region.Profile) -> None:
+    """Banner, then one disclosure-controlled chart: distinct interviewees by dimension of the grid."""
+    from analysis import interviews as iv
+    from analysis.validate import MIN_COUNT
+
+    source = iv.load()
+    classes, heading, text = BANNERS[source.restricted]
+    display(HTML(f"<div class='admonition {classes}' role='note'><p class='admonition-title'>{heading}</p>"
+                 f"<p>{text}</p></div>"))
+    frame = iv.region_frame(str(p.region["region_id"]))
+    chart = iv.chart(
+        frame,
+        title=f"{p.name} : personnes interrogées par dimension de la grille — {source.label}",
+        description=(f"{source.label.capitalize()}. Barres horizontales : pour la région {p.name} et pour "
+                     "chaque dimension de la grille, nombre de personnes interrogées distinctes dont l'entrevue "
+                     f"touche au moins un de ses codes. Un décompte inférieur à {MIN_COUNT}, ou qui permettrait "
+                     "d'en retrouver un à partir des totaux, est masqué et affiché « x »."),
+    )
+    display(chart)
+    shown = frame[["dimension", "shown"]].rename(columns={
+        "dimension": "Dimension de la grille", "shown": "Personnes interrogées (distinctes)"})
+    fallback = charts.table_fallback(shown, summary=f"Données du graphique (tableau) — {source.label}")
+    display(HTML(f"<div class='published-aggregate' data-synthetic='{str(source.synthetic).lower()}'>"
+                 f"{fallback}</div>"))
 
 
 def gaps(p: region.Profile) -> None:

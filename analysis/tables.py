@@ -11,10 +11,17 @@ from analysis import sources as sources_mod
 MISSING = "—"  # an empty cell: not documented in the public sources
 
 
-def render(frame: pd.DataFrame, columns: dict[str, str], caption: str | None = None) -> str:
-    """Keep and rename `columns` (name -> French header); `source_ids`/`url` become links."""
+def render(frame: pd.DataFrame, columns: dict[str, str], caption: str | None = None,
+           row_ids: list[str] | None = None, raw: tuple[str, ...] = ()) -> str:
+    """Keep and rename `columns` (name -> French header); `source_ids`/`url` become links.
+
+    `row_ids` gives each body row an HTML id, so that other pages can link to one row; `raw` names
+    columns the caller has already turned into escaped HTML.
+    """
     shown = frame[list(columns)].astype(object)
     for name in shown.columns:
+        if name in raw:
+            continue
         if name == "source_ids":
             shown[name] = shown[name].map(sources_mod.links)
         elif name == "url":
@@ -25,7 +32,18 @@ def render(frame: pd.DataFrame, columns: dict[str, str], caption: str | None = N
                                                   classes="table data-table")
     if caption:
         body = body.replace(">\n  <thead>", f">\n  <caption>{html.escape(caption)}</caption>\n  <thead>", 1)
+    if row_ids is not None:
+        body = _with_row_ids(body, row_ids)
     return body
+
+
+def _with_row_ids(body: str, row_ids: list[str]) -> str:
+    head, sep, rows = body.partition("<tbody>")
+    parts = rows.split("<tr>")
+    if len(parts) - 1 != len(row_ids):
+        raise ValueError(f"{len(row_ids)} row ids for {len(parts) - 1} rows")
+    tagged = [f'<tr id="{html.escape(rid)}">' + part for rid, part in zip(row_ids, parts[1:], strict=True)]
+    return head + sep + parts[0] + "".join(tagged)
 
 
 def _escape(value: object) -> object:

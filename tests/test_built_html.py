@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
+from functools import cache
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import urlparse
+from urllib.parse import unquote, urlparse
 
 import pytest
 
@@ -16,6 +18,7 @@ PAGES = book_pages()
 SPEC = re.compile(r'<script type="application/json" id="[^"]+" class="altair-spec">(.*?)</script>', re.S)
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")
 PHONE = re.compile(r"\(?\b\d{3}\)?[ .-]\d{3}-\d{4}\b")
+CITE_BOX = re.compile(r"<div class=['\"]cite-box['\"].*?</div>", re.S)
 
 
 class _Refs(HTMLParser):
@@ -26,6 +29,7 @@ class _Refs(HTMLParser):
         self.loads: list[str] = []
         self.links: list[str] = []
         self.text: list[str] = []
+        self.ids: set[str] = set()
         self._skip = 0
 
     def handle_endtag(self, tag):
@@ -40,6 +44,9 @@ class _Refs(HTMLParser):
         attrs = dict(attrs)
         if tag in {"script", "style"}:
             self._skip += 1
+        for key in ("id", "name") if tag == "a" else ("id",):
+            if attrs.get(key):
+                self.ids.add(attrs[key])
         if tag in {"script", "img", "iframe"} and attrs.get("src"):
             self.loads.append(attrs["src"])
         if tag == "link" and attrs.get("rel") in {"stylesheet", "preload"} and attrs.get("href"):
@@ -49,8 +56,13 @@ class _Refs(HTMLParser):
 
 
 def _refs(page: str) -> _Refs:
+    return _parsed(str((HTML / page).resolve()))
+
+
+@cache
+def _parsed(path: str) -> _Refs:
     parser = _Refs()
-    parser.feed((HTML / page).read_text(encoding="utf-8"))
+    parser.feed(Path(path).read_text(encoding="utf-8"))
     return parser
 
 
@@ -74,12 +86,36 @@ def test_every_chart_has_title_and_description(built_html, page):
 
 @pytest.mark.parametrize("page", PAGES)
 def test_internal_links_resolve(built_html, page):
+    """A relative link reaches an existing file and, when it names a `#fragment`, an element with that id."""
     base = (HTML / page).parent
     for href in _refs(page).links:
         parsed = urlparse(href)
-        if parsed.scheme or parsed.netloc or not parsed.path:
+        if parsed.scheme or parsed.netloc:
             continue
-        assert (base / parsed.path).resolve().exists(), f"{page}: broken link {href}"
+        target = (base / unquote(parsed.path)).resolve() if parsed.path else (HTML / page).resolve()
+        assert target.exists(), f"{page}: broken link {href}"
+        if parsed.fragment and target.suffix == ".html":
+            assert unquote(parsed.fragment) in _parsed(str(target)).ids, f"{page}: no anchor for {href}"
+
+
+def test_source_ids_link_to_their_row_in_the_sources_annex(built_html):
+    ids = _refs("book/annexes/sources.html").ids
+    links = [h for h in _refs("book/regions/mauricie.html").links if "annexes/sources.html#src-" in h]
+    assert links and all(h.startswith("../annexes/sources.html#src-") for h in links)
+    assert {"src-mau-src-01", "src-qc-loi-2002", "src-etude-frq"} <= ids
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_chapter_has_one_cite_box_for_its_own_address(built_html, page):
+    boxes = CITE_BOX.findall((HTML / page).read_text(encoding="utf-8"))
+    assert len(boxes) == 1, f"{page}: {len(boxes)} cite boxes"
+    box = html.unescape(boxes[0])
+    apa = re.search(r"<strong>APA</strong>\s*—\s*(.*?)</p>", box, re.S)
+    assert apa, f"{page}: no APA line"
+    url = apa.group(1).split()[-1]
+    assert url.startswith("http") and url.endswith("/" + page), f"{page}: APA address {url}"
+    assert "<summary>BibTeX</summary>" in box and "@incollection{" in box and f"url       = {{{url}}}" in box
+    assert "<summary>RIS</summary>" in box and "TY  - CHAP" in box and f"UR  - {url}" in box
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -92,3 +128,61 @@ def test_no_personal_contact_details(built_html, page):
 def test_vega_bundle_is_shipped(built_html):
     bundle = Path(built_html) / "_static" / "vega-bundle.js"
     assert bundle.stat().st_size > 500_000
+
+
+# --- interview tier: synthetic content is labelled, and no small count is ever published -----------------
+
+SYNTHETIC_LABEL = "données synthétiques"
+AGGREGATE = re.compile(
+    r"<div class=['\"]published-aggregate['\"] data-synthetic=['\"](true|false)['\"]>(.*?)</div>", re.S)
+CELL = re.compile(r"<td>(.*?)</td>", re.S)
+
+
+def _interview_specs(text: str) -> list[dict]:
+    """Chart specs whose data rows carry a `synthetic` flag (the interview tier)."""
+    specs = []
+    for spec_text in SPEC.findall(text):
+        spec = json.loads(spec_text.replace("<\\/", "</"))
+        rows = [row for values in spec.get("datasets", {}).values() for row in values]
+        if any("synthetic" in row for row in rows):
+            specs.append({"spec": spec, "rows": rows})
+    return specs
+
+
+def _title(spec: dict) -> str:
+    title = spec.get("title", "")
+    return title.get("text", "") if isinstance(title, dict) else str(title)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_synthetic_content_is_labelled_everywhere(built_html, page):
+    text = (HTML / page).read_text(encoding="utf-8")
+    specs = _interview_specs(text)
+    synthetic_specs = [s for s in specs if any(row.get("synthetic") is True for row in s["rows"])]
+    tables = AGGREGATE.findall(text)
+    if synthetic_specs or any(flag == "true" for flag, _ in tables):
+        assert "synthetic-banner" in text, f"{page}: synthetic content without the banner"
+    for item in synthetic_specs:
+        assert SYNTHETIC_LABEL in _title(item["spec"]).lower(), f"{page}: {_title(item['spec'])!r}"
+        assert SYNTHETIC_LABEL in item["spec"].get("description", "").lower(), f"{page}: description"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_no_published_interview_count_between_1_and_4(built_html, page):
+    text = (HTML / page).read_text(encoding="utf-8")
+    for item in _interview_specs(text):
+        for row in item["rows"]:
+            assert row.get("n") is None or row["n"] >= 5, f"{page}: chart shows a count of {row['n']}"
+    for _, table in AGGREGATE.findall(text):
+        for cell in CELL.findall(table):
+            value = html.unescape(cell).strip()
+            assert not (value.isdigit() and 1 <= int(value) <= 4), f"{page}: table shows a count of {value}"
+
+
+def test_every_regional_chapter_shows_the_interview_stand_in(built_html):
+    regional = [page for page in PAGES if page.startswith("book/regions/")]
+    assert len(regional) == 6
+    for page in regional:
+        text = (HTML / page).read_text(encoding="utf-8")
+        banner = "synthetic-banner" in text or "restricted-banner" in text  # public or restricted edition
+        assert banner and _interview_specs(text) and AGGREGATE.search(text), page

@@ -39,10 +39,13 @@ def package(tmp_path: Path) -> Path:
     """A copy of the real package plus the synthetic interview tables of tests/fixtures."""
     root = tmp_path / "data"
     shutil.copytree(DATA, root)
-    shutil.copytree(FIXTURES / "synthetic", root / "synthetic", ignore=shutil.ignore_patterns("*.json"))
+    shutil.copytree(FIXTURES / "synthetic", root / "synthetic", ignore=shutil.ignore_patterns("*.json"),
+                    dirs_exist_ok=True)
     path = root / "datapackage.json"
     descriptor = json.loads(path.read_text(encoding="utf-8"))
-    descriptor["resources"] += json.loads((FIXTURES / "synthetic" / "resources.json").read_text(encoding="utf-8"))
+    fixture = json.loads((FIXTURES / "synthetic" / "resources.json").read_text(encoding="utf-8"))
+    replaced = {res["name"] for res in fixture}  # the fixture stands in for the package's own stand-in
+    descriptor["resources"] = [r for r in descriptor["resources"] if r["name"] not in replaced] + fixture
     path.write_text(json.dumps(descriptor, ensure_ascii=False, indent=2), encoding="utf-8")
     rehash(root)
     return root
