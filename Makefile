@@ -6,6 +6,9 @@ STAMP  := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | sha2
 JB     := $(BIN)/jb
 HTML   := _build/html
 PORT   ?= 8000
+# pytest-xdist: test files spread over the cores; each file stays whole, in order, on one worker
+# (test_validate.py ends by checking what its other tests left in data/). PYTEST_ARGS= runs in one process.
+PYTEST_ARGS ?= -n auto --maxprocesses 4 --dist loadfile
 
 .PHONY: install validate book book-all serve lint unit test browser-deps bench lock clean
 
@@ -39,10 +42,11 @@ browser-deps:
 	@tools/ensure-chromium.sh
 
 test: install browser-deps lint book-all
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# Cold build, no-change rebuild, rebuild after a data edit, pytest and `make test`, in a scratch copy.
 bench: install
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 # Regenerate the exact lock from pyproject.toml in a throw-away environment.
 lock:

@@ -1,0 +1,119 @@
+"""Execute the notebooks Sphinx is about to read two (or more) at a time, into myst-nb's cache.
+
+myst-nb executes each notebook when Sphinx reads it, one after the other, and Sphinx's own parallel
+read is not available here (the `jb` CLI has no `-j`, and two extensions jb loads do not declare
+themselves parallel-safe). Before the read starts, this extension builds each notebook exactly as
+myst-nb's parser will (same reader, same configuration, same per-notebook overrides), executes
+the ones jupyter-cache does not hold yet in a small thread pool (each kernel is its own process),
+and stores the results under the key myst-nb looks up. The read that follows finds every notebook
+in the cache. A notebook that fails here is not cached: myst-nb runs it again itself and reports
+the failure exactly as before, so warnings and -W behave unchanged.
+
+BOOK_EXECUTION_JOBS sets the number of notebooks run at once (default: the usable CPUs, at most 4;
+1 turns this off).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import suppress
+from pathlib import Path, PurePosixPath
+
+from sphinx.util import logging
+
+JOBS_ENV = "BOOK_EXECUTION_JOBS"
+logger = logging.getLogger(__name__)
+
+
+def jobs() -> int:
+    value = os.environ.get(JOBS_ENV, "").strip()
+    if value:
+        return max(1, int(value))
+    return max(1, min(4, len(os.sched_getaffinity(0))))
+
+
+def _notebook(env, docname: str):
+    """The notebook and execution settings myst-nb's parser will use for `docname`, or None."""
+    from myst_nb.core.config import NbParserConfig
+    from myst_nb.core.nb_to_tokens import nb_node_to_dict
+    from myst_nb.core.read import create_nb_reader
+
+    path = Path(env.doc2path(docname))
+    nb_config: NbParserConfig = env.mystnb_config
+    text = path.read_text(encoding="utf-8")
+    reader = create_nb_reader(str(path), env.myst_config, nb_config, text)
+    if reader is None:
+        return None
+    notebook = reader.read(text)
+    kernel = notebook.metadata.get("kernelspec", {}).get("name")
+    for rgx, alias in nb_config.kernel_rgx_aliases.items():
+        if kernel is not None and re.fullmatch(rgx, kernel):
+            notebook.metadata["kernelspec"]["name"] = alias
+            break
+    if nb_config.metadata_key in notebook.metadata:
+        overrides = nb_node_to_dict(notebook.metadata[nb_config.metadata_key])
+        overrides.pop("output_folder", None)
+        try:
+            nb_config = nb_config.copy(**overrides)
+        except Exception:  # noqa: BLE001 - myst-nb warns about it during the read
+            return None
+    if nb_config.execution_mode != "cache" or nb_config.execution_in_temp:
+        return None
+    if any(PurePosixPath(path.as_posix()).match(p) for p in nb_config.execution_excludepatterns):
+        return None
+    if not any(cell.cell_type == "code" for cell in notebook.cells):
+        return None
+    return path, notebook, nb_config, reader.read_fmt
+
+
+def _execute(path: Path, notebook, nb_config):
+    from jupyter_cache.executors.utils import single_nb_execution
+
+    try:
+        result = single_nb_execution(notebook, cwd=str(path.parent), allow_errors=nb_config.execution_allow_errors,
+                                     timeout=nb_config.execution_timeout, meta_override=True,
+                                     shutdown_kernel="immediate")  # outputs are complete; skip the 0.3 s wait
+    except Exception:  # noqa: BLE001 - myst-nb re-runs it during the read and reports the error
+        return None
+    return None if result.err is not None else result
+
+
+def _pre_execute(app, env, docnames) -> None:
+    n_jobs = jobs()
+    if n_jobs < 2 or getattr(env, "mystnb_config", None) is None or env.mystnb_config.execution_mode != "cache":
+        return
+    from jupyter_cache import get_cache
+    from jupyter_cache.base import CacheBundleIn
+
+    cache = get_cache(env.mystnb_config.execution_cache_path or ".jupyter_cache")
+    todo = []
+    for docname in sorted(docnames):
+        found = _notebook(env, docname)
+        if found is None:
+            continue
+        with suppress(KeyError):
+            cache.match_cache_notebook(found[1])
+            continue  # already cached: myst-nb will merge it
+        todo.append(found)
+    if len(todo) < 2:
+        return
+    logger.info(f"executing {len(todo)} notebooks, {n_jobs} at a time")
+    with ThreadPoolExecutor(max_workers=min(n_jobs, len(todo))) as pool:
+        futures = [(path, read_fmt, pool.submit(_execute, path, notebook, nb_config))
+                   for path, notebook, nb_config, read_fmt in todo]
+        for path, read_fmt, future in futures:  # jupyter-cache's database is written from this thread only
+            result = future.result()
+            if result is None:
+                continue
+            stage = cache.add_nb_to_project(str(path), read_data=read_fmt) if read_fmt else \
+                cache.add_nb_to_project(str(path))
+            bundle = CacheBundleIn(result.nb, stage.uri, data={"execution_seconds": result.time})
+            cache.cache_notebook_bundle(bundle, check_validity=False, overwrite=True)
+
+
+def setup(app):
+    # After data_freshness (config-inited) may have emptied the cache; before the first page is read.
+    app.connect("env-before-read-docs", _pre_execute)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
