@@ -6,6 +6,7 @@ then one function per section; each returns something Jupyter displays.
 
 from __future__ import annotations
 
+import altair as alt
 import pandas as pd
 from IPython.display import HTML, display
 from myst_nb import glue
@@ -149,7 +150,9 @@ def interviews(p: region.Profile) -> None:
     frame = iv.region_frame(str(p.region["region_id"]))
     chart = iv.chart(
         frame,
-        title=f"{p.name} : personnes interrogées par dimension de la grille — {source.label}",
+        # The label comes first so it stays visible however narrow the page is.
+        title=alt.TitleParams(f"{source.label.capitalize()} — {p.name}",
+                              subtitle="Personnes interrogées par dimension de la grille"),
         description=(f"{source.label.capitalize()}. Barres horizontales : pour la région {p.name} et pour "
                      "chaque dimension de la grille, nombre de personnes interrogées distinctes dont l'entrevue "
                      f"touche au moins un de ses codes. Un décompte inférieur à {MIN_COUNT}, ou qui permettrait "

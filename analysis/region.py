@@ -44,7 +44,9 @@ class Profile:
 
     @property
     def stated_project_counts(self) -> pd.DataFrame:
-        return self.region_facts[self.region_facts["topic"] == "nombre-de-projets"]
+        """Counts of projects a source states (a count of organisations is not a count of projects)."""
+        facts = self.region_facts
+        return facts[(facts["topic"] == "nombre-de-projets") & (facts["unit"] == "projets")]
 
 
 def profile(region_id: str) -> Profile:

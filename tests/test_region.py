@@ -58,3 +58,10 @@ def test_rendered_table_links_sources_and_marks_gaps():
     markup = tables.render(frame, {"amount": "Montant", "territory_id": "Territoire", "source_ids": "Sources"})
     assert "<a href=" in markup and tables.MISSING in markup
     assert "4\u202f400\u202f000" in markup or "\u202f" in markup
+
+
+def test_stated_project_counts_ignore_counts_of_organisations():
+    p = region.profile("lanaudiere")
+    assert set(p.stated_project_counts["unit"]) == {"projets"}
+    stated = region.completeness(["lanaudiere"])["projets_annonces"].iloc[0]
+    assert stated == p.stated_project_counts["value"].max()
