@@ -168,7 +168,7 @@ def interviews(p: region.Profile) -> None:
 
 def gaps(p: region.Profile) -> None:
     row = region.completeness([str(p.region["region_id"])]).drop(columns=["region_id", "region"]).iloc[0]
-    summary = pd.DataFrame({"Élément": [COMPLETENESS_LABELS[k] for k in row.index],
+    summary = pd.DataFrame({"Élément": [region.COMPLETENESS_LABELS[k] for k in row.index],
                             "Dans les sources publiques": [_yes_no(v) for v in row.values]})
     display(HTML(tables.render(summary, {"Élément": "Élément", "Dans les sources publiques":
                                          "Dans les sources publiques"}, caption=f"Complétude, {p.name}")))
@@ -181,20 +181,6 @@ def cite(p: region.Profile) -> HTML:
     return HTML(citation.box(f"{p.name}", page))
 
 
-COMPLETENESS_LABELS = {
-    "sources": "Sources (documents régionaux)",
-    "sources_pagsis": "dont sources de la période 2010-2015",
-    "territoires": "Territoires (MRC et équivalents)",
-    "montants": "Montants publiés",
-    "enveloppe_retenue": "Enveloppe régionale 2010-2015 connue",
-    "signature_documentee": "Date de signature de l'Alliance connue",
-    "projets_nommes": "Projets financés nommés",
-    "projets_annonces": "Plus grand nombre de projets énoncé par une source",
-    "organisations": "Organisations",
-    "liens": "Liens documentés entre organisations",
-    "segments_codes": "Segments codés",
-    "lacunes": "Lacunes relevées",
-}
 
 
 def _yes_no(value: object) -> object:

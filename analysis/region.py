@@ -74,6 +74,23 @@ def _ties_of(actors: pd.DataFrame, ties: pd.DataFrame) -> pd.DataFrame:
     return ties[keep].reset_index(drop=True)
 
 
+# French labels of the completeness columns, shared by the regional chapters and the methodology.
+COMPLETENESS_LABELS = {
+    "sources": "Sources (documents régionaux)",
+    "sources_pagsis": "dont sources de la période 2010-2015",
+    "territoires": "Territoires (MRC et équivalents)",
+    "montants": "Montants publiés",
+    "enveloppe_retenue": "Enveloppe régionale 2010-2015 connue",
+    "signature_documentee": "Date de signature de l'Alliance connue",
+    "projets_nommes": "Projets financés nommés",
+    "projets_annonces": "Plus grand nombre de projets énoncé par une source",
+    "organisations": "Organisations",
+    "liens": "Liens documentés entre organisations",
+    "segments_codes": "Segments codés",
+    "lacunes": "Lacunes relevées",
+}
+
+
 def completeness(region_ids: list[str] | None = None) -> pd.DataFrame:
     """What each region's public record documents: counts per table and the key facts found or not."""
     region_ids = region_ids or list(data.load("regions")["region_id"])
