@@ -186,3 +186,10 @@ def test_every_regional_chapter_shows_the_interview_stand_in(built_html):
         text = (HTML / page).read_text(encoding="utf-8")
         banner = "synthetic-banner" in text or "restricted-banner" in text  # public or restricted edition
         assert banner and _interview_specs(text) and AGGREGATE.search(text), page
+
+
+def test_english_summary_is_marked_as_english(built_html):
+    text = (HTML / "book" / "annexes" / "english-summary.html").read_text(encoding="utf-8")
+    assert '<div lang="en">' in text
+    french = (HTML / "book" / "contexte.html").read_text(encoding="utf-8")
+    assert '<div lang="en">' not in french
