@@ -62,6 +62,12 @@ def _read(name: str, data_dir: Path) -> pd.DataFrame:
     return frame
 
 
+def load_optional(name: str, data_dir: Path = DATA_DIR) -> pd.DataFrame | None:
+    """A table of the package, or None when the package does not (yet) declare it."""
+    names = {res["name"] for res in descriptor(Path(data_dir))["resources"]}
+    return load(name, Path(data_dir)) if name in names else None
+
+
 def split_ids(value: object) -> list[str]:
     """Split a `a;b;c` id list cell; an empty cell gives an empty list."""
     if value is None or pd.isna(value) or value == "":

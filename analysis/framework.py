@@ -8,15 +8,12 @@ evidence map joins avenues -> codes -> regions through `coded_segments` when tha
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import altair as alt
 import networkx as nx
 import pandas as pd
 
-from analysis import data
 from analysis.charts import PALETTE
-from analysis.data import DATA_DIR, split_ids
+from analysis.data import split_ids
 
 # Dimension order and French names, as the book presents them.
 DIMENSIONS = {
@@ -201,12 +198,6 @@ def link_problems(recommendations: pd.DataFrame, codebook: pd.DataFrame, facts: 
         if edge.fact_id not in known_facts:
             problems.append(f"{edge.recommendation_id}: fact_ids: {edge.fact_id!r} is not in study_facts")
     return problems
-
-
-def optional_table(name: str, data_dir: Path = DATA_DIR) -> pd.DataFrame | None:
-    """A table of the package, or None when the package does not (yet) declare it."""
-    names = {res["name"] for res in data.descriptor(Path(data_dir))["resources"]}
-    return data.load(name, Path(data_dir)) if name in names else None
 
 
 def avenue_evidence(rec_id: str, recommendations: pd.DataFrame, codebook: pd.DataFrame,

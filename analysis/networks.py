@@ -106,7 +106,7 @@ def record(data_dir: Path = data.DATA_DIR) -> Record:
     for tie in ties.loc[~known, "tie_id"]:
         warnings.warn(f"tie {tie}: an actor has no row in actors and is not a shared actor; tie skipped",
                       stacklevel=2)
-    projects = _optional_table("projects", data_dir)
+    projects = data.load_optional("projects", data_dir)
     promoters = frozenset(projects["promoter_actor"].dropna()) if projects is not None else frozenset()
     return Record(actors.sort_index(), ties[known].reset_index(drop=True), promoters)
 
@@ -122,13 +122,6 @@ def _with_shared_actors(actors: pd.DataFrame, ties: pd.DataFrame) -> pd.DataFram
              "sector": SHARED_ACTORS[a][2], "level": "national"} for a in missing]
     extra = pd.DataFrame(rows).astype("string").set_index("actor_id", drop=False)
     return pd.concat([actors, extra])
-
-
-def _optional_table(name: str, data_dir: Path) -> pd.DataFrame | None:
-    try:
-        return data.load(name, data_dir)
-    except KeyError:
-        return None
 
 
 def regions(data_dir: Path = data.DATA_DIR) -> pd.DataFrame:
@@ -406,7 +399,7 @@ NO_TERRITORY = "sans territoire"
 @lru_cache(maxsize=4)
 def territory_names(data_dir: Path = data.DATA_DIR) -> dict[str, str]:
     """territory_id -> name, for the local band's row labels (an unknown id is shown as is)."""
-    table = _optional_table("territories", Path(data_dir))
+    table = data.load_optional("territories", Path(data_dir))
     return {} if table is None else dict(zip(table["territory_id"], table["name"], strict=True))
 
 

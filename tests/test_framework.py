@@ -188,7 +188,7 @@ def test_link_problems_name_the_bad_id(recs, codebook, facts):
 
 
 def test_coded_segments_use_codable_codes(codebook):
-    segments = framework.optional_table("coded_segments")
+    segments = data.load_optional("coded_segments")
     if segments is None:
         pytest.skip("coded_segments is not in the package yet")
     codable = set(codebook.loc[codebook["is_codable"].astype(bool), "code_id"])
@@ -257,12 +257,12 @@ def test_optional_table_absent(tmp_path):
     desc = json.loads(path.read_text(encoding="utf-8"))
     desc["resources"] = [r for r in desc["resources"] if r["name"] != "coded_segments"]
     path.write_text(json.dumps(desc, ensure_ascii=False), encoding="utf-8")
-    assert framework.optional_table("coded_segments", tmp_path / "data") is None
-    assert framework.optional_table("codebook", tmp_path / "data") is not None
+    assert data.load_optional("coded_segments", tmp_path / "data") is None
+    assert data.load_optional("codebook", tmp_path / "data") is not None
 
 
 def test_real_evidence_map(codebook, recs):
-    segments = framework.optional_table("coded_segments")
+    segments = data.load_optional("coded_segments")
     graph = framework.evidence_graph(codebook, recs, segments)
     linked = set(framework.recommendation_edges(recs)["code_id"])
     assert {n.split(":", 1)[1] for n, d in graph.nodes(data=True) if d["kind"] == "code"} == linked
