@@ -33,7 +33,7 @@ SUPPRESSED = "x"
 MIN_COUNT = 5
 DELIMITER = ","
 
-DATE_FIELD = re.compile(r"^(date|accessed)$|^date_|_date$")
+DATE_FIELD = re.compile(r"^(date|accessed)$|^date_(?!.*precision$)|_date$")  # `*_precision` fields qualify a date
 YEAR_FIELD = re.compile(r"^(year|period)(_.+)?$|_year$")
 AMOUNT_FIELD = re.compile(r"^(.+_)?amount$")
 COUNT_FIELD = re.compile(r"^(n|count|n_.+|.+_count)$")

@@ -1,0 +1,34 @@
+"""French typography for text shown to readers, prose from the data included.
+
+A no-break space goes before « : ; ? ! » and inside « »; a narrow one (U+202F) is what French
+printers use before « ; ? ! », a full one (U+00A0) before « : » and inside the guillemets.
+"""
+
+from __future__ import annotations
+
+import re
+
+NBSP = "\u00a0"
+NNBSP = "\u202f"
+_SPACES = "[ \u00a0\u202f]"
+# A space (or none) before a high punctuation mark that follows a word or a closing guillemet; URLs
+# (`https://`), times (`10:30`) and ratios keep their colon untouched because a digit or a slash follows.
+_BEFORE_COLON = re.compile(rf"(?<=[\w»)\]%$]){_SPACES}?:(?=\s|$)")
+_BEFORE_OTHER = re.compile(rf"(?<=[\w»)\]%$]){_SPACES}?([;?!])(?=\s|$|[»)])")
+_AFTER_OPEN = re.compile(rf"«{_SPACES}?")
+_BEFORE_CLOSE = re.compile(rf"{_SPACES}?»")
+
+
+def fr(text: str) -> str:
+    """Return `text` with French no-break spaces around « : ; ? ! » and « »."""
+    text = _BEFORE_COLON.sub(NBSP + ":", text)
+    text = _BEFORE_OTHER.sub(lambda m: NNBSP + m.group(1), text)
+    text = _AFTER_OPEN.sub("«" + NBSP, text)
+    return _BEFORE_CLOSE.sub(NBSP + "»", text)
+
+
+def problems(text: str) -> list[str]:
+    """Excerpts of `text` where French typography is missing (for tests over built pages)."""
+    bad = re.compile(r"\w[ ]?[:;?!](?=\s)|«[ \w]|\w ?»")
+    return [text[max(0, m.start() - 20): m.end() + 20] for m in bad.finditer(text)
+            if not text[m.start():m.end()].startswith(("http", "https"))]
