@@ -27,6 +27,14 @@ def main(argv: list[str] | None = None) -> int:
     p_syn = sub.add_parser("synthesize", help="regenerate the synthetic interview stand-in (data/synthetic/)")
     p_syn.add_argument("--out", type=Path, default=None, help="output folder (default: DATA_DIR/synthetic)")
     p_syn.add_argument("--data-dir", type=Path, default=DATA_DIR)
+    p_qdpx = sub.add_parser("import-qdpx", help="import a REFI-QDA project (.qdpx) as restricted interview tables")
+    p_qdpx.add_argument("project", type=Path)
+    p_qdpx.add_argument("--out", type=Path, help="new folder outside the repository (ALLIANCES_INTERVIEWS_DIR)")
+    p_qdpx.add_argument("--mapping", type=Path, default=None, help="CSV kind,qda_name,book_value")
+    p_qdpx.add_argument("--summaries", type=Path, default=None, help="CSV region_id,code_id,summary_fr (team)")
+    p_qdpx.add_argument("--draft-mapping", type=Path, default=None, metavar="FILE",
+                        help="write the project's codes, variables and values with best guesses, then stop")
+    p_qdpx.add_argument("--data-dir", type=Path, default=DATA_DIR)
     args = parser.parse_args(argv)
 
     if args.command == "validate":
@@ -64,7 +72,29 @@ def main(argv: list[str] | None = None) -> int:
 
         print(f"codebook written to {write(args.out, args.data_dir)}")
         return 0
+    if args.command == "import-qdpx":
+        return _import_qdpx(args, parser)
     return 1
+
+
+def _import_qdpx(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    from analysis.qdpx import QdpxError, draft_mapping, import_project
+
+    try:
+        if args.draft_mapping:
+            print(f"mapping draft written to {draft_mapping(args.project, args.draft_mapping, args.data_dir)}; "
+                  "complete the empty book_value cells, then import with --mapping")
+            return 0
+        if args.out is None:
+            parser.error("import-qdpx needs --out DIR (or --draft-mapping FILE)")
+        out = import_project(args.project, args.out, args.mapping, args.summaries, args.data_dir)
+    except QdpxError as err:
+        for problem in err.problems:
+            print(problem, file=sys.stderr)
+        print(f"{len(err.problems)} problem(s): nothing was written", file=sys.stderr)
+        return EXIT_INVALID
+    print(f"restricted interview tables written to {out}; build with ALLIANCES_INTERVIEWS_DIR={out}")
+    return 0
 
 
 if __name__ == "__main__":

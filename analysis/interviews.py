@@ -220,3 +220,32 @@ def chart(frame: pd.DataFrame, title: str, description: str):
         align="left", dx=4).encode(x="pos:Q", text="shown:N")
     return (bars + labels).properties(title=title, description=description, width="container",
                                       height=alt.Step(22))
+
+
+def published_summaries(region_id: str, data_dir: Path = DATA_DIR) -> pd.DataFrame:
+    """The team's summaries (restricted edition only) whose region × code cell passes disclosure control.
+
+    A summary describes what interviewees of a region said about a code; it is shown only where the
+    count of distinct interviewees behind that region × code cell is published (not suppressed,
+    primary or secondary). The public edition has none.
+    """
+    from analysis import disclosure
+    from analysis.qdpx import SUMMARIES_FILE, SUMMARY_COLUMNS
+
+    folder, restricted = directory(data_dir)
+    empty = pd.DataFrame(columns=list(SUMMARY_COLUMNS))
+    if not restricted or not (folder / SUMMARIES_FILE).is_file():
+        return empty
+    tables = load(data_dir)
+    summaries = pd.read_csv(folder / SUMMARIES_FILE, dtype="string", keep_default_na=False)
+    linked = tables.codes.merge(tables.interviews[["interview_id", "region_id"]], on="interview_id")
+    counts = (linked.groupby(["region_id", "code_id"])["interview_id"].nunique().unstack(fill_value=0))
+    regions = data.load("regions", data_dir)["region_id"].tolist()
+    codebook = data.load("codebook", data_dir)
+    codable = codebook.loc[codebook["is_codable"].fillna(False).astype(bool), "code_id"].tolist()
+    # The full region × codable-code table, zeros included, is what suppression must protect.
+    published = disclosure.suppress(counts.reindex(index=regions, columns=codable, fill_value=0))
+    shown = [c in published.table.columns and published.table.loc[r, c] != disclosure.SUPPRESSED
+             for r, c in zip(summaries["region_id"], summaries["code_id"], strict=True)]
+    keep = summaries[pd.Series(shown, index=summaries.index, dtype=bool) & (summaries["region_id"] == region_id)]
+    return keep.reset_index(drop=True) if len(keep) else empty
