@@ -26,12 +26,14 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from analysis.data import DATA_DIR, DESCRIPTOR, ID_SEPARATOR
+from analysis.disclosure import MIN_COUNT, SUPPRESSED
+from analysis.labels import DOMAIN_PROPERTY, unlabelled
+from analysis.labels import TABLE as LABELS_TABLE
 
 REHASH_COMMAND = "python -m analysis rehash"
-YEARS = range(1990, 2031)
-SUPPRESSED = "x"
-MIN_COUNT = 5
+YEARS = range(1990, 2031)  # the one range for every year and date of the package (the schema declares none)
 DELIMITER = ","
+__all__ = ["MIN_COUNT", "SUPPRESSED", "YEARS", "validate", "rehash", "Problem"]
 
 DATE_FIELD = re.compile(r"^(date|accessed)$|^date_(?!.*precision$)|_date$")  # `*_precision` fields qualify a date
 YEAR_FIELD = re.compile(r"^(year|period)(_.+)?$|_year$")
@@ -288,16 +290,15 @@ TYPE_HINTS = {
 
 
 def fk_problem(path: str, table_fields: list[str], err) -> Problem:
-    match = re.search(r'for "([^"]+)": values "([^"]*)" not found in the lookup table "([^"]*)" as "([^"]+)"',
-                      err.note or "")
-    if not match:
-        return Problem(path, err.row_number, 0, "foreign-key", err.message)
-    fields, values, ref, ref_fields = match.groups()
-    ref = ref or Path(path).stem  # an empty name means the table refers to itself
-    col = table_fields.index(fields.split(",")[0]) + 1 if fields.split(",")[0] in table_fields else 0
+    """A foreign-key error, read from the error's own fields (never from its message text)."""
+    fields = list(err.field_names or [])
+    values = [str(v) for v in (err.field_cells or [])]
+    ref = err.reference_name or Path(path).stem  # an empty name means the table refers to itself
+    ref_fields = list(err.reference_field_names or [])
+    col = table_fields.index(fields[0]) + 1 if fields and fields[0] in table_fields else 0
     return Problem(path, err.row_number, col, "foreign-key",
-                   f"field {fields!r}: {values!r} is not an existing {ref_fields} of table {ref!r}; "
-                   f"add it there first or fix the id")
+                   f"field {', '.join(fields)!r}: {', '.join(values)!r} is not an existing "
+                   f"{', '.join(ref_fields)} of table {ref!r}; add it there first or fix the id")
 
 
 def frictionless_problem(res: dict, err) -> Problem | None:
@@ -512,8 +513,12 @@ def has(tables: dict[str, Table], name: str, fields: set[str]) -> bool:
     return name in tables and fields <= set(tables[name].names)
 
 
+ONE_PART, ALL_PARTS = "part-territoriale", "parts-territoriales-total"
+
+
 def rule_funding(tables: dict[str, Table]) -> list[Problem]:
-    """One retained regional envelope per region, and its territorial parts do not exceed it."""
+    """One retained regional envelope per region; its territorial parts, one by one or as their total, do
+    not exceed it; a territory's share names its territory and the total of all shares names none."""
     needed = {"region_id", "scope", "retained", "amount", "period_start", "period_end"}
     if not has(tables, "funding", needed):
         return []
@@ -537,6 +542,22 @@ def rule_funding(tables: dict[str, Table]) -> list[Problem]:
                 f"territorial parts of {region!r} for {'-'.join(period)} add up to {total:,.0f} $, more than "
                 f"the retained envelope of {envelope:,.0f} $ (row {env_row}); check rows "
                 f"{', '.join(str(r) for r, _ in parts)}"))
+        for row, rec in table.records():
+            if (rec["region_id"] == region and rec["scope"] == ALL_PARTS
+                    and (rec["period_start"], rec["period_end"]) == period
+                    and envelope is not None and (number(rec["amount"]) or 0) > envelope):
+                problems.append(Problem(table.path, row, table.column("amount"), "funding-parts",
+                    f"the total of {region!r}'s territorial parts ({rec['amount']} $) is more than the retained "
+                    f"envelope of {envelope:,.0f} $ (row {env_row})"))
+    if "territory_id" in table.names:
+        for row, rec in table.records():
+            if rec["scope"] == ONE_PART and not rec["territory_id"]:
+                problems.append(Problem(table.path, row, table.column("territory_id"), "funding-scope",
+                    f"scope {ONE_PART!r} is one territory's share: name the territory, or use "
+                    f"{ALL_PARTS!r} for the total of all territories"))
+            elif rec["scope"] == ALL_PARTS and rec["territory_id"]:
+                problems.append(Problem(table.path, row, table.column("territory_id"), "funding-scope",
+                    f"scope {ALL_PARTS!r} is the total of all territories: leave territory_id empty"))
     return problems
 
 
@@ -617,8 +638,219 @@ def rule_small_counts(tables: dict[str, Table]) -> list[Problem]:
     return problems
 
 
-RULES = [rule_source_ids, rule_dates, rule_years, rule_amounts, rule_regions, rule_territories, rule_urls,
-         rule_funding, rule_projects, rule_ties, rule_synthetic, rule_small_counts]
+
+# --- date precision -------------------------------------------------------------------------------
+
+PRECISION_SUFFIX = "_precision"
+# The stored form each precision needs (see analysis.dates for how a page shows it).
+PRECISION_FORMS = {
+    "jour": (re.compile(r"\d{4}-\d{2}-\d{2}"), "YYYY-MM-DD"),
+    "mois": (re.compile(r"\d{4}-\d{2}"), "YYYY-MM"),
+    "annee": (re.compile(r"\d{4}"), "YYYY"),
+    "annee-deduite": (re.compile(r"\d{4}"), "YYYY"),
+}
+
+
+def rule_date_precision(tables: dict[str, Table]) -> list[Problem]:
+    """A date's precision agrees with how it is stored; an empty date has no precision and vice versa."""
+    problems = []
+    for table in tables.values():
+        for name in table.names:
+            precision_name = name + PRECISION_SUFFIX
+            if not DATE_FIELD.search(name) or precision_name not in table.names:
+                continue
+            col = table.column(precision_name)
+            for row, rec in table.records():
+                value, precision = rec[name], rec[precision_name]
+                if not value and precision:
+                    problems.append(Problem(table.path, row, col, "date-precision",
+                        f"field {precision_name!r} is {precision!r} but {name!r} is empty; "
+                        "leave both empty or give the date"))
+                elif value and not precision:
+                    problems.append(Problem(table.path, row, col, "date-precision",
+                        f"field {precision_name!r} is empty but {name!r} is {value!r}; "
+                        f"say how precise it is ({', '.join(PRECISION_FORMS)})"))
+                elif value and precision in PRECISION_FORMS:
+                    form, shape = PRECISION_FORMS[precision]
+                    if not form.fullmatch(value):
+                        problems.append(Problem(table.path, row, col, "date-precision",
+                            f"field {precision_name!r} is {precision!r}, which needs {name!r} written {shape}, "
+                            f"but it is {value!r}; store only what the source states"))
+    return problems
+
+
+# --- the codebook tree, avenues, coded segments, narratives, labels -------------------------------
+
+FINDING_TOPICS = {"resultats"}  # study facts an avenue may rest on: findings, never design metadata
+
+
+def _codebook(tables: dict[str, Table]) -> dict[str, tuple[int, dict]] | None:
+    if not has(tables, "codebook", {"code_id", "parent_id", "dimension", "is_codable"}):
+        return None
+    return {rec["code_id"]: (row, rec) for row, rec in tables["codebook"].records()}
+
+
+def _codable(rec: dict) -> bool:
+    return rec["is_codable"].lower() == "true"
+
+
+def _labels(tables: dict[str, Table]) -> dict[str, dict[str, str]]:
+    """domain -> {value: label} from the raw labels table (empty when the package has none)."""
+    if not has(tables, LABELS_TABLE, {"domain", "value", "label_fr"}):
+        return {}
+    known: dict[str, dict[str, str]] = {}
+    for _, rec in tables[LABELS_TABLE].records():
+        known.setdefault(rec["domain"], {})[rec["value"]] = rec["label_fr"]
+    return known
+
+
+def rule_codebook_tree(tables: dict[str, Table]) -> list[Problem]:
+    """One root per dimension, not codable; children share their parent's dimension; no cycle; every
+    non-codable group has children. (That a parent exists is the descriptor's self foreign key.)"""
+    codes = _codebook(tables)
+    if codes is None:
+        return []
+    table, problems = tables["codebook"], []
+    spec = table.res["schema"]["fields"][table.column("dimension") - 1]
+    roots: dict[str, list[int]] = {}
+    children: dict[str, int] = {}
+    for code_id, (row, rec) in codes.items():
+        parent = rec["parent_id"]
+        if not parent:
+            roots.setdefault(rec["dimension"], []).append(row)
+            if _codable(rec):
+                problems.append(Problem(table.path, row, table.column("is_codable"), "codebook-tree",
+                    f"{code_id!r} is the root of dimension {rec['dimension']!r}: a root is not codable"))
+            continue
+        children[parent] = children.get(parent, 0) + 1
+        if parent in codes and codes[parent][1]["dimension"] != rec["dimension"]:
+            problems.append(Problem(table.path, row, table.column("dimension"), "codebook-tree",
+                f"{code_id!r} is in dimension {rec['dimension']!r} but its parent {parent!r} is in "
+                f"{codes[parent][1]['dimension']!r}"))
+    for dimension, rows in roots.items():
+        for row in rows[1:]:
+            problems.append(Problem(table.path, row, table.column("parent_id"), "codebook-tree",
+                f"dimension {dimension!r} already has a root in row {rows[0]}; give this code a parent"))
+    names = _labels(tables).get(spec.get(DOMAIN_PROPERTY, ""), {})
+    for dimension, rows in roots.items():
+        rec = next(r for c, (row, r) in codes.items() if row == rows[0])
+        if dimension in names and rec["label_fr"] != names[dimension]:
+            problems.append(Problem(table.path, rows[0], table.column("label_fr"), "codebook-tree",
+                f"the root of dimension {dimension!r} is named {rec['label_fr']!r} but labels.csv names the "
+                f"dimension {names[dimension]!r}; a dimension has one name"))
+    for dimension in spec.get("constraints", {}).get("enum", []):
+        if dimension not in roots:
+            problems.append(Problem(table.path, 0, table.column("dimension"), "codebook-tree",
+                f"dimension {dimension!r} has no root row (a code without parent_id)"))
+    in_cycle: set[str] = set()
+    for start in codes:
+        path, node = [], start
+        while node in codes and node not in path and node not in in_cycle:
+            path.append(node)
+            node = codes[node][1]["parent_id"]
+        if node in path:
+            in_cycle.update(path[path.index(node):])
+    for code_id in sorted(in_cycle, key=lambda c: codes[c][0]):
+        problems.append(Problem(table.path, codes[code_id][0], table.column("parent_id"), "codebook-tree",
+            f"{code_id!r}: its parent links form a cycle ({code_id} -> … -> {code_id})"))
+    for code_id, (row, rec) in codes.items():
+        if rec["parent_id"] and not _codable(rec) and not children.get(code_id):
+            problems.append(Problem(table.path, row, table.column("is_codable"), "codebook-tree",
+                f"{code_id!r} is a non-codable group without any code under it"))
+    return problems
+
+
+def rule_codable_codes(tables: dict[str, Table]) -> list[Problem]:
+    """Every `code_id` outside the codebook names a codable code (a group or a root cannot be applied)."""
+    codes = _codebook(tables)
+    if codes is None:
+        return []
+    problems = []
+    for table, name in fields_matching(tables, re.compile(r"^code_id$")):
+        if table.res["name"] == "codebook":
+            continue
+        for row, col, value in table.cells(name):
+            if value in codes and not _codable(codes[value][1]):
+                problems.append(Problem(table.path, row, col, "code-codable",
+                    f"field {name!r}: {value!r} is a non-codable group or root of the codebook; "
+                    "code the segment with one of its codes"))
+    return problems
+
+
+def rule_avenue_links(tables: dict[str, Table]) -> list[Problem]:
+    """Avenues point to codable codes and to study facts that are findings (`code_ids`, `fact_ids`)."""
+    codes = _codebook(tables)
+    if codes is None or not has(tables, "recommendations", {"code_ids", "fact_ids"}):
+        return []
+    facts = ({rec["fact_id"]: rec for _, rec in tables["study_facts"].records()}
+             if has(tables, "study_facts", {"fact_id", "topic"}) else {})
+    table, problems = tables["recommendations"], []
+    for row, rec in table.records():
+        for code_id in [c for c in rec["code_ids"].split(ID_SEPARATOR) if c]:
+            if code_id not in codes:
+                problems.append(Problem(table.path, row, table.column("code_ids"), "avenue-link",
+                    f"field 'code_ids': {code_id!r} is not a code_id of codebook.csv"))
+            elif not _codable(codes[code_id][1]):
+                problems.append(Problem(table.path, row, table.column("code_ids"), "avenue-link",
+                    f"field 'code_ids': {code_id!r} is a non-codable group or root; link one of its codes"))
+        for fact_id in [f for f in rec["fact_ids"].split(ID_SEPARATOR) if f]:
+            if fact_id not in facts:
+                problems.append(Problem(table.path, row, table.column("fact_ids"), "avenue-link",
+                    f"field 'fact_ids': {fact_id!r} is not a fact_id of study_facts.csv"))
+            elif facts[fact_id]["topic"] not in FINDING_TOPICS:
+                problems.append(Problem(table.path, row, table.column("fact_ids"), "avenue-finding",
+                    f"field 'fact_ids': {fact_id!r} is a fact of topic {facts[fact_id]['topic']!r}, not a "
+                    f"finding ({', '.join(sorted(FINDING_TOPICS))}); an avenue rests on findings, "
+                    "never on the study's design"))
+    return problems
+
+
+def primary_key_values(tables: dict[str, Table]) -> dict[str, str]:
+    """id -> table, for every table whose primary key is one field."""
+    index = {}
+    for table in tables.values():
+        key = table.res["schema"].get("primaryKey", [])
+        key = [key] if isinstance(key, str) else key
+        if len(key) == 1 and key[0] in table.names:
+            for _, _, value in table.cells(key[0]):
+                index.setdefault(value, table.res["name"])
+    return index
+
+
+def rule_row_ids(tables: dict[str, Table]) -> list[Problem]:
+    """A `row_ids` cell names rows of the package: each id is the primary key of a row of some table."""
+    index = None
+    problems = []
+    for table, name in fields_matching(tables, re.compile(r"^row_ids$")):
+        index = primary_key_values(tables) if index is None else index
+        for row, col, value in table.cells(name):
+            for row_id in [i.strip() for i in value.split(ID_SEPARATOR) if i.strip()]:
+                if row_id not in index:
+                    problems.append(Problem(table.path, row, col, "row-exists",
+                        f"field {name!r}: {row_id!r} is not the id of any row of the package "
+                        "(no table has it as primary key); fix the id or add the row"))
+    return problems
+
+
+def rule_labels(tables: dict[str, Table]) -> list[Problem]:
+    """Every value a coded field allows has a French label in labels.csv (its declared domain)."""
+    if LABELS_TABLE not in tables:
+        return []
+    known = {domain: set(values) for domain, values in _labels(tables).items()}
+    path = tables[LABELS_TABLE].path
+    problems = []
+    for res_name, field_name, value in unlabelled([t.res for t in tables.values()], known):
+        res = tables[res_name].res
+        domain = next(f[DOMAIN_PROPERTY] for f in res["schema"]["fields"] if f["name"] == field_name)
+        problems.append(Problem(path, 0, 0, "label-missing",
+            f"no label for {value!r} in domain {domain!r} (allowed by {res_name}.{field_name}); "
+            f"add a row {domain},{value},<libellé> so no reader sees the raw code"))
+    return problems
+
+
+RULES = [rule_source_ids, rule_dates, rule_date_precision, rule_years, rule_amounts, rule_regions,
+         rule_territories, rule_urls, rule_funding, rule_projects, rule_ties, rule_synthetic, rule_small_counts,
+         rule_codebook_tree, rule_codable_codes, rule_avenue_links, rule_row_ids, rule_labels]
 
 
 # ---------------------------------------------------------------------------------------------------
