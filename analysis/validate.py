@@ -4,9 +4,12 @@ Every problem is reported as `file:row:column: rule: message`. Rows count CSV re
 row 1; row 0 / column 0 mean "the whole file". Validation only reads: nothing is written into the data.
 
 The three layers, each reporting every problem it finds:
-1. raw checks per CSV (existence, encoding, BOM, delimiter, quoting, header vs schema, row lengths) — a
-   file whose structure is broken is left out of the next layers so one mistake does not cascade;
-2. Frictionless (types, enums, patterns, required, unique, primary and foreign keys);
+1. raw checks per CSV, only what must hold before any cell can be read (existence, encoding, BOM,
+   delimiter, quoting, header vs schema) — a file whose structure is broken is left out of the next
+   layers so one mistake does not cascade;
+2. Frictionless, for all it can say (hashes and sizes, missing and extra cells, blank rows, types, enums,
+   patterns, required, unique, primary and foreign keys), its errors put in this module's words and read
+   from the error objects' fields;
 3. rules driven by field names, so tables added later are covered (`source_ids`, dates, amounts, regions,
    URLs, synthetic labelling, small counts), plus table-specific rules for funding, projects and ties.
 """
@@ -43,8 +46,7 @@ PARTIAL_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 YEAR_OR_SPAN = re.compile(r"(\d{4})(?:-(\d{4}))?")
 # Frictionless errors the raw layer already reports in clearer words (or, for hashes, with the remedy).
 COVERED_BY_RAW = {
-    "hash-count", "byte-count", "missing-cell", "extra-cell", "blank-row", "incorrect-label",
-    "missing-label", "extra-label", "duplicate-label", "blank-label", "encoding-error",
+    "incorrect-label", "missing-label", "extra-label", "duplicate-label", "blank-label", "encoding-error",
 }
 
 
@@ -131,20 +133,9 @@ def check_descriptor(descriptor: dict) -> list[Problem]:
 
 
 def check_hashes(data_dir: Path, descriptor: dict) -> list[Problem]:
-    problems = []
-    for res in descriptor["resources"]:
-        path = data_dir / res["path"]
-        if not path.is_file():
-            continue  # reported by the raw layer
-        actual = sha256(path)
-        if not res.get("hash"):
-            problems.append(Problem(res["path"], 0, 0, "hash",
-                                    f"no hash recorded for this file; run `{REHASH_COMMAND}`"))
-        elif actual != res["hash"]:
-            problems.append(Problem(res["path"], 0, 0, "hash",
-                f"content changed outside the pipeline (recorded {res['hash'][:19]}…, now {actual[:19]}…); "
-                f"if the edit is deliberate, re-record hashes with `{REHASH_COMMAND}`"))
-    return problems
+    """A resource without a recorded hash (Frictionless checks the recorded ones, but not their absence)."""
+    return [Problem(res["path"], 0, 0, "hash", f"no hash recorded for this file; run `{REHASH_COMMAND}`")
+            for res in descriptor["resources"] if (data_dir / res["path"]).is_file() and not res.get("hash")]
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -201,23 +192,6 @@ def header_problems(path: str, header: list[str], names: list[str]) -> list[Prob
     return problems
 
 
-def row_length_problems(path: str, rows: list[tuple[int, list[str]]], names: list[str]) -> list[Problem]:
-    problems = []
-    for number, cells in rows:
-        if not cells or cells == [""]:
-            problems.append(Problem(path, number, 0, "blank-row", "blank line; remove it"))
-        elif len(cells) < len(names):
-            missing = ", ".join(names[len(cells):])
-            problems.append(Problem(path, number, len(cells) + 1, "row-length",
-                f"row has {len(cells)} cells but the header has {len(names)}: no value for {missing} "
-                "(truncated row?)"))
-        elif len(cells) > len(names):
-            problems.append(Problem(path, number, len(names) + 1, "row-length",
-                f"row has {len(cells)} cells but the header has {len(names)}: extra {cells[len(names):]!r} "
-                "(a cell with a comma must be quoted)"))
-    return problems
-
-
 def read_table(data_dir: Path, res: dict) -> tuple[Table | None, list[Problem]]:
     """Read one CSV; return None as the table when its structure is too broken to check further."""
     path, names = res["path"], [f["name"] for f in res["schema"]["fields"]]
@@ -241,9 +215,7 @@ def read_table(data_dir: Path, res: dict) -> tuple[Table | None, list[Problem]]:
     header = header_problems(path, rows[0][1] if rows else [], names)
     if syntax or header:
         return None, problems + syntax + header
-    body = rows[1:]
-    problems += row_length_problems(path, body, names)
-    return Table(res, body), problems
+    return Table(res, rows[1:]), problems
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -251,12 +223,10 @@ def read_table(data_dir: Path, res: dict) -> tuple[Table | None, list[Problem]]:
 # ---------------------------------------------------------------------------------------------------
 
 def schema_descriptor(descriptor: dict, skip: set[str]) -> dict:
-    """The package without broken resources (and foreign keys into them), hashes left to layer 0."""
+    """The package without broken resources (and foreign keys into them)."""
     desc = copy.deepcopy(descriptor)
     desc["resources"] = [r for r in desc.get("resources", []) if r.get("name") not in skip]
     for res in desc["resources"]:
-        res.pop("hash", None)
-        res.pop("bytes", None)
         keys = res["schema"].get("foreignKeys", [])
         res["schema"]["foreignKeys"] = [k for k in keys if k["reference"].get("resource") not in skip]
     return desc
@@ -301,9 +271,34 @@ def fk_problem(path: str, table_fields: list[str], err) -> Problem:
                    f"{', '.join(ref_fields)} of table {ref!r}; add it there first or fix the id")
 
 
+def structure_problem(res: dict, names: list[str], err) -> Problem | None:
+    """Frictionless' structural errors (hashes, sizes, row lengths, blank rows) in this module's words."""
+    path, row = res["path"], getattr(err, "row_number", None) or 0
+    if err.type in {"hash-count", "byte-count"}:
+        if err.type == "byte-count" and res.get("hash"):
+            return None  # the hash error says it, with the remedy
+        return Problem(path, 0, 0, "hash",
+            f"content changed outside the pipeline (recorded {res.get('hash', '')[:19]}…); if the edit is "
+            f"deliberate, re-record hashes with `{REHASH_COMMAND}`")
+    if err.type == "missing-cell":
+        present = err.field_number - 1
+        return Problem(path, row, err.field_number, "row-length",
+            f"row has {present} cells but the header has {len(names)}: no value for "
+            f"{', '.join(names[present:])} (truncated row?)")
+    if err.type == "extra-cell":
+        return Problem(path, row, err.field_number, "row-length",
+            f"row has more cells than the header's {len(names)}: extra {err.cell!r} "
+            "(a cell with a comma must be quoted)")
+    if err.type == "blank-row":
+        return Problem(path, row, 0, "blank-row", "blank line; remove it")
+    return None
+
+
 def frictionless_problem(res: dict, err) -> Problem | None:
     if err.type in COVERED_BY_RAW:
         return None
+    if err.type in {"hash-count", "byte-count", "missing-cell", "extra-cell", "blank-row"}:
+        return structure_problem(res, [f["name"] for f in res["schema"]["fields"]], err)
     path = res["path"]
     names = [f["name"] for f in res["schema"]["fields"]]
     row = getattr(err, "row_number", None) or 0
@@ -346,7 +341,12 @@ def check_frictionless(data_dir: Path, descriptor: dict, skip: set[str]) -> list
     problems = [Problem(DESCRIPTOR, 0, 0, "descriptor", err.note or err.message) for err in report.errors]
     for task in report.tasks:
         res = by_name.get(task.name)
+        short_rows = set()
         for err in task.errors:
+            if err.type == "missing-cell":
+                if err.row_number in short_rows:
+                    continue  # one problem per short row, at its first missing cell
+                short_rows.add(err.row_number)
             problem = frictionless_problem(res, err) if res else Problem(DESCRIPTOR, 0, 0, err.type, err.message)
             if problem:
                 problems.append(problem)
@@ -879,9 +879,10 @@ def validate(data_dir: Path = DATA_DIR) -> list[Problem]:
     schema = check_frictionless(data_dir, descriptor, skip) if tables else []
     rules = [p for rule in RULES for p in rule(tables)]
     # A short or blank row would also fail every later check; its raw message is the one to act on.
-    broken = {(p.file, p.row) for p in problems if p.rule in {"row-length", "blank-row"}}
+    structural = [p for p in schema if p.rule in {"row-length", "blank-row"}]
+    broken = {(p.file, p.row) for p in structural}
     checked = [p for p in merge(schema, rules) if (p.file, p.row) not in broken]
-    return sorted(set(problems + checked))
+    return sorted(set(problems + structural + checked))
 
 
 def rehash(data_dir: Path = DATA_DIR) -> dict:

@@ -124,7 +124,7 @@ def bad_short_row(root):
 
 def bad_extra_cells(root):
     row = append_text(root, "gaps.csv", "zz-gap,mauricie,autre,note,en trop\n")
-    return f"gaps.csv:{row}:5: row-length:", "extra ['en trop']"
+    return f"gaps.csv:{row}:5: row-length:", "extra 'en trop'"
 
 
 def bad_blank_row(root):
