@@ -143,8 +143,9 @@ TABLE_RULES_FR = {
                 "un code a la même dimension que son parent ; aucun cycle de parents ; tout regroupement "
                 "non applicable contient au moins un code.",
     "recommendations": "Chaque identifiant de `code_ids` est un code applicable de la grille ; chaque "
-                       f"identifiant de `fact_ids` est un fait de l'étude de thème "
-                       f"« {', '.join(sorted(v.FINDING_TOPICS))} » (un constat, jamais une donnée du devis).",
+                       "identifiant de `fact_ids` est un fait de l'étude du thème "
+                       + " ou ".join(f"`{t}` ({labels.label('study_topic', t)})" for t in sorted(v.FINDING_TOPICS))
+                       + " : un constat, jamais une donnée du devis.",
     "labels": "Chaque valeur permise d'un champ codé a son libellé dans le domaine que ce champ déclare.",
 }
 

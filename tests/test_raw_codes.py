@@ -4,7 +4,8 @@ A coded value (`enveloppe-regionale`, `elevee`, `nombre-de-projets` …) must re
 label. The candidates are the values of every domain of `data/labels.csv` that a reader would recognise
 as raw codes: the hyphenated ones, and those that are a label's word with its accents dropped
 (`elevee` for « élevée », `etude` for « étude »). Plain words that are their own label (`plan`, `loi`)
-cannot be told apart from prose and are left out.
+cannot be told apart from prose and are left out, as are the few stripped forms that are themselves
+French words (`FRENCH_WORDS`: « il communique »).
 
 Visible text only: scripts, styles and code elements (`code`, `pre`, `kbd`, `samp`) are skipped, as are
 attributes (ids, URLs in `href`) and addresses written out in the text. Where a page must show a code —
@@ -27,6 +28,7 @@ from tests.conftest import HTML, book_pages
 
 PAGES = book_pages()
 SKIPPED = {"script", "style", "code", "pre", "kbd", "samp", "template"}
+FRENCH_WORDS = {"communique"}  # a verb form (« elle communique ») as well as a code: not a sign of a raw code
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 URL = re.compile(r"(?:https?://|www\.)\S+")
 
@@ -37,7 +39,7 @@ def _ascii(text: str) -> str:
 
 def looks_raw(value: str, label: str) -> bool:
     """A code a reader would see as raw: hyphenated, or a word of its label stripped of its accents."""
-    if value == label.lower():
+    if value == label.lower() or value in FRENCH_WORDS:
         return False
     words = re.findall(r"\w+", label.lower())
     return "-" in value or _ascii(label) == value or any(_ascii(w) == value != w for w in words)
@@ -52,7 +54,7 @@ def raw_codes() -> dict[str, str]:
 
 def _pattern(values) -> re.Pattern:
     alternatives = "|".join(re.escape(v) for v in sorted(values, key=len, reverse=True))
-    return re.compile(rf"(?<![\w-])({alternatives})(?![\w-])")
+    return re.compile(rf"(?<![\w-])({alternatives})(?![\w-])(?!:\S)")  # `region:x` is an id, not prose
 
 
 class VisibleText(HTMLParser):
@@ -109,7 +111,7 @@ def test_candidates_cover_the_codes_the_issue_names():
 def test_detector_sees_visible_text_only():
     page = ('<p>Portée : enveloppe-regionale</p><p><code>part-regionale</code> (part régionale)</p>'
             '<a href="https://x.org/elevee" id="elevee">lien</a><p lang="en">these documents</p>'
-            '<p>Confiance élevée ; https://example.org/appel-de-projets</p>')
+            '<p>Confiance élevée ; https://example.org/appel-de-projets ; region:mauricie</p>')
     assert [f.split(" ")[0] for f in raw_in(page)] == ["'enveloppe-regionale'"]
 
 

@@ -392,7 +392,8 @@ def bad_codebook_two_roots(root):
 
 def bad_codebook_dimension_differs_from_parent(root):
     prefix = set_cell(root, "codebook.csv", "dimension", "theme", where=lambda r: r["code_id"] == "axe-individuel")
-    return f"{prefix}: codebook-tree:", "'axe-individuel' is in dimension 'theme' but its parent 'dim-axe' is in 'axe'"
+    return f"{prefix}: codebook-tree:", \
+        "'axe-individuel' is in dimension 'theme' but its parent 'dim-axe' is in 'axe'"
 
 
 def bad_codebook_dangling_parent(root):
