@@ -29,6 +29,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from analysis.data import DATA_DIR, DESCRIPTOR, ID_SEPARATOR
+from analysis.dates import LENGTH_OF
 from analysis.disclosure import MIN_COUNT, SUPPRESSED
 from analysis.labels import DOMAIN_PROPERTY, unlabelled
 from analysis.labels import TABLE as LABELS_TABLE
@@ -642,13 +643,8 @@ def rule_small_counts(tables: dict[str, Table]) -> list[Problem]:
 # --- date precision -------------------------------------------------------------------------------
 
 PRECISION_SUFFIX = "_precision"
-# The stored form each precision needs (see analysis.dates for how a page shows it).
-PRECISION_FORMS = {
-    "jour": (re.compile(r"\d{4}-\d{2}-\d{2}"), "YYYY-MM-DD"),
-    "mois": (re.compile(r"\d{4}-\d{2}"), "YYYY-MM"),
-    "annee": (re.compile(r"\d{4}"), "YYYY"),
-    "annee-deduite": (re.compile(r"\d{4}"), "YYYY"),
-}
+# The stored form each precision needs is `analysis.dates.LENGTH_OF` (how a page shows it: `dates.french`).
+SHAPE_OF_LENGTH = {10: "YYYY-MM-DD", 7: "YYYY-MM", 4: "YYYY"}
 
 
 def rule_date_precision(tables: dict[str, Table]) -> list[Problem]:
@@ -669,13 +665,12 @@ def rule_date_precision(tables: dict[str, Table]) -> list[Problem]:
                 elif value and not precision:
                     problems.append(Problem(table.path, row, col, "date-precision",
                         f"field {precision_name!r} is empty but {name!r} is {value!r}; "
-                        f"say how precise it is ({', '.join(PRECISION_FORMS)})"))
-                elif value and precision in PRECISION_FORMS:
-                    form, shape = PRECISION_FORMS[precision]
-                    if not form.fullmatch(value):
-                        problems.append(Problem(table.path, row, col, "date-precision",
-                            f"field {precision_name!r} is {precision!r}, which needs {name!r} written {shape}, "
-                            f"but it is {value!r}; store only what the source states"))
+                        f"say how precise it is ({', '.join(LENGTH_OF)})"))
+                elif value and precision in LENGTH_OF and len(value) != LENGTH_OF[precision]:
+                    shape = SHAPE_OF_LENGTH[LENGTH_OF[precision]]
+                    problems.append(Problem(table.path, row, col, "date-precision",
+                        f"field {precision_name!r} is {precision!r}, which needs {name!r} written {shape}, "
+                        f"but it is {value!r}; store only what the source states"))
     return problems
 
 
