@@ -98,5 +98,5 @@ def box(chapter: str, page: str) -> str:
     )
     origin = html.escape(typography.fr(study_apa()))
     return (f"<div class='cite-box' role='note' aria-label='Citer ce chapitre'>"
-            f"<p><strong>APA</strong> — {html.escape(apa(ref))}</p>{blocks}"
+            f"<p><strong>APA</strong> — {html.escape(typography.fr(apa(ref)))}</p>{blocks}"
             f"<p class='cite-study'>Citez aussi l'étude d'origine — {origin}</p></div>")
