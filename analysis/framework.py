@@ -16,7 +16,7 @@ from __future__ import annotations
 import networkx as nx
 import pandas as pd
 
-from analysis import labels
+from analysis import labels, typography
 from analysis.data import split_ids
 
 # Label domains of data/labels.csv this module reads (the codebook's own fields declare theirs).
@@ -127,13 +127,15 @@ def dimension_table(codebook: pd.DataFrame, dimension: str) -> pd.DataFrame:
     part = frame.loc[ids].reset_index()
     prefix = part["level"].map({"sous-code": "↳ ", "groupe": "▸ "}).fillna("")
     origin = part["origin"].map(labels.mapping(ORIGIN))
+    text = {c: part[c].map(typography.fr, na_action="ignore")
+            for c in ("label_fr", "definition_fr", "include_fr", "exclude_fr", "example_fr")}
     return pd.DataFrame({
         "Code": part["code_id"],
-        "Libellé": prefix + part["label_fr"],
-        "Définition": part["definition_fr"],
-        "Inclure": part["include_fr"],
-        "Exclure": part["exclude_fr"],
-        "Exemple (générique)": part["example_fr"],
+        "Libellé": prefix + text["label_fr"],
+        "Définition": text["definition_fr"],
+        "Inclure": text["include_fr"],
+        "Exclure": text["exclude_fr"],
+        "Exemple (générique)": text["example_fr"],
         "Origine": origin,
     })
 
@@ -159,7 +161,8 @@ def avenue_evidence(rec_id: str, recommendations: pd.DataFrame, codebook: pd.Dat
     rows = []
     for code_id in split_ids(rec["code_ids"]):
         code = by_id.loc[code_id]
-        row = {"Code": code_id, "Dimension": dimension_label(code["dimension"]), "Libellé": code["label_fr"],
+        row = {"Code": code_id, "Dimension": dimension_label(code["dimension"]),
+               "Libellé": typography.fr(code["label_fr"]),
                "Origine": labels.label(ORIGIN, code["origin"])}
         if segments is not None:
             hits = segments[segments["code_id"] == code_id]
