@@ -407,6 +407,20 @@ def bad_codebook_codable_root(root):
     return f"{prefix}: codebook-tree:", "a root is not codable"
 
 
+def bad_codebook_root_named_unlike_its_dimension(root):
+    prefix = set_cell(root, "codebook.csv", "label_fr", "Obstacles",
+                      where=lambda r: r["code_id"] == "dim-obstacle")
+    return f"{prefix}: codebook-tree:", "labels.csv names the dimension 'Obstacles et irritants'"
+
+
+def bad_codebook_group_without_codes(root):
+    row = append(root, "codebook.csv", code_id="proc-groupe-vide", parent_id="dim-processus",
+                 dimension="processus", is_codable="false", label_fr="Groupe vide", definition_fr="d",
+                 include_fr="i", exclude_fr="e", example_fr="x", origin="edition")
+    return f"codebook.csv:{row}:{column(root, 'codebook.csv', 'is_codable')}: codebook-tree:", \
+        "'proc-groupe-vide' is a non-codable group without any code under it"
+
+
 # --- links from avenues, coded segments, narratives, labels -------------------------------------------
 
 def bad_avenue_unknown_code(root):
@@ -453,6 +467,12 @@ def bad_unlabelled_enum_value(root):
     next(f for f in funding["schema"]["fields"] if f["name"] == "scope")["constraints"]["enum"].append("nouvelle")
     path.write_text(json.dumps(descriptor, ensure_ascii=False), encoding="utf-8")
     return "labels.csv:0:0: label-missing:", "no label for 'nouvelle' in domain 'funding_scope'"
+
+
+def bad_total_of_parts_naming_a_territory(root):
+    prefix = set_cell(root, "funding.csv", "territory_id", "cn-t-sept-rivieres",
+                      where=lambda r: r["scope"] == "parts-territoriales-total")
+    return f"{prefix}: funding-scope:", "is the total of all territories: leave territory_id empty"
 
 
 def bad_territorial_part_without_territory(root):
