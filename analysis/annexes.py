@@ -14,21 +14,20 @@ from urllib.parse import urlparse
 
 import pandas as pd
 
-from analysis import citation, data, sources, tables
+from analysis import citation, data, dates, labels, sources, tables, typography
 
 QUEBEC = "quebec"
-KIND_LABELS = {
-    "plan": "plan", "bilan": "bilan", "presse": "presse", "page-officielle": "page officielle",
-    "communique": "communiqué", "these": "thèse", "rapport": "rapport", "portrait": "portrait",
-    "presentation": "présentation", "loi": "loi", "autre": "autre",
-}
-ERA_LABELS = {"avant-2010": "avant le PAGSIS", "pagsis": "période du PAGSIS", "apres-2015": "après le PAGSIS"}
 GLOSSARY_PREFIX = "glossaire-"
 LOCK = data.ROOT / "requirements.lock"
 CHANGELOG = data.ROOT / "CHANGELOG.md"
 # The versions a re-runner most needs to match, in the order the page lists them.
 KEY_PINS = ("jupyter-book", "Sphinx", "myst-nb", "pandas", "altair", "vl-convert-python", "networkx",
             "frictionless", "pytest", "playwright", "ruff")
+
+
+def eras() -> dict[str, str]:
+    """Era code -> French label, in chronological order (the labels table's order)."""
+    return labels.mapping(labels.domain_of("sources", "era"))
 
 
 def region_order() -> list[str]:
@@ -45,7 +44,7 @@ def source_counts(inventory: pd.DataFrame | None = None) -> pd.DataFrame:
     """Documents per region (rows, book order) and era (columns), with totals."""
     inventory = data.load("sources") if inventory is None else inventory
     counts = (pd.crosstab(inventory["region_id"], inventory["era"])
-              .reindex(index=region_order(), columns=list(ERA_LABELS), fill_value=0))
+              .reindex(index=region_order(), columns=list(eras()), fill_value=0))
     counts["total"] = counts.sum(axis=1)
     counts.loc["total"] = counts.sum()
     return counts.astype(int)
@@ -54,7 +53,7 @@ def source_counts(inventory: pd.DataFrame | None = None) -> pd.DataFrame:
 def source_counts_table(counts: pd.DataFrame) -> str:
     names = {**region_names(), "total": "Ensemble"}
     shown = counts.reset_index(names="region_id").assign(region=lambda f: f["region_id"].map(names))
-    columns = {"region": "Portée", **{era: label.capitalize() for era, label in ERA_LABELS.items()},
+    columns = {"region": "Portée", **{era: label.capitalize() for era, label in eras().items()},
                "total": "Total"}
     return tables.render(shown, columns, caption="Documents de l'inventaire, par portée et par période")
 
@@ -67,20 +66,23 @@ def source_table(region_id: str, inventory: pd.DataFrame | None = None) -> str:
     """
     inventory = data.load("sources") if inventory is None else inventory
     rows = inventory[inventory["region_id"] == region_id].sort_values(["date", "source_id"], na_position="last")
+    shown = labels.relabel(rows, "sources", ["kind", "era"])
     rows = rows.assign(document=[_document_cell(r) for r in rows.itertuples()],
-                       kind_era=[f"{KIND_LABELS[k]} ; {ERA_LABELS[e]}" for k, e in zip(rows["kind"], rows["era"],
-                                                                                   strict=True)])
+                       shown_date=[dates.french(d, p) or None for d, p in zip(rows["date"], rows["date_precision"],
+                                                                              strict=True)],
+                       documents_fr=rows["documents_fr"].map(typography.fr),
+                       kind_era=[f"{k} ; {e}" for k, e in zip(shown["kind"], shown["era"], strict=True)])
     return tables.render(rows, {
-        "source_id": "Identifiant", "document": "Document et adresse", "date": "Date",
+        "source_id": "Identifiant", "document": "Document et adresse", "shown_date": "Date",
         "kind_era": "Genre ; période", "documents_fr": "Ce que le document établit"},
         caption=f"Documents — {region_names()[region_id]}",
         row_ids=[sources.anchor(sid) for sid in rows["source_id"]], raw=("document",))
 
 
 def _document_cell(row) -> str:
-    parts = [f'<a href="{html.escape(row.url)}">{html.escape(row.title)}</a>']
+    parts = [f'<a href="{html.escape(row.url)}">{html.escape(typography.fr(row.title))}</a>']
     if not pd.isna(row.organisation):
-        parts.append(f"<em>{html.escape(row.organisation)}</em>")
+        parts.append(f"<em>{html.escape(typography.fr(row.organisation))}</em>")
     site = html.escape(urlparse(row.url).netloc.removeprefix("www."))
     parts.append(f"<small>{site}{' (en anglais)' if row.language == 'en' else ''}</small>")
     return "<br>".join(parts)
@@ -97,10 +99,10 @@ def glossary_html(terms: pd.DataFrame | None = None) -> str:
     items = []
     for row in terms.itertuples():
         expansion = ("" if pd.isna(row.expansion_fr)
-                     else f" <span class='expansion'>({html.escape(row.expansion_fr)})</span>")
+                     else f" <span class='expansion'>({html.escape(typography.fr(row.expansion_fr))})</span>")
         items.append(
             f"<dt id='{glossary_anchor(row.term_id)}'><strong>{html.escape(row.term)}</strong>{expansion}</dt>"
-            f"<dd><p>{html.escape(row.definition_fr)}</p>"
+            f"<dd><p>{html.escape(typography.fr(row.definition_fr))}</p>"
             f"<p class='glossary-sources'>Sources : {sources.links(row.source_ids)}</p></dd>")
     return f"<dl class='glossary'>{''.join(items)}</dl>"
 

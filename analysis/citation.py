@@ -10,6 +10,7 @@ from pathlib import Path
 
 import yaml
 
+from analysis import typography
 from analysis.data import ROOT
 
 
@@ -69,12 +70,33 @@ def ris(ref: Reference) -> str:
     return "\n".join(f"{tag}  - {value}" for tag, value in lines)
 
 
+def study() -> dict:
+    """The original study, as CITATION.cff's first reference describes it (authors named)."""
+    return metadata()["references"][0]
+
+
+def initials(given: str) -> str:
+    """« Marie-Pier » -> « M.-P. »."""
+    return "-".join(f"{part[0]}." for part in given.split("-"))
+
+
+def study_apa(ref: dict | None = None) -> str:
+    """APA line of the original study: its authors, no date (the summary carries none), title, number."""
+    ref = ref or study()
+    names = [f"{a['family-names']}, {initials(a['given-names'])}" for a in ref["authors"]]
+    authors = ", ".join(names[:-1]) + f" et {names[-1]}" if len(names) > 1 else names[0]
+    return (f"{authors} (s. d.). {ref['title']} (projet {ref['number']}). {ref['institution']['name']} ; "
+            f"{ref['publisher']['name']}. {ref['url']}")
+
+
 def box(chapter: str, page: str) -> str:
-    """HTML cite box: the APA line, then BibTeX and RIS ready to copy."""
+    """HTML cite box: the APA line, then BibTeX and RIS ready to copy, then the study to cite with it."""
     ref = reference(chapter, page)
     blocks = "".join(
         f"<details><summary>{label}</summary><pre>{html.escape(text)}</pre></details>"
         for label, text in (("BibTeX", bibtex(ref)), ("RIS", ris(ref)))
     )
+    origin = html.escape(typography.fr(study_apa()))
     return (f"<div class='cite-box' role='note' aria-label='Citer ce chapitre'>"
-            f"<p><strong>APA</strong> — {html.escape(apa(ref))}</p>{blocks}</div>")
+            f"<p><strong>APA</strong> — {html.escape(typography.fr(apa(ref)))}</p>{blocks}"
+            f"<p class='cite-study'>Citez aussi l'étude d'origine — {origin}</p></div>")

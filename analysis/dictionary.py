@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+from analysis import labels
 from analysis import validate as v
 from analysis.data import DATA_DIR, descriptor
 
@@ -30,6 +31,14 @@ def cell(text: object) -> str:
 
 def literal(value: object) -> str:
     return f"`{value}`"
+
+
+def coded_value(field: dict, value: object) -> str:
+    """An allowed value as the dictionary shows it: the code in a `code` element, then its French label."""
+    domain = field.get(labels.DOMAIN_PROPERTY)
+    if domain is None:
+        return literal(value)
+    return f"{literal(value)} ({labels.label(domain, value)})"
 
 
 def foreign_keys(res: dict) -> dict[str, str]:
@@ -60,7 +69,7 @@ def schema_constraints(field: dict, res: dict) -> list[str]:
     if limits.get("unique"):
         notes.append("unique")
     if "enum" in limits:
-        notes.append("valeurs : " + ", ".join(literal(value) for value in limits["enum"]))
+        notes.append("valeurs : " + ", ".join(coded_value(field, value) for value in limits["enum"]))
     if "pattern" in limits:
         notes.append(f"motif {literal(limits['pattern'])}")
     for key, sign in LIMITS_FR.items():
@@ -77,6 +86,15 @@ def rule_constraints(field: dict, res: dict) -> list[str]:
     years = f"{v.YEARS[0]} et {v.YEARS[-1]}"
     if v.DATE_FIELD.search(name):
         notes.append(f"date réelle (AAAA, AAAA-MM ou AAAA-MM-JJ) entre {years}")
+    if name.endswith(v.PRECISION_SUFFIX) and name.removesuffix(v.PRECISION_SUFFIX) in {
+            f["name"] for f in res["schema"]["fields"]}:
+        date = name.removesuffix(v.PRECISION_SUFFIX)
+        notes.append(f"s'accorde avec la forme de `{date}` (jour : AAAA-MM-JJ ; mois : AAAA-MM ; année ou année "
+                     f"déduite : AAAA) ; vide si et seulement si `{date}` est vide")
+    if name == "row_ids":
+        notes.append("chaque identifiant est la clé d'une ligne d'une table du paquet")
+    if name == "code_id" and res["name"] != "codebook":
+        notes.append("code applicable de la grille (ni racine ni regroupement)")
     if v.YEAR_FIELD.search(name):
         notes.append(f"année entre {years}" + (" ; période AAAA-AAAA en ordre" if name == "period" else ""))
     if v.AMOUNT_FIELD.search(name) and "minimum" not in field.get("constraints", {}):
@@ -116,10 +134,19 @@ def provenance(field: dict, res: dict) -> str:
 # Rules of analysis/validate.py that bind several rows of one table (see rule_funding, rule_projects, rule_ties).
 TABLE_RULES_FR = {
     "funding": "Une seule enveloppe régionale retenue (`retained` vrai) par région ; pour une même période, "
-               "la somme des parts territoriales ne dépasse pas cette enveloppe.",
+               "la somme des parts territoriales, comme leur total déclaré, ne dépasse pas cette enveloppe ; "
+               "la part d'un territoire nomme ce territoire, le total des parts n'en nomme aucun.",
     "projects": "La part du FQIS (`fqis_amount`) ne dépasse pas le coût total (`total_amount`) ; "
                 "`year_start` ne suit pas `year_end`.",
     "ties": "Un lien relie deux organisations distinctes (`source_actor` ≠ `target_actor`).",
+    "codebook": "Une seule racine par dimension, non applicable et nommée comme la dimension dans `labels` ; "
+                "un code a la même dimension que son parent ; aucun cycle de parents ; tout regroupement "
+                "non applicable contient au moins un code.",
+    "recommendations": "Chaque identifiant de `code_ids` est un code applicable de la grille ; chaque "
+                       "identifiant de `fact_ids` est un fait de l'étude du thème "
+                       + " ou ".join(f"`{t}` ({labels.label('study_topic', t)})" for t in sorted(v.FINDING_TOPICS))
+                       + " : un constat, jamais une donnée du devis.",
+    "labels": "Chaque valeur permise d'un champ codé a son libellé dans le domaine que ce champ déclare.",
 }
 
 

@@ -23,7 +23,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from analysis.validate import MIN_COUNT, SUPPRESSED
+# The one definition of the disclosure rule: the validator, the chapters and the tests import these.
+MIN_COUNT = 5        # fewest distinct interviewees a published count may rest on
+SUPPRESSED = "x"     # what a suppressed cell shows
 
 PRIMARY = "primaire (< {min} personnes)"
 SECONDARY = "secondaire (protège un total)"

@@ -4,33 +4,36 @@ The codebook (`data/codebook.csv`) is a tree: one root per dimension, codes unde
 sub-codes (the axes' sub-dimensions) or non-codable groups (the process families, the elected
 officials' advances). Avenues (`data/recommendations.csv`) point to codes and study facts; the
 evidence map joins avenues -> codes -> regions through `coded_segments` when that table exists.
+
+This module only returns data (frames, graphs, coordinates); `analysis.framework_charts` draws them.
+The integrity of the tree and of the avenues' links is a rule of the validator
+(`analysis.validate.rule_codebook_tree`, `rule_avenue_links`, `rule_codable_codes`), run by `make book`.
+French labels come from the labels table (`analysis.labels`), dimension names included.
 """
 
 from __future__ import annotations
 
-import altair as alt
 import networkx as nx
 import pandas as pd
 
-from analysis.charts import PALETTE
+from analysis import labels, typography
 from analysis.data import split_ids
 
-# Dimension order and French names, as the book presents them.
-DIMENSIONS = {
-    "axe": "Axes d'intervention",
-    "approche": "Approches",
-    "dynamique": "Dynamiques",
-    "processus": "Processus",
-    "enjeu": "Enjeux",
-    "condition": "Conditions pour agir",
-    "avancee": "Avancées perçues",
-    "obstacle": "Obstacles",
-    "theme": "Thèmes des projets",
-}
-LEVELS = {"racine": "racine de dimension", "groupe": "regroupement", "code": "code de l'étude",
-          "sous-code": "sous-dimension"}
-KIND_LABELS = {"piste": "Piste d'action", "code": "Code de la grille", "region": "Région (codage documentaire)",
-               "source": "Source codée"}
+# Label domains of data/labels.csv this module reads (the codebook's own fields declare theirs).
+DIMENSION = "dimension"
+ORIGIN = "code_origin"
+LEVEL = "code_level"          # computed level of a code in the tree
+NODE_KIND = "evidence_node"   # kind of node in the evidence map
+NODE_KINDS = ("piste", "code", "region", "source")
+
+
+def dimensions() -> dict[str, str]:
+    """Dimension code -> French name, in the book's order (the labels table's order)."""
+    return labels.mapping(DIMENSION)
+
+
+def dimension_label(dimension: str) -> str:
+    return labels.label(DIMENSION, dimension)
 
 
 # --------------------------------------------------------------------------------------------- tree
@@ -45,41 +48,6 @@ def tree(codebook: pd.DataFrame) -> nx.DiGraph:
         if not pd.isna(row.parent_id) and row.parent_id:
             graph.add_edge(row.parent_id, row.code_id)
     return graph
-
-
-def tree_problems(codebook: pd.DataFrame) -> list[str]:
-    """What makes the codebook not a clean forest of one tree per dimension."""
-    problems = []
-    ids = list(codebook["code_id"])
-    duplicated = sorted({i for i in ids if ids.count(i) > 1})
-    problems += [f"{i}: code id used more than once" for i in duplicated]
-    known = set(ids)
-    by_id = codebook.drop_duplicates("code_id").set_index("code_id")
-    roots = by_id[by_id["parent_id"].isna()]
-    for dim, n in roots["dimension"].value_counts().items():
-        if n != 1:
-            problems.append(f"dimension {dim}: {n} roots (expected exactly 1)")
-    for dim in DIMENSIONS:
-        if dim not in set(roots["dimension"]):
-            problems.append(f"dimension {dim}: no root row")
-    for code_id, row in by_id.iterrows():
-        parent = row["parent_id"]
-        if pd.isna(parent):
-            if bool(row["is_codable"]):
-                problems.append(f"{code_id}: a dimension root must not be codable")
-            continue
-        if parent not in known:
-            problems.append(f"{code_id}: parent {parent!r} is not a code")
-        elif by_id.loc[parent, "dimension"] != row["dimension"]:
-            problems.append(f"{code_id}: dimension {row['dimension']} differs from its parent's")
-    graph = tree(codebook)
-    if not nx.is_directed_acyclic_graph(graph):
-        problems.append("the parent links form a cycle")
-    for node in graph.nodes:
-        children = list(graph.successors(node))
-        if node in known and not bool(by_id.loc[node, "is_codable"]) and not children:
-            problems.append(f"{node}: a non-codable code has no children")
-    return problems
 
 
 def levels(codebook: pd.DataFrame) -> pd.Series:
@@ -120,7 +88,7 @@ def dimension_counts(codebook: pd.DataFrame) -> pd.DataFrame:
     """Per dimension: the study's codes, their sub-codes, non-codable groups, and codes added by the edition."""
     frame = codebook.assign(level=levels(codebook))
     rows = []
-    for dim, label in DIMENSIONS.items():
+    for dim, label in dimensions().items():
         part = frame[frame["dimension"] == dim]
         rows.append({
             "dimension": dim,
@@ -138,7 +106,7 @@ def depth_first(codebook: pd.DataFrame) -> list[str]:
     graph = tree(codebook)
     order = nx.get_node_attributes(graph, "order")
     roots = sorted((n for n in graph if graph.in_degree(n) == 0 and n in order),
-                   key=lambda n: (list(DIMENSIONS).index(graph.nodes[n]["dimension"]), order[n]))
+                   key=lambda n: (list(dimensions()).index(graph.nodes[n]["dimension"]), order[n]))
     result = []
 
     def visit(node):
@@ -158,14 +126,16 @@ def dimension_table(codebook: pd.DataFrame, dimension: str) -> pd.DataFrame:
            and frame.loc[i, "level"] != "racine"]
     part = frame.loc[ids].reset_index()
     prefix = part["level"].map({"sous-code": "↳ ", "groupe": "▸ "}).fillna("")
-    origin = part["origin"].map({"etude": "étude", "edition": "ajout de l'édition"})
+    origin = part["origin"].map(labels.mapping(ORIGIN))
+    text = {c: part[c].map(typography.fr, na_action="ignore")
+            for c in ("label_fr", "definition_fr", "include_fr", "exclude_fr", "example_fr")}
     return pd.DataFrame({
         "Code": part["code_id"],
-        "Libellé": prefix + part["label_fr"],
-        "Définition": part["definition_fr"],
-        "Inclure": part["include_fr"],
-        "Exclure": part["exclude_fr"],
-        "Exemple (générique)": part["example_fr"],
+        "Libellé": prefix + text["label_fr"],
+        "Définition": text["definition_fr"],
+        "Inclure": text["include_fr"],
+        "Exclure": text["exclude_fr"],
+        "Exemple (générique)": text["example_fr"],
         "Origine": origin,
     })
 
@@ -183,23 +153,6 @@ def recommendation_edges(recommendations: pd.DataFrame, column: str = "code_ids"
     return pd.DataFrame(rows, columns=["recommendation_id", key])
 
 
-def link_problems(recommendations: pd.DataFrame, codebook: pd.DataFrame, facts: pd.DataFrame) -> list[str]:
-    """The list columns a Table Schema foreign key cannot check: every id must exist (and be codable)."""
-    problems = []
-    codable = set(codebook.loc[codebook["is_codable"].astype(bool), "code_id"])
-    known_codes = set(codebook["code_id"])
-    known_facts = set(facts["fact_id"])
-    for edge in recommendation_edges(recommendations).itertuples(index=False):
-        if edge.code_id not in known_codes:
-            problems.append(f"{edge.recommendation_id}: code_ids: {edge.code_id!r} is not in codebook")
-        elif edge.code_id not in codable:
-            problems.append(f"{edge.recommendation_id}: code_ids: {edge.code_id!r} is a non-codable group")
-    for edge in recommendation_edges(recommendations, "fact_ids").itertuples(index=False):
-        if edge.fact_id not in known_facts:
-            problems.append(f"{edge.recommendation_id}: fact_ids: {edge.fact_id!r} is not in study_facts")
-    return problems
-
-
 def avenue_evidence(rec_id: str, recommendations: pd.DataFrame, codebook: pd.DataFrame,
                     segments: pd.DataFrame | None = None) -> pd.DataFrame:
     """For one avenue: each linked code, its dimension, and how many documentary segments support it."""
@@ -208,8 +161,9 @@ def avenue_evidence(rec_id: str, recommendations: pd.DataFrame, codebook: pd.Dat
     rows = []
     for code_id in split_ids(rec["code_ids"]):
         code = by_id.loc[code_id]
-        row = {"Code": code_id, "Dimension": DIMENSIONS[code["dimension"]], "Libellé": code["label_fr"],
-               "Origine": "étude" if code["origin"] == "etude" else "ajout de l'édition"}
+        row = {"Code": code_id, "Dimension": dimension_label(code["dimension"]),
+               "Libellé": typography.fr(code["label_fr"]),
+               "Origine": labels.label(ORIGIN, code["origin"])}
         if segments is not None:
             hits = segments[segments["code_id"] == code_id]
             row["Segments documentaires"] = len(hits)
@@ -260,7 +214,7 @@ def evidence_layout(graph: nx.Graph) -> dict[str, tuple[float, float]]:
 
     Each column is spread over the same vertical range, so the drawing does not depend on any random seed.
     """
-    dims = list(DIMENSIONS)
+    dims = list(dimensions())
     columns = {
         0: sorted((n for n, d in graph.nodes(data=True) if d["kind"] == "piste"),
                   key=lambda n: graph.nodes[n]["rank"]),
@@ -283,8 +237,8 @@ def evidence_frames(graph: nx.Graph) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Node and edge tables of the evidence map with layout coordinates (for the chart and its fallback)."""
     layout = evidence_layout(graph)
     nodes = pd.DataFrame([
-        {"node": n, "type": KIND_LABELS[d["kind"]], "libellé": d["label"],
-         "dimension": DIMENSIONS.get(d.get("dimension", ""), ""), "x": layout[n][0], "y": layout[n][1],
+        {"node": n, "type": labels.label(NODE_KIND, d["kind"]), "libellé": d["label"],
+         "dimension": dimensions().get(d.get("dimension", ""), ""), "x": layout[n][0], "y": layout[n][1],
          "liens": graph.degree(n)}
         for n, d in graph.nodes(data=True)
     ]).sort_values(["x", "y"]).reset_index(drop=True)
@@ -301,67 +255,6 @@ def evidence_frames(graph: nx.Graph) -> tuple[pd.DataFrame, pd.DataFrame]:
     return nodes, edges
 
 
-# Horizontal position of each layout column in the drawing: the codes' column leaves room for their labels.
-COLUMN_X = {0.0: 0.0, 1.0: 1.0, 2.0: 2.7}
-
-
-def _wrap(text: str, width: int = 26) -> str:
-    """Break a long label into lines (Vega-Lite splits text on the `lineBreak` character)."""
-    import textwrap
-
-    return "\n".join(textwrap.wrap(text, width)) or text
-
-
-def evidence_chart(graph: nx.Graph) -> alt.LayerChart:
-    """The evidence map as a layered network diagram (fixed layout, colour-blind palette)."""
-    nodes, edges = evidence_frames(graph)
-    nodes = nodes.assign(px=nodes["x"].map(COLUMN_X),
-                         étiquette=[_wrap(t) if x == 0 else t for t, x in zip(nodes["libellé"], nodes["x"],
-                                                                                  strict=True)])
-    if len(edges):
-        edges = edges.assign(px=edges["x"].map(COLUMN_X), px2=edges["x2"].map(COLUMN_X))
-    n_rows = max(int(nodes["y"].max()) + 1 if len(nodes) else 1, 1)
-    y_scale = alt.Scale(domain=[-0.8, n_rows - 0.2], reverse=True)
-    x_scale = alt.Scale(domain=[-1.55, 3.55])
-    kinds = [KIND_LABELS[k] for k in ("piste", "code", "region", "source") if KIND_LABELS[k] in set(nodes["type"])]
-    colours = [PALETTE[i] for i, k in enumerate(("piste", "code", "region", "source")) if KIND_LABELS[k] in kinds]
-    color = alt.Color("type:N", title="Nœud", scale=alt.Scale(domain=kinds, range=colours),
-                      legend=alt.Legend(orient="top", labelLimit=320))
-    no_axis = alt.Axis(labels=False, ticks=False, domain=False, grid=False, title=None)
-    x = alt.X("px:Q", scale=x_scale, axis=no_axis)
-    y = alt.Y("y:Q", scale=y_scale, axis=no_axis)
-    lines = alt.Chart(edges).mark_rule(color="#888888").encode(
-        x=x, y=y, x2="px2:Q", y2="y2:Q",
-        strokeWidth=alt.StrokeWidth("poids:Q", title="Segments codés", scale=alt.Scale(range=[0.6, 4]),
-                                    legend=None),
-        opacity=alt.value(0.4),
-        tooltip=[alt.Tooltip("de:N", title="De"), alt.Tooltip("vers:N", title="Vers"),
-                 alt.Tooltip("poids:Q", title="Poids")],
-    )
-    base = alt.Chart(nodes).encode(
-        x=x, y=y,
-        tooltip=[alt.Tooltip("libellé:N", title="Nœud"), alt.Tooltip("type:N", title="Type"),
-                 alt.Tooltip("dimension:N", title="Dimension"), alt.Tooltip("liens:Q", title="Liens")],
-    )
-    points = base.mark_circle(size=110, opacity=1, stroke="white", strokeWidth=1).encode(color=color)
-    layers = [lines, points]
-    for keep, align, dx in [(alt.datum.x == 0, "right", -9), (alt.datum.x > 0, "left", 9)]:
-        text = base.transform_filter(keep).encode(text="étiquette:N")
-        options = {"align": align, "dx": dx, "fontSize": 11, "lineBreak": "\n", "limit": 230}
-        layers.append(text.mark_text(stroke="white", strokeWidth=3, strokeOpacity=0.9, **options))  # halo
-        layers.append(text.mark_text(**options))
-    return alt.layer(*layers).properties(
-        title="Carte des preuves : des pistes d'action aux codes et aux régions",
-        description=(
-            "Diagramme de réseau en trois colonnes. À gauche, les pistes d'action de l'étude ; au centre, les "
-            "codes de la grille auxquels chaque piste répond, groupés par dimension ; à droite, les régions dont "
-            "des documents publics ont été codés avec ces codes, l'épaisseur du lien indiquant le nombre de "
-            "segments codés. Le tableau qui suit le graphique donne les mêmes liens."
-        ),
-        width="container",
-        height=max(18 * n_rows, 200),
-    )
-
 
 # ------------------------------------------------------------------------------ codebook structure
 
@@ -373,63 +266,17 @@ def structure_frame(codebook: pd.DataFrame) -> pd.DataFrame:
     part["rang"] = part.groupby("dimension").cumcount() + 1
     return pd.DataFrame({
         "code_id": part["code_id"],
-        "dimension": part["dimension"].map(DIMENSIONS),
-        "niveau": part["level"].map(LEVELS),
+        "dimension": part["dimension"].map(dimensions()),
+        "niveau": part["level"].map(labels.mapping(LEVEL)),
         "libellé": part["label_fr"],
-        "origine": part["origin"].map({"etude": "étude", "edition": "ajout de l'édition"}),
+        "origine": part["origin"].map(labels.mapping(ORIGIN)),
         "rang": part["rang"],
     })
 
 
-def structure_chart(codebook: pd.DataFrame) -> alt.Chart:
-    """One square per code, stacked by dimension in reading order, coloured by level."""
-    frame = structure_frame(codebook)
-    level_order = list(LEVELS.values())
-    return alt.Chart(frame).mark_point(filled=True, size=150, opacity=1).encode(
-        x=alt.X("dimension:N", title=None, sort=list(DIMENSIONS.values()),
-                axis=alt.Axis(labelAngle=-30, labelLimit=160)),
-        y=alt.Y("rang:O", title="Rang dans la dimension (ordre de lecture)",
-                axis=alt.Axis(labels=False, ticks=False)),
-        color=alt.Color("niveau:N", title="Niveau", sort=level_order,
-                        scale=alt.Scale(domain=level_order,
-                                        range=[PALETTE[7], PALETTE[1], PALETTE[0], PALETTE[4]])),
-        shape=alt.Shape("origine:N", title="Origine", scale=alt.Scale(domain=["étude", "ajout de l'édition"],
-                                                                     range=["square", "triangle-up"])),
-        tooltip=[alt.Tooltip("libellé:N", title="Code"), alt.Tooltip("code_id:N", title="Identifiant"),
-                 alt.Tooltip("niveau:N", title="Niveau"), alt.Tooltip("origine:N", title="Origine")],
-    ).properties(
-        title="Structure de la grille de codage",
-        description=(
-            "Chaque carré est une ligne de la grille de codage. Les colonnes sont les dimensions du cadre "
-            "d'analyse ; dans chaque colonne, la racine est en haut, suivie de ses codes dans l'ordre de lecture. "
-            "La couleur distingue racines, regroupements, codes de l'étude et sous-dimensions ; les triangles "
-            "marquent les codes ajoutés par l'édition."
-        ),
-        width="container",
-        height=alt.Step(14),
-    )
 
 
-def avenue_block(rec_id: str, recommendations: pd.DataFrame, codebook: pd.DataFrame, facts: pd.DataFrame,
-                 segments: pd.DataFrame | None = None) -> str:
-    """HTML for one avenue: its summary (own words), the codes it answers and the study facts behind it."""
-    import html
-
-    from analysis import tables
-
+def linked_facts(rec_id: str, recommendations: pd.DataFrame, facts: pd.DataFrame) -> pd.DataFrame:
+    """The study facts an avenue rests on, in the cell's order (findings only: a validator rule)."""
     rec = recommendations.set_index("recommendation_id").loc[rec_id]
-    evidence = avenue_evidence(rec_id, recommendations, codebook, segments)
-    columns = {c: c for c in evidence.columns}
-    linked_facts = facts.set_index("fact_id").loc[split_ids(rec["fact_ids"])].reset_index()
-    parts = [
-        f"<p class='piste-resume'><strong>{html.escape(rec['title_fr'])}.</strong> "
-        f"{html.escape(rec['summary_fr'])}</p>",
-        f"<p class='piste-locator'>Dans le résumé de l'étude : {html.escape(rec['seed_locator'])}.</p>",
-        tables.render(evidence, columns,
-                      caption=f"Codes de la grille auxquels répond la piste « {rec['title_fr']} »"),
-    ]
-    if len(linked_facts):
-        parts.append(tables.render(linked_facts, {"fact_id": "Fait", "statement_fr": "Ce que dit l'étude",
-                                                  "seed_locator": "Où dans le résumé"},
-                                   caption="Faits de l'étude sur lesquels la piste s'appuie"))
-    return "\n".join(parts)
+    return facts.set_index("fact_id").loc[split_ids(rec["fact_ids"])].reset_index()

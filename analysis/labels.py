@@ -75,14 +75,24 @@ def relabel(frame: pd.DataFrame, table: str, fields: list[str] | None = None,
     return out
 
 
-def missing(data_dir: Path = data.DATA_DIR) -> list[tuple[str, str, str]]:
-    """(table, field, value) for every enum value a field allows but its domain does not label."""
+def unlabelled(resources: list[dict], known: dict[str, set[str]]) -> list[tuple[str, str, str]]:
+    """(table, field, value) for every enum value a field allows but its domain does not label.
+
+    `known` maps each domain to the values the labels table labels. The validator runs this on the raw
+    package (`analysis.validate.rule_labels`), `missing()` on the loaded one: one definition of the rule.
+    """
     gaps = []
-    for res in data.descriptor(Path(data_dir))["resources"]:
+    for res in resources:
         for field in res["schema"]["fields"]:
             if DOMAIN_PROPERTY not in field:
                 continue
-            known = _mappings(Path(data_dir)).get(field[DOMAIN_PROPERTY], {})
+            labelled = known.get(field[DOMAIN_PROPERTY], set())
             gaps += [(res["name"], field["name"], v) for v in field.get("constraints", {}).get("enum", [])
-                     if v not in known]
+                     if v not in labelled]
     return gaps
+
+
+def missing(data_dir: Path = data.DATA_DIR) -> list[tuple[str, str, str]]:
+    """(table, field, value) for every enum value a field allows but its domain does not label."""
+    known = {domain: set(values) for domain, values in _mappings(Path(data_dir)).items()}
+    return unlabelled(data.descriptor(Path(data_dir))["resources"], known)

@@ -4,9 +4,12 @@ Every problem is reported as `file:row:column: rule: message`. Rows count CSV re
 row 1; row 0 / column 0 mean "the whole file". Validation only reads: nothing is written into the data.
 
 The three layers, each reporting every problem it finds:
-1. raw checks per CSV (existence, encoding, BOM, delimiter, quoting, header vs schema, row lengths) — a
-   file whose structure is broken is left out of the next layers so one mistake does not cascade;
-2. Frictionless (types, enums, patterns, required, unique, primary and foreign keys);
+1. raw checks per CSV, only what must hold before any cell can be read (existence, encoding, BOM,
+   delimiter, quoting, header vs schema) — a file whose structure is broken is left out of the next
+   layers so one mistake does not cascade;
+2. Frictionless, for all it can say (hashes and sizes, missing and extra cells, blank rows, types, enums,
+   patterns, required, unique, primary and foreign keys), its errors put in this module's words and read
+   from the error objects' fields;
 3. rules driven by field names, so tables added later are covered (`source_ids`, dates, amounts, regions,
    URLs, synthetic labelling, small counts), plus table-specific rules for funding, projects and ties.
 """
@@ -26,12 +29,15 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from analysis.data import DATA_DIR, DESCRIPTOR, ID_SEPARATOR
+from analysis.dates import LENGTH_OF
+from analysis.disclosure import MIN_COUNT, SUPPRESSED
+from analysis.labels import DOMAIN_PROPERTY, unlabelled
+from analysis.labels import TABLE as LABELS_TABLE
 
 REHASH_COMMAND = "python -m analysis rehash"
-YEARS = range(1990, 2031)
-SUPPRESSED = "x"
-MIN_COUNT = 5
+YEARS = range(1990, 2031)  # the one range for every year and date of the package (the schema declares none)
 DELIMITER = ","
+__all__ = ["MIN_COUNT", "SUPPRESSED", "YEARS", "validate", "rehash", "Problem"]
 
 DATE_FIELD = re.compile(r"^(date|accessed)$|^date_(?!.*precision$)|_date$")  # `*_precision` fields qualify a date
 YEAR_FIELD = re.compile(r"^(year|period)(_.+)?$|_year$")
@@ -41,8 +47,7 @@ PARTIAL_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 YEAR_OR_SPAN = re.compile(r"(\d{4})(?:-(\d{4}))?")
 # Frictionless errors the raw layer already reports in clearer words (or, for hashes, with the remedy).
 COVERED_BY_RAW = {
-    "hash-count", "byte-count", "missing-cell", "extra-cell", "blank-row", "incorrect-label",
-    "missing-label", "extra-label", "duplicate-label", "blank-label", "encoding-error",
+    "incorrect-label", "missing-label", "extra-label", "duplicate-label", "blank-label", "encoding-error",
 }
 
 
@@ -129,20 +134,9 @@ def check_descriptor(descriptor: dict) -> list[Problem]:
 
 
 def check_hashes(data_dir: Path, descriptor: dict) -> list[Problem]:
-    problems = []
-    for res in descriptor["resources"]:
-        path = data_dir / res["path"]
-        if not path.is_file():
-            continue  # reported by the raw layer
-        actual = sha256(path)
-        if not res.get("hash"):
-            problems.append(Problem(res["path"], 0, 0, "hash",
-                                    f"no hash recorded for this file; run `{REHASH_COMMAND}`"))
-        elif actual != res["hash"]:
-            problems.append(Problem(res["path"], 0, 0, "hash",
-                f"content changed outside the pipeline (recorded {res['hash'][:19]}…, now {actual[:19]}…); "
-                f"if the edit is deliberate, re-record hashes with `{REHASH_COMMAND}`"))
-    return problems
+    """A resource without a recorded hash (Frictionless checks the recorded ones, but not their absence)."""
+    return [Problem(res["path"], 0, 0, "hash", f"no hash recorded for this file; run `{REHASH_COMMAND}`")
+            for res in descriptor["resources"] if (data_dir / res["path"]).is_file() and not res.get("hash")]
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -199,23 +193,6 @@ def header_problems(path: str, header: list[str], names: list[str]) -> list[Prob
     return problems
 
 
-def row_length_problems(path: str, rows: list[tuple[int, list[str]]], names: list[str]) -> list[Problem]:
-    problems = []
-    for number, cells in rows:
-        if not cells or cells == [""]:
-            problems.append(Problem(path, number, 0, "blank-row", "blank line; remove it"))
-        elif len(cells) < len(names):
-            missing = ", ".join(names[len(cells):])
-            problems.append(Problem(path, number, len(cells) + 1, "row-length",
-                f"row has {len(cells)} cells but the header has {len(names)}: no value for {missing} "
-                "(truncated row?)"))
-        elif len(cells) > len(names):
-            problems.append(Problem(path, number, len(names) + 1, "row-length",
-                f"row has {len(cells)} cells but the header has {len(names)}: extra {cells[len(names):]!r} "
-                "(a cell with a comma must be quoted)"))
-    return problems
-
-
 def read_table(data_dir: Path, res: dict) -> tuple[Table | None, list[Problem]]:
     """Read one CSV; return None as the table when its structure is too broken to check further."""
     path, names = res["path"], [f["name"] for f in res["schema"]["fields"]]
@@ -239,9 +216,7 @@ def read_table(data_dir: Path, res: dict) -> tuple[Table | None, list[Problem]]:
     header = header_problems(path, rows[0][1] if rows else [], names)
     if syntax or header:
         return None, problems + syntax + header
-    body = rows[1:]
-    problems += row_length_problems(path, body, names)
-    return Table(res, body), problems
+    return Table(res, rows[1:]), problems
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -249,12 +224,10 @@ def read_table(data_dir: Path, res: dict) -> tuple[Table | None, list[Problem]]:
 # ---------------------------------------------------------------------------------------------------
 
 def schema_descriptor(descriptor: dict, skip: set[str]) -> dict:
-    """The package without broken resources (and foreign keys into them), hashes left to layer 0."""
+    """The package without broken resources (and foreign keys into them)."""
     desc = copy.deepcopy(descriptor)
     desc["resources"] = [r for r in desc.get("resources", []) if r.get("name") not in skip]
     for res in desc["resources"]:
-        res.pop("hash", None)
-        res.pop("bytes", None)
         keys = res["schema"].get("foreignKeys", [])
         res["schema"]["foreignKeys"] = [k for k in keys if k["reference"].get("resource") not in skip]
     return desc
@@ -288,21 +261,45 @@ TYPE_HINTS = {
 
 
 def fk_problem(path: str, table_fields: list[str], err) -> Problem:
-    match = re.search(r'for "([^"]+)": values "([^"]*)" not found in the lookup table "([^"]*)" as "([^"]+)"',
-                      err.note or "")
-    if not match:
-        return Problem(path, err.row_number, 0, "foreign-key", err.message)
-    fields, values, ref, ref_fields = match.groups()
-    ref = ref or Path(path).stem  # an empty name means the table refers to itself
-    col = table_fields.index(fields.split(",")[0]) + 1 if fields.split(",")[0] in table_fields else 0
+    """A foreign-key error, read from the error's own fields (never from its message text)."""
+    fields = list(err.field_names or [])
+    values = [str(v) for v in (err.field_cells or [])]
+    ref = err.reference_name or Path(path).stem  # an empty name means the table refers to itself
+    ref_fields = list(err.reference_field_names or [])
+    col = table_fields.index(fields[0]) + 1 if fields and fields[0] in table_fields else 0
     return Problem(path, err.row_number, col, "foreign-key",
-                   f"field {fields!r}: {values!r} is not an existing {ref_fields} of table {ref!r}; "
-                   f"add it there first or fix the id")
+                   f"field {', '.join(fields)!r}: {', '.join(values)!r} is not an existing "
+                   f"{', '.join(ref_fields)} of table {ref!r}; add it there first or fix the id")
+
+
+def structure_problem(res: dict, names: list[str], err) -> Problem | None:
+    """Frictionless' structural errors (hashes, sizes, row lengths, blank rows) in this module's words."""
+    path, row = res["path"], getattr(err, "row_number", None) or 0
+    if err.type in {"hash-count", "byte-count"}:
+        if err.type == "byte-count" and res.get("hash"):
+            return None  # the hash error says it, with the remedy
+        return Problem(path, 0, 0, "hash",
+            f"content changed outside the pipeline (recorded {res.get('hash', '')[:19]}…); if the edit is "
+            f"deliberate, re-record hashes with `{REHASH_COMMAND}`")
+    if err.type == "missing-cell":
+        present = err.field_number - 1
+        return Problem(path, row, err.field_number, "row-length",
+            f"row has {present} cells but the header has {len(names)}: no value for "
+            f"{', '.join(names[present:])} (truncated row?)")
+    if err.type == "extra-cell":
+        return Problem(path, row, err.field_number, "row-length",
+            f"row has more cells than the header's {len(names)}: extra {err.cell!r} "
+            "(a cell with a comma must be quoted)")
+    if err.type == "blank-row":
+        return Problem(path, row, 0, "blank-row", "blank line; remove it")
+    return None
 
 
 def frictionless_problem(res: dict, err) -> Problem | None:
     if err.type in COVERED_BY_RAW:
         return None
+    if err.type in {"hash-count", "byte-count", "missing-cell", "extra-cell", "blank-row"}:
+        return structure_problem(res, [f["name"] for f in res["schema"]["fields"]], err)
     path = res["path"]
     names = [f["name"] for f in res["schema"]["fields"]]
     row = getattr(err, "row_number", None) or 0
@@ -345,7 +342,12 @@ def check_frictionless(data_dir: Path, descriptor: dict, skip: set[str]) -> list
     problems = [Problem(DESCRIPTOR, 0, 0, "descriptor", err.note or err.message) for err in report.errors]
     for task in report.tasks:
         res = by_name.get(task.name)
+        short_rows = set()
         for err in task.errors:
+            if err.type == "missing-cell":
+                if err.row_number in short_rows:
+                    continue  # one problem per short row, at its first missing cell
+                short_rows.add(err.row_number)
             problem = frictionless_problem(res, err) if res else Problem(DESCRIPTOR, 0, 0, err.type, err.message)
             if problem:
                 problems.append(problem)
@@ -512,8 +514,12 @@ def has(tables: dict[str, Table], name: str, fields: set[str]) -> bool:
     return name in tables and fields <= set(tables[name].names)
 
 
+ONE_PART, ALL_PARTS = "part-territoriale", "parts-territoriales-total"
+
+
 def rule_funding(tables: dict[str, Table]) -> list[Problem]:
-    """One retained regional envelope per region, and its territorial parts do not exceed it."""
+    """One retained regional envelope per region; its territorial parts, one by one or as their total, do
+    not exceed it; a territory's share names its territory and the total of all shares names none."""
     needed = {"region_id", "scope", "retained", "amount", "period_start", "period_end"}
     if not has(tables, "funding", needed):
         return []
@@ -537,6 +543,22 @@ def rule_funding(tables: dict[str, Table]) -> list[Problem]:
                 f"territorial parts of {region!r} for {'-'.join(period)} add up to {total:,.0f} $, more than "
                 f"the retained envelope of {envelope:,.0f} $ (row {env_row}); check rows "
                 f"{', '.join(str(r) for r, _ in parts)}"))
+        for row, rec in table.records():
+            if (rec["region_id"] == region and rec["scope"] == ALL_PARTS
+                    and (rec["period_start"], rec["period_end"]) == period
+                    and envelope is not None and (number(rec["amount"]) or 0) > envelope):
+                problems.append(Problem(table.path, row, table.column("amount"), "funding-parts",
+                    f"the total of {region!r}'s territorial parts ({rec['amount']} $) is more than the retained "
+                    f"envelope of {envelope:,.0f} $ (row {env_row})"))
+    if "territory_id" in table.names:
+        for row, rec in table.records():
+            if rec["scope"] == ONE_PART and not rec["territory_id"]:
+                problems.append(Problem(table.path, row, table.column("territory_id"), "funding-scope",
+                    f"scope {ONE_PART!r} is one territory's share: name the territory, or use "
+                    f"{ALL_PARTS!r} for the total of all territories"))
+            elif rec["scope"] == ALL_PARTS and rec["territory_id"]:
+                problems.append(Problem(table.path, row, table.column("territory_id"), "funding-scope",
+                    f"scope {ALL_PARTS!r} is the total of all territories: leave territory_id empty"))
     return problems
 
 
@@ -617,8 +639,213 @@ def rule_small_counts(tables: dict[str, Table]) -> list[Problem]:
     return problems
 
 
-RULES = [rule_source_ids, rule_dates, rule_years, rule_amounts, rule_regions, rule_territories, rule_urls,
-         rule_funding, rule_projects, rule_ties, rule_synthetic, rule_small_counts]
+
+# --- date precision -------------------------------------------------------------------------------
+
+PRECISION_SUFFIX = "_precision"
+# The stored form each precision needs is `analysis.dates.LENGTH_OF` (how a page shows it: `dates.french`).
+SHAPE_OF_LENGTH = {10: "YYYY-MM-DD", 7: "YYYY-MM", 4: "YYYY"}
+
+
+def rule_date_precision(tables: dict[str, Table]) -> list[Problem]:
+    """A date's precision agrees with how it is stored; an empty date has no precision and vice versa."""
+    problems = []
+    for table in tables.values():
+        for name in table.names:
+            precision_name = name + PRECISION_SUFFIX
+            if not DATE_FIELD.search(name) or precision_name not in table.names:
+                continue
+            col = table.column(precision_name)
+            for row, rec in table.records():
+                value, precision = rec[name], rec[precision_name]
+                if not value and precision:
+                    problems.append(Problem(table.path, row, col, "date-precision",
+                        f"field {precision_name!r} is {precision!r} but {name!r} is empty; "
+                        "leave both empty or give the date"))
+                elif value and not precision:
+                    problems.append(Problem(table.path, row, col, "date-precision",
+                        f"field {precision_name!r} is empty but {name!r} is {value!r}; "
+                        f"say how precise it is ({', '.join(LENGTH_OF)})"))
+                elif value and precision in LENGTH_OF and len(value) != LENGTH_OF[precision]:
+                    shape = SHAPE_OF_LENGTH[LENGTH_OF[precision]]
+                    problems.append(Problem(table.path, row, col, "date-precision",
+                        f"field {precision_name!r} is {precision!r}, which needs {name!r} written {shape}, "
+                        f"but it is {value!r}; store only what the source states"))
+    return problems
+
+
+# --- the codebook tree, avenues, coded segments, narratives, labels -------------------------------
+
+FINDING_TOPICS = {"resultats"}  # study facts an avenue may rest on: findings, never design metadata
+
+
+def _codebook(tables: dict[str, Table]) -> dict[str, tuple[int, dict]] | None:
+    if not has(tables, "codebook", {"code_id", "parent_id", "dimension", "is_codable"}):
+        return None
+    return {rec["code_id"]: (row, rec) for row, rec in tables["codebook"].records()}
+
+
+def _codable(rec: dict) -> bool:
+    return rec["is_codable"].lower() == "true"
+
+
+def _labels(tables: dict[str, Table]) -> dict[str, dict[str, str]]:
+    """domain -> {value: label} from the raw labels table (empty when the package has none)."""
+    if not has(tables, LABELS_TABLE, {"domain", "value", "label_fr"}):
+        return {}
+    known: dict[str, dict[str, str]] = {}
+    for _, rec in tables[LABELS_TABLE].records():
+        known.setdefault(rec["domain"], {})[rec["value"]] = rec["label_fr"]
+    return known
+
+
+def rule_codebook_tree(tables: dict[str, Table]) -> list[Problem]:
+    """One root per dimension, not codable; children share their parent's dimension; no cycle; every
+    non-codable group has children. (That a parent exists is the descriptor's self foreign key.)"""
+    codes = _codebook(tables)
+    if codes is None:
+        return []
+    table, problems = tables["codebook"], []
+    spec = table.res["schema"]["fields"][table.column("dimension") - 1]
+    roots: dict[str, list[int]] = {}
+    children: dict[str, int] = {}
+    for code_id, (row, rec) in codes.items():
+        parent = rec["parent_id"]
+        if not parent:
+            roots.setdefault(rec["dimension"], []).append(row)
+            if _codable(rec):
+                problems.append(Problem(table.path, row, table.column("is_codable"), "codebook-tree",
+                    f"{code_id!r} is the root of dimension {rec['dimension']!r}: a root is not codable"))
+            continue
+        children[parent] = children.get(parent, 0) + 1
+        if parent in codes and codes[parent][1]["dimension"] != rec["dimension"]:
+            problems.append(Problem(table.path, row, table.column("dimension"), "codebook-tree",
+                f"{code_id!r} is in dimension {rec['dimension']!r} but its parent {parent!r} is in "
+                f"{codes[parent][1]['dimension']!r}"))
+    for dimension, rows in roots.items():
+        for row in rows[1:]:
+            problems.append(Problem(table.path, row, table.column("parent_id"), "codebook-tree",
+                f"dimension {dimension!r} already has a root in row {rows[0]}; give this code a parent"))
+    names = _labels(tables).get(spec.get(DOMAIN_PROPERTY, ""), {})
+    for dimension, rows in roots.items():
+        rec = next(r for c, (row, r) in codes.items() if row == rows[0])
+        if dimension in names and rec["label_fr"] != names[dimension]:
+            problems.append(Problem(table.path, rows[0], table.column("label_fr"), "codebook-tree",
+                f"the root of dimension {dimension!r} is named {rec['label_fr']!r} but labels.csv names the "
+                f"dimension {names[dimension]!r}; a dimension has one name"))
+    for dimension in spec.get("constraints", {}).get("enum", []):
+        if dimension not in roots:
+            problems.append(Problem(table.path, 0, table.column("dimension"), "codebook-tree",
+                f"dimension {dimension!r} has no root row (a code without parent_id)"))
+    in_cycle: set[str] = set()
+    for start in codes:
+        path, node = [], start
+        while node in codes and node not in path and node not in in_cycle:
+            path.append(node)
+            node = codes[node][1]["parent_id"]
+        if node in path:
+            in_cycle.update(path[path.index(node):])
+    for code_id in sorted(in_cycle, key=lambda c: codes[c][0]):
+        problems.append(Problem(table.path, codes[code_id][0], table.column("parent_id"), "codebook-tree",
+            f"{code_id!r}: its parent links form a cycle ({code_id} -> … -> {code_id})"))
+    for code_id, (row, rec) in codes.items():
+        if rec["parent_id"] and not _codable(rec) and not children.get(code_id):
+            problems.append(Problem(table.path, row, table.column("is_codable"), "codebook-tree",
+                f"{code_id!r} is a non-codable group without any code under it"))
+    return problems
+
+
+def rule_codable_codes(tables: dict[str, Table]) -> list[Problem]:
+    """Every `code_id` outside the codebook names a codable code (a group or a root cannot be applied)."""
+    codes = _codebook(tables)
+    if codes is None:
+        return []
+    problems = []
+    for table, name in fields_matching(tables, re.compile(r"^code_id$")):
+        if table.res["name"] == "codebook":
+            continue
+        for row, col, value in table.cells(name):
+            if value in codes and not _codable(codes[value][1]):
+                problems.append(Problem(table.path, row, col, "code-codable",
+                    f"field {name!r}: {value!r} is a non-codable group or root of the codebook; "
+                    "code the segment with one of its codes"))
+    return problems
+
+
+def rule_avenue_links(tables: dict[str, Table]) -> list[Problem]:
+    """Avenues point to codable codes and to study facts that are findings (`code_ids`, `fact_ids`)."""
+    codes = _codebook(tables)
+    if codes is None or not has(tables, "recommendations", {"code_ids", "fact_ids"}):
+        return []
+    facts = ({rec["fact_id"]: rec for _, rec in tables["study_facts"].records()}
+             if has(tables, "study_facts", {"fact_id", "topic"}) else {})
+    table, problems = tables["recommendations"], []
+    for row, rec in table.records():
+        for code_id in [c for c in rec["code_ids"].split(ID_SEPARATOR) if c]:
+            if code_id not in codes:
+                problems.append(Problem(table.path, row, table.column("code_ids"), "avenue-link",
+                    f"field 'code_ids': {code_id!r} is not a code_id of codebook.csv"))
+            elif not _codable(codes[code_id][1]):
+                problems.append(Problem(table.path, row, table.column("code_ids"), "avenue-link",
+                    f"field 'code_ids': {code_id!r} is a non-codable group or root; link one of its codes"))
+        for fact_id in [f for f in rec["fact_ids"].split(ID_SEPARATOR) if f]:
+            if fact_id not in facts:
+                problems.append(Problem(table.path, row, table.column("fact_ids"), "avenue-link",
+                    f"field 'fact_ids': {fact_id!r} is not a fact_id of study_facts.csv"))
+            elif facts[fact_id]["topic"] not in FINDING_TOPICS:
+                problems.append(Problem(table.path, row, table.column("fact_ids"), "avenue-finding",
+                    f"field 'fact_ids': {fact_id!r} is a fact of topic {facts[fact_id]['topic']!r}, not a "
+                    f"finding ({', '.join(sorted(FINDING_TOPICS))}); an avenue rests on findings, "
+                    "never on the study's design"))
+    return problems
+
+
+def primary_key_values(tables: dict[str, Table]) -> dict[str, str]:
+    """id -> table, for every table whose primary key is one field."""
+    index = {}
+    for table in tables.values():
+        key = table.res["schema"].get("primaryKey", [])
+        key = [key] if isinstance(key, str) else key
+        if len(key) == 1 and key[0] in table.names:
+            for _, _, value in table.cells(key[0]):
+                index.setdefault(value, table.res["name"])
+    return index
+
+
+def rule_row_ids(tables: dict[str, Table]) -> list[Problem]:
+    """A `row_ids` cell names rows of the package: each id is the primary key of a row of some table."""
+    index = None
+    problems = []
+    for table, name in fields_matching(tables, re.compile(r"^row_ids$")):
+        index = primary_key_values(tables) if index is None else index
+        for row, col, value in table.cells(name):
+            for row_id in [i.strip() for i in value.split(ID_SEPARATOR) if i.strip()]:
+                if row_id not in index:
+                    problems.append(Problem(table.path, row, col, "row-exists",
+                        f"field {name!r}: {row_id!r} is not the id of any row of the package "
+                        "(no table has it as primary key); fix the id or add the row"))
+    return problems
+
+
+def rule_labels(tables: dict[str, Table]) -> list[Problem]:
+    """Every value a coded field allows has a French label in labels.csv (its declared domain)."""
+    if LABELS_TABLE not in tables:
+        return []
+    known = {domain: set(values) for domain, values in _labels(tables).items()}
+    path = tables[LABELS_TABLE].path
+    problems = []
+    for res_name, field_name, value in unlabelled([t.res for t in tables.values()], known):
+        res = tables[res_name].res
+        domain = next(f[DOMAIN_PROPERTY] for f in res["schema"]["fields"] if f["name"] == field_name)
+        problems.append(Problem(path, 0, 0, "label-missing",
+            f"no label for {value!r} in domain {domain!r} (allowed by {res_name}.{field_name}); "
+            f"add a row {domain},{value},<libellé> so no reader sees the raw code"))
+    return problems
+
+
+RULES = [rule_source_ids, rule_dates, rule_date_precision, rule_years, rule_amounts, rule_regions,
+         rule_territories, rule_urls, rule_funding, rule_projects, rule_ties, rule_synthetic, rule_small_counts,
+         rule_codebook_tree, rule_codable_codes, rule_avenue_links, rule_row_ids, rule_labels]
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -647,9 +874,10 @@ def validate(data_dir: Path = DATA_DIR) -> list[Problem]:
     schema = check_frictionless(data_dir, descriptor, skip) if tables else []
     rules = [p for rule in RULES for p in rule(tables)]
     # A short or blank row would also fail every later check; its raw message is the one to act on.
-    broken = {(p.file, p.row) for p in problems if p.rule in {"row-length", "blank-row"}}
+    structural = [p for p in schema if p.rule in {"row-length", "blank-row"}]
+    broken = {(p.file, p.row) for p in structural}
     checked = [p for p in merge(schema, rules) if (p.file, p.row) not in broken]
-    return sorted(set(problems + checked))
+    return sorted(set(problems + structural + checked))
 
 
 def rehash(data_dir: Path = DATA_DIR) -> dict:

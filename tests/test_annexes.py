@@ -89,3 +89,23 @@ def test_cli_help_lists_the_commands():
     text = annexes.cli_help()
     for command in ["validate", "rehash", "export-networks", "export-qdc"]:
         assert command in text
+
+
+def test_the_study_is_cited_under_its_authors():
+    from analysis import citation
+
+    authors = [a["family-names"] for a in citation.study()["authors"]]
+    assert authors == ["Lesemann", "St-Germain", "Fordin", "St-Louis"]
+    line = citation.study_apa()
+    assert all(name in line for name in authors) and "2012-PC-164517" in line
+    bib = (data.ROOT / "book" / "references.bib").read_text(encoding="utf-8")
+    assert "@misc{lesemann_stgermain_resume," in bib and "Fonds de recherche du Québec -- Société" not in bib
+    assert "bourque_2003" in bib
+    assert "Citez aussi l'étude d'origine" in citation.box("Accueil", "book/index")
+
+
+def test_source_dates_are_shown_at_their_precision():
+    inventory = data.load("sources")
+    page = annexes.source_table("centre-du-quebec", inventory)
+    assert "vers 2014 (année déduite)" in page  # cdq-src-02: the year is inferred, the month is not stated
+    assert not re.search(r"<td>\d{4}-\d{2}(-\d{2})?</td>", page)  # never the stored ISO form

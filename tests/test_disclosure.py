@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 
 from analysis import disclosure
-from analysis.validate import MIN_COUNT
-from analysis.validate import SUPPRESSED as X
+from analysis.disclosure import MIN_COUNT
+from analysis.disclosure import SUPPRESSED as X
 
 
 def table(rows: list[list[int]]) -> pd.DataFrame:

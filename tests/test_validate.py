@@ -124,7 +124,7 @@ def bad_short_row(root):
 
 def bad_extra_cells(root):
     row = append_text(root, "gaps.csv", "zz-gap,mauricie,autre,note,en trop\n")
-    return f"gaps.csv:{row}:5: row-length:", "extra ['en trop']"
+    return f"gaps.csv:{row}:5: row-length:", "extra 'en trop'"
 
 
 def bad_blank_row(root):
@@ -339,6 +339,147 @@ def bad_field_without_description(root):
     return "datapackage.json:0:0: descriptor:", "field 'name' of resource 'regions' has no `description`"
 
 
+# --- date precision: the precision agrees with the stored form -------------------------------------
+
+def bad_precision_day_on_a_year(root):
+    prefix = set_cell(root, "timeline.csv", "date", "2011", where=lambda r: r["date_precision"] == "jour")
+    col = column(root, "timeline.csv", "date_precision")
+    return f"{prefix.rsplit(':', 1)[0]}:{col}: date-precision:", "'jour', which needs 'date' written YYYY-MM-DD"
+
+
+def bad_precision_month_on_a_day(root):
+    prefix = set_cell(root, "timeline.csv", "date_precision", "mois", where=lambda r: len(r["date"]) == 10)
+    return f"{prefix}: date-precision:", "'mois', which needs 'date' written YYYY-MM"
+
+
+def bad_precision_year_on_a_month(root):
+    prefix = set_cell(root, "sources.csv", "date_precision", "annee", where=lambda r: len(r["date"]) == 7)
+    return f"{prefix}: date-precision:", "'annee', which needs 'date' written YYYY"
+
+
+def bad_precision_inferred_year_on_a_day(root):
+    prefix = set_cell(root, "region_facts.csv", "date_precision", "annee-deduite",
+                      where=lambda r: len(r["date"]) == 10)
+    return f"{prefix}: date-precision:", "'annee-deduite', which needs 'date' written YYYY"
+
+
+def bad_precision_without_date(root):
+    prefix = set_cell(root, "funding.csv", "date_stated", "", where=lambda r: r["date_stated_precision"] == "jour")
+    col = column(root, "funding.csv", "date_stated_precision")
+    return f"{prefix.rsplit(':', 1)[0]}:{col}: date-precision:", "is 'jour' but 'date_stated' is empty"
+
+
+def bad_date_without_precision(root):
+    prefix = set_cell(root, "region_facts.csv", "date_precision", "", where=lambda r: r["date"] != "")
+    return f"{prefix}: date-precision:", "field 'date_precision' is empty but 'date' is"
+
+
+# --- the codebook tree ------------------------------------------------------------------------------
+
+def bad_codebook_cycle(root):
+    header, rows = read(root, "codebook.csv")
+    a = next(i for i, r in enumerate(rows) if r["code_id"] == "axe-individuel")
+    b = next(i for i, r in enumerate(rows) if r["code_id"] == "axe-milieux-de-vie")
+    rows[a]["parent_id"], rows[b]["parent_id"] = "axe-milieux-de-vie", "axe-individuel"
+    write(root, "codebook.csv", header, rows)
+    return f"codebook.csv:{a + 2}:{header.index('parent_id') + 1}: codebook-tree:", "parent links form a cycle"
+
+
+def bad_codebook_two_roots(root):
+    prefix = set_cell(root, "codebook.csv", "parent_id", "", where=lambda r: r["code_id"] == "axe-individuel")
+    return f"{prefix}: codebook-tree:", "dimension 'axe' already has a root in row 2"
+
+
+def bad_codebook_dimension_differs_from_parent(root):
+    prefix = set_cell(root, "codebook.csv", "dimension", "theme", where=lambda r: r["code_id"] == "axe-individuel")
+    return f"{prefix}: codebook-tree:", \
+        "'axe-individuel' is in dimension 'theme' but its parent 'dim-axe' is in 'axe'"
+
+
+def bad_codebook_dangling_parent(root):
+    prefix = set_cell(root, "codebook.csv", "parent_id", "dim-nulle-part",
+                      where=lambda r: r["code_id"] == "axe-individuel")
+    return f"{prefix}: foreign-key:", "'dim-nulle-part' is not an existing code_id of table 'codebook'"
+
+
+def bad_codebook_codable_root(root):
+    prefix = set_cell(root, "codebook.csv", "is_codable", "true", where=lambda r: r["code_id"] == "dim-axe")
+    return f"{prefix}: codebook-tree:", "a root is not codable"
+
+
+def bad_codebook_root_named_unlike_its_dimension(root):
+    prefix = set_cell(root, "codebook.csv", "label_fr", "Obstacles",
+                      where=lambda r: r["code_id"] == "dim-obstacle")
+    return f"{prefix}: codebook-tree:", "labels.csv names the dimension 'Obstacles et irritants'"
+
+
+def bad_codebook_group_without_codes(root):
+    row = append(root, "codebook.csv", code_id="proc-groupe-vide", parent_id="dim-processus",
+                 dimension="processus", is_codable="false", label_fr="Groupe vide", definition_fr="d",
+                 include_fr="i", exclude_fr="e", example_fr="x", origin="edition")
+    return f"codebook.csv:{row}:{column(root, 'codebook.csv', 'is_codable')}: codebook-tree:", \
+        "'proc-groupe-vide' is a non-codable group without any code under it"
+
+
+# --- links from avenues, coded segments, narratives, labels -------------------------------------------
+
+def bad_avenue_unknown_code(root):
+    prefix = set_cell(root, "recommendations.csv", "code_ids", "cond-ressources;cond-inconnue")
+    return f"{prefix}: avenue-link:", "'cond-inconnue' is not a code_id of codebook.csv"
+
+
+def bad_avenue_non_codable_code(root):
+    prefix = set_cell(root, "recommendations.csv", "code_ids", "cond-ressources;dim-axe")
+    return f"{prefix}: avenue-link:", "'dim-axe' is a non-codable group or root"
+
+
+def bad_avenue_unknown_fact(root):
+    prefix = set_cell(root, "recommendations.csv", "fact_ids", "etude-nulle-part")
+    return f"{prefix}: avenue-link:", "'etude-nulle-part' is not a fact_id of study_facts.csv"
+
+
+def bad_avenue_rests_on_design_metadata(root):
+    prefix = set_cell(root, "recommendations.csv", "fact_ids", "etude-partenaires")
+    return f"{prefix}: avenue-finding:", "'etude-partenaires' is a fact of topic 'financement', not a finding"
+
+
+def bad_segment_non_codable_code(root):
+    prefix = set_cell(root, "coded_segments.csv", "code_id", "dim-axe")
+    return f"{prefix}: code-codable:", "'dim-axe' is a non-codable group or root of the codebook"
+
+
+def bad_segment_unknown_code(root):
+    prefix = set_cell(root, "coded_segments.csv", "code_id", "code-inconnu")
+    return f"{prefix}: foreign-key:", "'code-inconnu' is not an existing code_id of table 'codebook'"
+
+
+def bad_narrative_unknown_row(root):
+    row = append(root, "narratives.csv", paragraph_id="mau-p-99", region_id="mauricie", section="financement",
+                 position="1", text_fr="Un paragraphe.", row_ids="mau-f-01;mau-ligne-inventee")
+    return f"narratives.csv:{row}:{column(root, 'narratives.csv', 'row_ids')}: row-exists:", \
+        "'mau-ligne-inventee' is not the id of any row of the package"
+
+
+def bad_unlabelled_enum_value(root):
+    path = root / "datapackage.json"
+    descriptor = json.loads(path.read_text(encoding="utf-8"))
+    funding = next(r for r in descriptor["resources"] if r["name"] == "funding")
+    next(f for f in funding["schema"]["fields"] if f["name"] == "scope")["constraints"]["enum"].append("nouvelle")
+    path.write_text(json.dumps(descriptor, ensure_ascii=False), encoding="utf-8")
+    return "labels.csv:0:0: label-missing:", "no label for 'nouvelle' in domain 'funding_scope'"
+
+
+def bad_total_of_parts_naming_a_territory(root):
+    prefix = set_cell(root, "funding.csv", "territory_id", "cn-t-sept-rivieres",
+                      where=lambda r: r["scope"] == "parts-territoriales-total")
+    return f"{prefix}: funding-scope:", "is the total of all territories: leave territory_id empty"
+
+
+def bad_territorial_part_without_territory(root):
+    prefix = set_cell(root, "funding.csv", "territory_id", "", where=lambda r: r["scope"] == "part-territoriale")
+    return f"{prefix}: funding-scope:", "is one territory's share: name the territory"
+
+
 CASES = [value for name, value in dict(globals()).items() if name.startswith("bad_")]
 
 
@@ -387,6 +528,18 @@ def test_real_package_is_valid(capsys):
     code, lines = run(DATA, capsys)
     assert code == 0, "\n".join(lines)
     assert time.perf_counter() - started < 30
+
+
+@pytest.mark.parametrize("mutate", [bad_codebook_cycle, bad_avenue_unknown_code, bad_segment_non_codable_code,
+                                    bad_narrative_unknown_row], ids=lambda f: f.__name__.removeprefix("bad_"))
+def test_integrity_rules_fail_the_command_line(tmp_path, mutate):
+    """What `make book` runs: a broken codebook, avenue link, segment or narrative stops it (exit 2)."""
+    root = package(tmp_path)
+    prefix, fragment = mutate(root)
+    result = subprocess.run([sys.executable, "-m", "analysis", "validate", str(root)],
+                            capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 2
+    assert any(line.startswith(prefix) and fragment in line for line in result.stdout.splitlines()), result.stdout
 
 
 def test_frictionless_cli_accepts_the_real_package():
