@@ -49,6 +49,15 @@ VARIANT_LABELS = {
     "connexite-plus": "part connexe minimale relevée",
 }
 
+VARIANT_REASONS = {  # how each variant reads after « le mode change »
+    "sans-liste-unique": "sans les liens qui ne reposent que sur une liste de membres",
+    "sans-liens-tardifs": "sans les liens attestés seulement à partir de 2014",
+    "centralisation-moins": "avec le seuil de centralisation abaissé",
+    "centralisation-plus": "avec le seuil de centralisation relevé",
+    "connexite-moins": "avec la part connexe minimale abaissée",
+    "connexite-plus": "avec la part connexe minimale relevée",
+}
+
 
 def level_label(level: str) -> str:
     return labels.label("level", level)
@@ -376,7 +385,7 @@ def robustness_table(stacked: pd.DataFrame) -> str:
         shown, changed = graphs.robust_mode(group.reset_index(drop=True))
         row["Mode retenu"] = mode_label(shown)
         row["Raison"] = ("aucune variante ne change le mode" if not changed else
-                         "le mode change " + french_list([VARIANT_LABELS[v] for v in changed], ""))
+                         "le mode change " + french_list([VARIANT_REASONS[v] for v in changed], ""))
         rows.append(row)
     frame = pd.DataFrame(rows)
     return tables.render(frame, {c: c for c in frame.columns}, caption=typography.fr(
