@@ -108,8 +108,10 @@ def record(data_dir: Path = data.DATA_DIR) -> Record:
 
 def _with_phases(ties: pd.DataFrame, phases: pd.DataFrame | None) -> pd.DataFrame:
     """Each tie's phase; a tie without a row in tie_phases is undetermined (and said so)."""
-    table = phases.set_index("tie_id") if phases is not None else pd.DataFrame(columns=["phase", "basis_fr"])
-    out = ties.assign(phase=ties["tie_id"].map(table["phase"]), phase_basis=ties["tie_id"].map(table["basis_fr"]))
+    table = (phases if phases is not None else pd.DataFrame(columns=["tie_id", "phase", "basis_fr"])
+             ).astype("string").set_index("tie_id")
+    out = ties.assign(phase=ties["tie_id"].map(table["phase"]).astype("string"),
+                      phase_basis=ties["tie_id"].map(table["basis_fr"]).astype("string"))
     missing = out.loc[out["phase"].isna(), "tie_id"].tolist()
     if missing:
         warnings.warn(f"ties without a row in {PHASE_TABLE}.csv, counted as undetermined: {missing}", stacklevel=3)
@@ -404,7 +406,11 @@ def _variant(rec: Record, region_id: str, phase: str, variant: str) -> tuple[nx.
 def robustness(region_id: str, phase: str = MAIN_PHASE, data_dir: Path = data.DATA_DIR) -> pd.DataFrame:
     """The mode recomputed under every variant: without single-list membership ties, without ties
     attested only from the year the transition began, and with each fractional threshold moved by ± SHIFT."""
-    rec = record(Path(data_dir))
+    return robustness_of(record(Path(data_dir)), region_id, phase)
+
+
+def robustness_of(rec: Record, region_id: str, phase: str = MAIN_PHASE) -> pd.DataFrame:
+    """`robustness` on a record already loaded: one row per variant, `change` where the mode differs."""
     rows = []
     for variant in VARIANTS:
         g, rule = _variant(rec, region_id, phase, variant)
