@@ -39,23 +39,23 @@ _LEGEND = alt.Legend(orient="bottom", direction="vertical", labelLimit=260)
 ROLE_LABELS = {"coordinator": "coordonnateur", "itinerant": "itinérant (consultant)",
                "gatekeeper": "gardien (gatekeeper)", "representative": "représentant",
                "liaison": "agent de liaison"}
-VARIANT_LABELS = {
-    "base": "règle telle quelle",
-    "sans-liste-unique": "sans les liens qui ne reposent que sur une liste de membres",
-    "sans-liens-tardifs": "sans les liens attestés seulement à partir de 2014",
-    "centralisation-moins": "seuil de centralisation abaissé",
-    "centralisation-plus": "seuil de centralisation relevé",
-    "connexite-moins": "part connexe minimale abaissée",
-    "connexite-plus": "part connexe minimale relevée",
+_SHIFT = book.french_number(graphs.SHIFT, 2)
+VARIANT_LABELS = {  # short column headers of the robustness table
+    "base": "Règle telle quelle",
+    "sans-liste-unique": "Sans les liens tirés d'une seule liste de membres",
+    "sans-liens-tardifs": f"Sans les liens attestés seulement à partir de {graphs.TRANSITION_YEAR}",
+    "centralisation-moins": f"Seuil de centralisation −{_SHIFT}",
+    "centralisation-plus": f"Seuil de centralisation +{_SHIFT}",
+    "connexite-moins": f"Part connexe minimale −{_SHIFT}",
+    "connexite-plus": f"Part connexe minimale +{_SHIFT}",
 }
-
 VARIANT_REASONS = {  # how each variant reads after « le mode change »
     "sans-liste-unique": "sans les liens qui ne reposent que sur une liste de membres",
-    "sans-liens-tardifs": "sans les liens attestés seulement à partir de 2014",
-    "centralisation-moins": "avec le seuil de centralisation abaissé",
-    "centralisation-plus": "avec le seuil de centralisation relevé",
-    "connexite-moins": "avec la part connexe minimale abaissée",
-    "connexite-plus": "avec la part connexe minimale relevée",
+    "sans-liens-tardifs": f"sans les liens attestés seulement à partir de {graphs.TRANSITION_YEAR}",
+    "centralisation-moins": f"avec le seuil de centralisation abaissé de {_SHIFT}",
+    "centralisation-plus": f"avec le seuil de centralisation relevé de {_SHIFT}",
+    "connexite-moins": f"avec la part connexe minimale abaissée de {_SHIFT}",
+    "connexite-plus": f"avec la part connexe minimale relevée de {_SHIFT}",
 }
 
 
@@ -381,7 +381,7 @@ def robustness_table(stacked: pd.DataFrame) -> str:
         row = {"Région": region}
         for r in group.itertuples():
             cell = mode_label(r.mode)
-            row[VARIANT_LABELS[r.variante].capitalize()] = f"{cell} (change)" if r.change else cell
+            row[VARIANT_LABELS[r.variante]] = f"{cell} (change)" if r.change else cell
         shown, changed = graphs.robust_mode(group.reset_index(drop=True))
         row["Mode retenu"] = mode_label(shown)
         row["Raison"] = ("aucune variante ne change le mode" if not changed else
