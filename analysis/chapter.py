@@ -40,8 +40,8 @@ def start(region_id: str) -> region.Profile:
         "n_montants": len(p.funding),
         "n_projets": len(p.projects),
         "n_projets_montant": int(p.projects["fqis_amount"].notna().sum()),
-        "n_organisations": len(p.actors),
-        "n_liens": len(p.ties),
+        "n_organisations": networks.graphs.summary(region_id).organisations,  # what the diagram draws
+        "n_liens": networks.graphs.summary(region_id).liens,
         "n_segments": len(p.coded_segments),
         "n_codes": p.coded_segments["code_id"].nunique(),
         "n_lacunes": len(p.gaps),
@@ -93,8 +93,7 @@ def facts(p: region.Profile) -> HTML:
 
 
 def governance(p: region.Profile) -> None:
-    g = networks.build(str(p.region["region_id"]))
-    charts.show(networks.draw(g, f"{p.name} : organisations et liens documentés"), networks.edge_table(g))
+    networks.diagram.show(str(p.region["region_id"]), f"{p.name} : organisations et liens documentés")
 
 
 def projects(p: region.Profile) -> None:

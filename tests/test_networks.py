@@ -11,13 +11,15 @@ import networkx as nx
 import pandas as pd
 import pytest
 
-from analysis import charts, data, networks
+from analysis import charts, data, governance, labels
 from analysis.__main__ import main
+from analysis.networks import diagram, export, graphs
 from tests.conftest import HTML
 
 ACTOR_COLUMNS = ["actor_id", "name", "acronym", "sector", "level", "region_id", "territory_id", "role_fr",
                  "source_ids"]
 TIE_COLUMNS = ["tie_id", "source_actor", "target_actor", "relation", "period", "confidence", "note", "source_ids"]
+RECORD_TIE_COLUMNS = [*TIE_COLUMNS, "phase", "phase_basis"]
 
 
 def actor(actor_id: str, level: str = "regional", sector: str = "communautaire", region: str = "r") -> dict:
@@ -26,21 +28,23 @@ def actor(actor_id: str, level: str = "regional", sector: str = "communautaire",
             "role_fr": "rôle", "source_ids": "s-1"}
 
 
-def tie(source: str, target: str, relation: str = "accompagne", period: str | None = None) -> dict:
+def tie(source: str, target: str, relation: str = "accompagne", period: str | None = None,
+        phase: str = "pagsis", sources: str = "s-1") -> dict:
     return {"tie_id": f"t-{source}-{target}-{relation}", "source_actor": source, "target_actor": target,
-            "relation": relation, "period": period, "confidence": "elevee", "note": None, "source_ids": "s-1"}
+            "relation": relation, "period": period, "confidence": "elevee", "note": None, "source_ids": sources,
+            "phase": phase, "phase_basis": "essai"}
 
 
-def make_record(actors: list[dict], ties: list[dict], promoters: tuple = ()) -> networks.Record:
+def make_record(actors: list[dict], ties: list[dict], promoters: tuple = ()) -> graphs.Record:
     frame = pd.DataFrame(actors, columns=ACTOR_COLUMNS).astype("string").set_index("actor_id", drop=False)
-    return networks.Record(frame.sort_index(), pd.DataFrame(ties, columns=TIE_COLUMNS).astype("string"),
+    return graphs.Record(frame.sort_index(), pd.DataFrame(ties, columns=RECORD_TIE_COLUMNS).astype("string"),
                            frozenset(promoters))
 
 
 def make_graph(levels: dict[str, str], edges: list[tuple], promoters: tuple = ()) -> nx.MultiDiGraph:
     """A region graph from {actor: level} and (source, target[, relation]) edges."""
     rec = make_record([actor(a, lv) for a, lv in levels.items()], [tie(*e) for e in edges], promoters)
-    return networks.graph(rec, "r", None)
+    return graphs.graph(rec, "r", None)
 
 
 def star(leaves: int, relation: str = "accompagne") -> nx.MultiDiGraph:
@@ -62,40 +66,40 @@ THREE_LEVELS = make_graph(
 
 def test_density_is_undirected_share_of_tied_pairs():
     # star, 5 nodes: 4 tied pairs of 5*4/2 = 10 -> 0.4; line a-b-c-d: 3 of 6 -> 0.5; complete: 6 of 6
-    assert networks.density(star(4)) == pytest.approx(0.4)
-    assert networks.density(LINE) == pytest.approx(0.5)
-    assert networks.density(COMPLETE) == pytest.approx(1.0)
+    assert graphs.density(star(4)) == pytest.approx(0.4)
+    assert graphs.density(LINE) == pytest.approx(0.5)
+    assert graphs.density(COMPLETE) == pytest.approx(1.0)
 
 
 def test_freeman_degree_centralisation_by_hand():
     # star 5: degrees 4,1,1,1,1 -> sum(4 - d) = 12, max possible (n-1)(n-2) = 12 -> 1
-    assert networks.degree_centralisation(star(4)) == pytest.approx(1.0)
+    assert graphs.degree_centralisation(star(4)) == pytest.approx(1.0)
     # line: degrees 1,2,2,1 -> sum(2 - d) = 2; (n-1)(n-2) = 6 -> 1/3
-    assert networks.degree_centralisation(LINE) == pytest.approx(1 / 3)
+    assert graphs.degree_centralisation(LINE) == pytest.approx(1 / 3)
     # complete graph: every degree equal -> 0
-    assert networks.degree_centralisation(COMPLETE) == pytest.approx(0.0)
+    assert graphs.degree_centralisation(COMPLETE) == pytest.approx(0.0)
     # three-level example, undirected degrees n1 r1 4 r2 2 r3 2 l1 1 l2 2: sum(4 - d) = 12; 5*4 = 20 -> 0.6
-    assert networks.degree_centralisation(THREE_LEVELS) == pytest.approx(0.6)
+    assert graphs.degree_centralisation(THREE_LEVELS) == pytest.approx(0.6)
 
 
 def test_freeman_betweenness_centralisation_by_hand():
     # star 5: centre on all C(4,2) = 6 leaf pairs, leaves on none: sum = 4*6 = 24 = (n-1)^2(n-2)/2 -> 1
-    assert networks.betweenness_centralisation(star(4)) == pytest.approx(1.0)
+    assert graphs.betweenness_centralisation(star(4)) == pytest.approx(1.0)
     # line a-b-c-d: b on (a,c),(a,d); c on (b,d),(a,d): 2,2 -> sum(2 - b) = 4; (n-1)^2(n-2)/2 = 9 -> 4/9
-    assert networks.betweenness_centralisation(LINE) == pytest.approx(4 / 9)
-    assert networks.betweenness_centralisation(COMPLETE) == pytest.approx(0.0)
+    assert graphs.betweenness_centralisation(LINE) == pytest.approx(4 / 9)
+    assert graphs.betweenness_centralisation(COMPLETE) == pytest.approx(0.0)
     # three levels: r1 lies on n-l1, n-r2, n-r3, n-l2, l1-r2, l1-r3, l1-l2 and half of r2-r3 = 7.5;
     # r2 and r3 on half of n-l2, l1-l2, r1-l2 = 1.5 each; l2 on half of r2-r3 = 0.5.
     # sum(7.5 - b) = 7.5 + 7.5 + 6 + 6 + 7 = 34; max (n-1)^2(n-2)/2 = 50 -> 0.68
-    assert networks.betweenness_centralisation(THREE_LEVELS) == pytest.approx(0.68)
+    assert graphs.betweenness_centralisation(THREE_LEVELS) == pytest.approx(0.68)
 
 
 def test_parallel_ties_and_tiny_graphs_do_not_break_measures():
     doubled = make_graph({"a": "regional", "b": "local"}, [("a", "b", "finance"), ("a", "b", "signe-avec")])
     assert doubled.number_of_edges() == 2
-    assert networks.density(doubled) == pytest.approx(1.0)
-    assert networks.degree_centralisation(doubled) == 0.0
-    assert networks.betweenness_centralisation(nx.MultiDiGraph()) == 0.0
+    assert graphs.density(doubled) == pytest.approx(1.0)
+    assert graphs.degree_centralisation(doubled) == 0.0
+    assert graphs.betweenness_centralisation(nx.MultiDiGraph()) == 0.0
 
 
 # --------------------------------------------------------------------------- brokerage and levels
@@ -107,7 +111,7 @@ def test_gould_fernandez_roles_on_three_levels():
     #   r2 -> r1 -> r3 coordinator (all regional)                 r2 -> r1 -> l1  representative
     #   l2 -> r2 -> r1 gatekeeper for r2                          r1 -> r3 -> l2  representative for r3
     #   r3 -> l2 -> r2 itinerant for l2 (a regional broker-free pair joined by a local node)
-    roles = networks.brokerage(THREE_LEVELS)
+    roles = graphs.brokerage(THREE_LEVELS)
     assert roles.loc["r1"].to_dict() == {"coordinator": 1, "itinerant": 0, "gatekeeper": 1, "representative": 1,
                                          "liaison": 1}
     assert roles.loc["r2"].to_dict() == {"coordinator": 0, "itinerant": 0, "gatekeeper": 1, "representative": 0,
@@ -121,91 +125,144 @@ def test_gould_fernandez_roles_on_three_levels():
 
 def test_brokerage_skips_closed_two_paths_and_follows_direction():
     # line a -> b -> c -> d: b and c each coordinate one open path; adding a -> c closes b's path
-    assert networks.brokerage(LINE)["coordinator"].to_dict() == {"a": 0, "b": 1, "c": 1, "d": 0}
+    assert graphs.brokerage(LINE)["coordinator"].to_dict() == {"a": 0, "b": 1, "c": 1, "d": 0}
     closed = make_graph(dict.fromkeys("abc", "regional"), [("a", "b"), ("b", "c"), ("a", "c")])
-    assert networks.brokerage(closed).to_numpy().sum() == 0
+    assert graphs.brokerage(closed).to_numpy().sum() == 0
     # an out-star has no two-path at all; the complete graph has only closed ones
-    assert networks.brokerage(star(4)).to_numpy().sum() == 0
-    assert networks.brokerage(COMPLETE).to_numpy().sum() == 0
+    assert graphs.brokerage(star(4)).to_numpy().sum() == 0
+    assert graphs.brokerage(COMPLETE).to_numpy().sum() == 0
 
 
 def test_cross_level_share_counts_every_tie():
     # three levels: n-r1, r1-l1, r3-l2, l2-r2 cross; r2-r1, r1-r3 stay regional -> 4/6
-    assert networks.cross_level_share(THREE_LEVELS) == pytest.approx(4 / 6)
-    assert networks.cross_level_share(star(4)) == pytest.approx(1.0)
-    assert networks.cross_level_share(LINE) == 0.0
+    assert graphs.cross_level_share(THREE_LEVELS) == pytest.approx(4 / 6)
+    assert graphs.cross_level_share(star(4)) == pytest.approx(1.0)
+    assert graphs.cross_level_share(LINE) == 0.0
 
 
 # --------------------------------------------------------------------------- governance mode
 
 
 def test_thin_record_is_undetermined():
-    assert networks.mode(star(4)) == networks.UNDETERMINED  # 5 actors < MIN_ACTORS
+    assert graphs.mode(star(4)) == graphs.UNDETERMINED  # 5 actors < MIN_ACTORS
     # 12 actors and 12 ties in four separate triangles: the largest piece holds 3/12 < 1/2
     triangles = [(f"{k}a", f"{k}b") for k in range(4)] + [(f"{k}b", f"{k}c") for k in range(4)] + [
         (f"{k}c", f"{k}a") for k in range(4)]
     pieces = make_graph({f"{k}{x}": "local" for k in range(4) for x in "abc"}, triangles)
-    assert networks.thin_record(pieces)
-    assert networks.mode(pieces) == networks.UNDETERMINED
+    assert graphs.thin_record(pieces)
+    assert graphs.mode(pieces) == graphs.UNDETERMINED
 
 
 def test_decentralised_ring_is_shared_governance():
     # a ring of 12: every degree is 2 -> centralisation 0 < CENTRALISED
     nodes = [f"a{i:02}" for i in range(12)]
     ring = make_graph(dict.fromkeys(nodes, "local"), [(nodes[i], nodes[(i + 1) % 12]) for i in range(12)])
-    assert networks.degree_centralisation(ring) == 0.0
-    assert networks.mode(ring) == networks.MODES["partagee"]
+    assert graphs.degree_centralisation(ring) == 0.0
+    assert graphs.mode(ring) == "partagee"
 
 
 def test_centralised_network_mode_depends_on_what_the_centre_is():
     leaves = {f"l{i:02}": "local" for i in range(11)}
     # centre accompanies 11 participants and is not mandated nor sat on -> a participant leads
     plain = make_graph({"c": "regional"} | leaves, [("c", leaf) for leaf in leaves])
-    assert networks.degree_centralisation(plain) == pytest.approx(1.0)
-    assert networks.central_actor(plain) == "c"
-    assert networks.mode(plain) == networks.MODES["pilote"]
+    assert graphs.degree_centralisation(plain) == pytest.approx(1.0)
+    assert graphs.central_actor(plain) == "c"
+    assert graphs.mode(plain) == "pilote"
     # the same centre with members sitting on it -> a network body (NAO) ...
     seated = make_graph({"c": "regional"} | leaves, [(leaf, "c", "siege-a") for leaf in leaves])
-    assert networks.mode(seated) == networks.MODES["oar"]
+    assert graphs.mode(seated) == "oar"
     # ... unless it also promotes a funded project: then it is a participant leading the network
-    assert networks.mode(seated, frozenset({"c"})) == networks.MODES["pilote"]
+    assert graphs.mode(seated, frozenset({"c"})) == "pilote"
     # a mandate from a ministry also makes it a network body
     mandated = make_graph({"c": "regional", "m": "national"} | leaves,
                           [("m", "c", "signe-avec")] + [("c", leaf) for leaf in leaves])
-    assert networks.mode(mandated) == networks.MODES["oar"]
+    assert graphs.mode(mandated) == "oar"
 
 
 def test_central_actor_tie_break_is_stable():
     # a-b-c-d: b and c have degree 2 and the same betweenness -> the smaller id
-    assert networks.central_actor(LINE) == "b"
+    assert graphs.central_actor(LINE) == "b"
 
 
 # --------------------------------------------------------------------------- periods and region graphs
 
 
-def test_period_parsing_and_membership():
-    assert networks.years("2012") == (2012, 2012)
-    assert networks.years("2011-2015") == (2011, 2015)
-    assert networks.years(None) is None and networks.years("") is None
-    assert networks.in_period("2018-2023", "apres-2015") and not networks.in_period("2018-2023", "pagsis")
-    assert networks.in_period("2015-2016", "pagsis") and networks.in_period("2015-2016", "apres-2015")
-    assert networks.in_period("2003-2005", "avant-2010") and not networks.in_period("2003-2005", "pagsis")
-    assert networks.in_period(None, "pagsis") and not networks.in_period(None, "apres-2015")
-    assert networks.in_period("2003", None)
+def test_period_parsing_and_late_ties():
+    assert graphs.years("2012") == (2012, 2012)
+    assert graphs.years("2011-2015") == (2011, 2015)
+    assert graphs.years(None) is None and graphs.years("") is None
+    # attested only from the year the abolition was announced: starts in 2014 or later
+    assert graphs.late("2014") and graphs.late("2014-2015") and graphs.late("2015")
+    assert not graphs.late("2013-2015") and not graphs.late("2010-2015") and not graphs.late(None)
 
 
-def test_region_graph_takes_national_actors_tied_to_it_only():
+def test_region_graph_is_one_phase_and_takes_national_actors_tied_to_it_only():
     rec = make_record(
         [actor("mess", "national", "public"), actor("a-cre", region="a"), actor("a-cdc", "local", region="a"),
-         actor("b-cre", region="b")],
-        [tie("mess", "a-cre", "signe-avec", "2011"), tie("a-cre", "a-cdc", "finance", "2019"),
-         tie("mess", "b-cre", "signe-avec", "2012")],
+         actor("a-comite", region="a"), actor("a-page", "local", region="a"), actor("b-cre", region="b")],
+        [tie("mess", "a-cre", "signe-avec", "2011"), tie("a-cre", "a-cdc", "finance", "2019", "cycle-suivant"),
+         tie("a-cdc", "a-comite", "siege-a", "2015", "transition"),
+         tie("a-page", "a-cre", "membre-de", None, "indeterminee"), tie("mess", "b-cre", "signe-avec", "2012")],
     )
-    g = networks.graph(rec, "a", "pagsis")
-    assert sorted(g) == ["a-cre", "mess"]  # the 2019 tie is outside the period, b's tie outside the region
-    assert sorted(networks.graph(rec, "a", None)) == ["a-cdc", "a-cre", "mess"]
-    assert sorted(networks.graph(rec, "b", None)) == ["b-cre", "mess"]
+    g = graphs.graph(rec, "a", "pagsis")
+    # the later-cycle and transition ties are other phases, the undated page is in none, b's tie elsewhere
+    assert sorted(g) == ["a-cre", "mess"]
+    assert sorted(graphs.graph(rec, "a", "transition")) == ["a-cdc", "a-comite"]
+    assert sorted(graphs.graph(rec, "a", None)) == ["a-cdc", "a-comite", "a-cre", "a-page", "mess"]
+    assert sorted(graphs.graph(rec, "b", None)) == ["b-cre", "mess"]
     assert g.nodes["mess"]["level"] == "national"
+    assert all(phase == "pagsis" for _, _, phase in g.edges(data="phase"))
+
+
+def test_single_list_ties_are_seats_from_one_list_document():
+    ties = pd.DataFrame([
+        tie("a", "table", "membre-de", sources="liste"), tie("b", "table", "membre-de", sources="liste"),
+        tie("c", "table", "membre-de", sources="liste;article"),  # a second source: not resting on the list
+        tie("d", "comite", "siege-a", sources="liste"),  # the only seat this document gives on that body
+        tie("e", "table", "finance", sources="liste"),  # not a membership or seat tie
+    ], columns=RECORD_TIE_COLUMNS)
+    assert graphs.single_list_ties(ties) == {"t-a-table-membre-de", "t-b-table-membre-de"}
+
+
+def _halves() -> graphs.Record:
+    """Two pieces of 7 organisations: a star of 6 leaves around c (7 ties), and a ring of 7 (7 ties).
+    The largest piece holds exactly 50 %, like the Mauricie record before the phase rule."""
+    leaves = [f"l{i}" for i in range(6)]
+    ring = [f"r{i}" for i in range(7)]
+    actors = [actor("c")] + [actor(a, "local") for a in leaves + ring]
+    ties = [tie("c", leaf) for leaf in leaves] + [tie(ring[i], ring[(i + 1) % 7]) for i in range(7)]
+    return make_record(actors, ties)
+
+
+def test_a_mode_resting_on_exactly_half_the_record_is_undetermined_with_its_reason():
+    rec = _halves()
+    table = graphs.robustness_of(rec, "r")
+    assert list(table["variante"]) == list(graphs.VARIANTS)
+    base = table.set_index("variante")
+    assert base.loc["base", "part_plus_grand_ensemble"] == 0.5
+    assert base.loc["base", "mode"] != graphs.UNDETERMINED  # the rule as such classifies it ...
+    assert base.loc["connexite-plus", "mode"] == graphs.UNDETERMINED  # ... a 0.05 stricter share does not
+    shown, changed = graphs.robust_mode(table)
+    assert shown == graphs.UNDETERMINED and changed == ["connexite-plus"]
+
+
+def test_a_mode_that_survives_every_variant_is_kept():
+    leaves = {f"l{i:02}": "local" for i in range(11)}
+    plain = make_record([actor("c")] + [actor(a, lv) for a, lv in leaves.items()],
+                        [tie("c", leaf, "accompagne", "2012") for leaf in leaves])
+    shown, changed = graphs.robust_mode(graphs.robustness_of(plain, "r"))
+    assert (shown, changed) == ("pilote", [])
+
+
+def test_membership_list_and_late_ties_variants_remove_what_they_say():
+    members = {f"m{i}": "local" for i in range(10)}
+    rec = make_record([actor("t")] + [actor(a, lv) for a, lv in members.items()] + [actor("x", "local")],
+                      [tie(m, "t", "membre-de", sources="liste") for m in members]
+                      + [tie("x", "t", "accompagne", "2014")])
+    table = graphs.robustness_of(rec, "r").set_index("variante")
+    assert table.loc["base", "liens"] == 11
+    assert table.loc["sans-liste-unique", "liens"] == 1 and table.loc["sans-liens-tardifs", "liens"] == 10
+    assert table.loc["sans-liste-unique", "mode"] == graphs.UNDETERMINED
 
 
 def _package(tmp_path: Path, actors: list[dict], ties: list[dict]) -> Path:
@@ -223,7 +280,7 @@ def test_missing_shared_actor_is_described_and_unknown_actor_skipped(tmp_path):
     pkg = _package(tmp_path, [actor("a-cre", region="a")],
                    [tie("mess", "a-cre", "signe-avec"), tie("ghost", "a-cre", "finance")])
     with pytest.warns(UserWarning) as caught:
-        rec = networks.record(pkg)
+        rec = graphs.record(pkg)
     messages = " ".join(str(w.message) for w in caught)
     assert "['mess']" in messages and "t-ghost-a-cre-finance" in messages
     assert rec.actors.loc["mess", "level"] == "national"
@@ -239,7 +296,7 @@ def territorial_graph(territories: dict[str, str | None], edges: list[tuple], re
     actors = [actor("n", "national", "public")] + [actor(a) for a in regional]
     for a, territory in territories.items():
         actors.append(actor(a, "local", (sector or {}).get(a, "communautaire")) | {"territory_id": territory})
-    return networks.graph(make_record(actors, [tie(*e) for e in edges]), "r", None)
+    return graphs.graph(make_record(actors, [tie(*e) for e in edges]), "r", None)
 
 
 NAMES = {"t-b": "Bécancour", "t-a": "Arthabaska"}
@@ -254,7 +311,7 @@ TERRITORIAL = territorial_graph(
 def crossings(g: nx.MultiDiGraph, pos: pd.DataFrame) -> int:
     """Pairs of straight ties between different rows that cross (ties sharing an end do not count)."""
     xy = pos.set_index("actor_id")[["x", "y"]]
-    segments = [(u, v, *xy.loc[u], *xy.loc[v]) for u, v in networks.undirected(g).edges()
+    segments = [(u, v, *xy.loc[u], *xy.loc[v]) for u, v in graphs.undirected(g).edges()
                 if xy.loc[u, "y"] != xy.loc[v, "y"]]
     count = 0
     for i, (a, b, ax1, ay1, ax2, ay2) in enumerate(segments):
@@ -279,29 +336,29 @@ def check_layout(g: nx.MultiDiGraph, pos: pd.DataFrame) -> None:
     assert sorted(pos["actor_id"]) == sorted(g)
     assert (pos["level_id"] == pos["actor_id"].map(dict(g.nodes(data="level")))).all()
     span = pos.groupby("level_id")["y"].agg(["min", "max"])
-    present = [lv for lv in networks.LEVELS if lv in span.index]
+    present = [lv for lv in graphs.LEVELS if lv in span.index]
     for upper, lower in zip(present, present[1:], strict=False):
         assert span.loc[upper, "max"] < span.loc[lower, "min"]  # national above regional above local
     assert not pos.duplicated(["x", "y"]).any()
     assert pos["x"].between(0, 1, inclusive="neither").all()
-    assert (pos.groupby("y").size() <= networks.ROW_CAP).all()
+    assert (pos.groupby("y").size() <= diagram.ROW_CAP).all()
 
 
 def test_layout_puts_levels_in_bands_and_local_rows_by_territory():
-    pos = networks.layout(TERRITORIAL, NAMES).set_index("actor_id")
+    pos = diagram.layout(TERRITORIAL, NAMES).set_index("actor_id")
     check_layout(TERRITORIAL, pos.reset_index())
     # one row each for national and regional, then Arthabaska, Bécancour (alphabetical), then no territory
     assert pos.loc["n", "y"] < pos.loc["r1", "y"] == pos.loc["r2", "y"] < pos.loc["la1", "y"]
     assert pos.loc["la1", "y"] == pos.loc["la2", "y"] == pos.loc["la3", "y"] < pos.loc["lb1", "y"]
     assert pos.loc["lb1", "y"] == pos.loc["lb2", "y"] < pos.loc["lx", "y"]
-    assert pos.loc["la1", "row_label"] == "Arthabaska" and pos.loc["lx", "territory"] == networks.NO_TERRITORY
+    assert pos.loc["la1", "row_label"] == "Arthabaska" and pos.loc["lx", "territory"] == diagram.NO_TERRITORY
     # a territory missing from the names table is shown by its id rather than dropped
-    assert set(networks.layout(TERRITORIAL, {})["row_label"]) == {"", "t-a", "t-b", networks.NO_TERRITORY}
+    assert set(diagram.layout(TERRITORIAL, {})["row_label"]) == {"", "t-a", "t-b", diagram.NO_TERRITORY}
 
 
 def test_a_crowded_territory_wraps_into_balanced_rows():
     crowded = territorial_graph({f"l{i}": "t-a" for i in range(9)}, [("r1", f"l{i}") for i in range(9)])
-    pos = networks.layout(crowded, NAMES)
+    pos = diagram.layout(crowded, NAMES)
     check_layout(crowded, pos)
     local = pos[pos["level_id"] == "local"]
     assert sorted(local.groupby("y").size()) == [4, 5]  # 9 -> 5 + 4 rather than 8 + 1
@@ -311,7 +368,7 @@ def test_a_crowded_territory_wraps_into_balanced_rows():
 def test_barycentric_order_removes_an_avoidable_crossing():
     # by id the rows would read r1, r2 over a, b while a is tied to r2 and b to r1: one crossing
     g = territorial_graph({"a": "t-a", "b": "t-a"}, [("r1", "b"), ("r2", "a")])
-    pos = networks.layout(g, NAMES).set_index("actor_id")
+    pos = diagram.layout(g, NAMES).set_index("actor_id")
     assert crossings(g, pos.reset_index()) == 0
     assert (pos.loc["r1", "x"] < pos.loc["r2", "x"]) == (pos.loc["b", "x"] < pos.loc["a", "x"])
     by_id = pos.sort_index()
@@ -322,23 +379,23 @@ def test_barycentric_order_removes_an_avoidable_crossing():
 def test_layout_ignores_record_order():
     levels = {"n": "national", "r1": "regional", "r2": "regional", "r3": "regional", "l1": "local", "l2": "local"}
     edges = [("n", "r1"), ("r2", "r1"), ("r1", "r3"), ("r1", "l1"), ("r3", "l2"), ("l2", "r2")]
-    first = networks.layout(make_graph(levels, edges), {})
-    second = networks.layout(make_graph(dict(reversed(levels.items())), edges[::-1]), {})
+    first = diagram.layout(make_graph(levels, edges), {})
+    second = diagram.layout(make_graph(dict(reversed(levels.items())), edges[::-1]), {})
     assert first.equals(second)
 
 
 def test_diagram_spec_is_identical_whatever_the_tie_order():
     levels = {"n": "national", "r1": "regional", "r2": "regional", "r3": "regional", "l1": "local", "l2": "local"}
     edges = [("n", "r1"), ("r2", "r1"), ("r1", "r3"), ("r1", "l1"), ("r3", "l2"), ("l2", "r2")]
-    first = networks.draw(make_graph(levels, edges), "Essai", {}).to_dict()
-    second = networks.draw(make_graph(dict(reversed(levels.items())), edges[::-1]), "Essai", {}).to_dict()
+    first = diagram.draw(make_graph(levels, edges), "Essai", {}).to_dict()
+    second = diagram.draw(make_graph(dict(reversed(levels.items())), edges[::-1]), "Essai", {}).to_dict()
     assert json.dumps(first, sort_keys=True) == json.dumps(second, sort_keys=True)
     assert first["title"] == "Essai" and "trois bandes" in first["description"]
 
 
 def test_diagram_grows_with_its_rows_and_keeps_tooltips_and_legends():
-    small = networks.draw(THREE_LEVELS, "Essai", {}).to_dict()
-    tall = networks.draw(TERRITORIAL, "Essai", NAMES).to_dict()
+    small = diagram.draw(THREE_LEVELS, "Essai", {}).to_dict()
+    tall = diagram.draw(TERRITORIAL, "Essai", NAMES).to_dict()
     assert tall["height"] > small["height"]  # three local rows instead of one
     node_layer = next(layer for layer in tall["layer"] if layer["mark"]["type"] == "point")
     assert [t["field"] for t in node_layer["encoding"]["tooltip"]] == ["name", "level", "territory", "sector",
@@ -348,17 +405,21 @@ def test_diagram_grows_with_its_rows_and_keeps_tooltips_and_legends():
     edge_layer = next(layer for layer in tall["layer"] if layer["mark"]["type"] == "line")
     assert "sources" in [t["field"] for t in edge_layer["encoding"]["tooltip"]]
     assert not any(layer["mark"].get("angle") for layer in tall["layer"])  # no rotated labels
-    assert networks.draw(nx.MultiDiGraph(), "Vide", {}).to_dict()["height"] > 0  # an empty record still draws
+    assert diagram.draw(nx.MultiDiGraph(), "Vide", {}).to_dict()["height"] > 0  # an empty record still draws
 
 
 def test_edge_table_lists_every_tie():
-    table = networks.edge_table(THREE_LEVELS)
-    assert len(table) == 6 and list(table["tie_id"]) == sorted(table["tie_id"])
+    table = diagram.edge_table(THREE_LEVELS)
+    assert len(table) == 6 and list(table["Lien"]) == sorted(table["Lien"])
+    # French headers and labels, never a raw code: relation and certainty come from the labels table
+    assert list(table.columns) == ["Lien", "De", "Relation", "Vers", "Période", "Phase", "Certitude", "Sources"]
+    assert set(table["Relation"]) == {labels.label("relation", "accompagne")}
+    assert set(table["Certitude"]) == {labels.label("confidence", "elevee")}
 
 
 def test_exports_read_back_and_are_reproducible(tmp_path):
-    paths = networks.export(THREE_LEVELS, tmp_path / "one", "essai")
-    again = networks.export(THREE_LEVELS, tmp_path / "two", "essai")
+    paths = export.export(THREE_LEVELS, tmp_path / "one", "essai")
+    again = export.export(THREE_LEVELS, tmp_path / "two", "essai")
     assert [p.read_bytes() for p in paths] == [p.read_bytes() for p in again]
     graphml = nx.read_graphml(paths[0])
     gexf = nx.read_gexf(paths[1])
@@ -379,30 +440,30 @@ needs_record = pytest.mark.skipif(
 
 @needs_record
 def test_every_region_builds_and_is_measured():
-    table = networks.compare(data_dir=REAL)
-    assert len(table) == 6
+    table = graphs.compare(data_dir=REAL)
+    assert len(table) == len(graphs.regions(REAL))
     assert (table["acteurs"] > 0).all() and (table["liens"] > 0).all()
-    assert set(table["mode"]) <= set(networks.MODES.values())
+    assert set(table["mode"]) <= set(graphs.MODES)
     assert table["densite"].between(0, 1).all() and table["centralisation_degre"].between(0, 1).all()
 
 
 @needs_record
 def test_real_measures_and_diagrams_are_deterministic():
-    assert networks.compare(data_dir=REAL).equals(networks.compare(data_dir=REAL))
-    names = networks.territory_names(REAL)
-    for region_id in networks.regions(REAL)["region_id"]:
-        g = networks.build(region_id, data_dir=REAL)
-        first = networks.draw(g, region_id, names).to_dict()
-        second = networks.draw(networks.build(region_id, data_dir=REAL), region_id, names).to_dict()
+    assert graphs.compare(data_dir=REAL).equals(graphs.compare(data_dir=REAL))
+    names = diagram.territory_names(REAL)
+    for region_id in graphs.regions(REAL)["region_id"]:
+        g = graphs.build(region_id, data_dir=REAL)
+        first = diagram.draw(g, region_id, names).to_dict()
+        second = diagram.draw(graphs.build(region_id, data_dir=REAL), region_id, names).to_dict()
         assert json.dumps(first, sort_keys=True) == json.dumps(second, sort_keys=True)
-        check_layout(g, networks.layout(g, names))
+        check_layout(g, diagram.layout(g, names))
 
 
 @needs_record
 def test_cli_exports_every_region(tmp_path):
     args = ["export-networks", str(tmp_path)] + (["--data-dir", str(REAL)] if REAL != data.DATA_DIR else [])
     assert main(args) == 0
-    regions = networks.regions(REAL)["region_id"]
+    regions = graphs.regions(REAL)["region_id"]
     for region_id in regions:
         for suffix in [".graphml", ".gexf", "-noeuds.csv", "-liens.csv"]:
             assert (tmp_path / f"reseau-{region_id}{suffix}").stat().st_size > 0
@@ -410,9 +471,125 @@ def test_cli_exports_every_region(tmp_path):
 
 @needs_record
 def test_main_brokers_name_one_actor_per_region():
-    brokers = networks.main_brokers(data_dir=REAL)
-    assert len(brokers) == 6
+    brokers = graphs.main_brokers(data_dir=REAL)
+    assert len(brokers) == len(graphs.regions(REAL))
     assert (brokers["chemins_entre_niveaux"] >= 0).all()
+
+
+def spec_counts(spec: dict) -> tuple[int, int]:
+    """Organisations and ties a network diagram's spec draws: rows of the point layer's dataset,
+    distinct ties of the line layer's dataset."""
+    layers = {layer["mark"]["type"]: layer for layer in spec["layer"]}
+    nodes = spec["datasets"][layers["point"]["data"]["name"]]
+    edges = spec["datasets"][layers["line"]["data"]["name"]]
+    return len(nodes), len({row["tie_id"] for row in edges})
+
+
+@needs_record
+def test_every_summary_counts_what_its_diagram_draws():
+    for region_id in graphs.regions(REAL)["region_id"]:
+        drawn = graphs.drawn(region_id, data_dir=REAL)
+        spec = diagram.draw(drawn.graph, region_id, diagram.territory_names(REAL)).to_dict()
+        assert spec_counts(spec) == (drawn.summary.organisations, drawn.summary.liens), region_id
+        assert sum(drawn.summary.by_level.values()) == drawn.summary.organisations
+        sentence = diagram.sentence(drawn.summary)
+        assert f"il relie {drawn.summary.organisations} organisations" in sentence
+        assert f"par {drawn.summary.liens} liens" in sentence
+
+
+@needs_record
+def test_every_tie_has_a_phase_and_each_phase_graph_holds_only_its_ties():
+    import warnings
+
+    graphs.record.cache_clear()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a tie without a phase row would warn
+        rec = graphs.record(REAL)
+    assert rec.ties["phase"].isin([*graphs.PHASES, graphs.UNDETERMINED_PHASE]).all()
+    assert rec.ties["phase_basis"].notna().all()
+    for region_id in graphs.regions(REAL)["region_id"]:
+        for phase in graphs.PHASES:
+            g = graphs.graph(rec, region_id, phase)
+            assert {p for _, _, p in g.edges(data="phase")} <= {phase}
+        undetermined = set(graphs.drawn(region_id, data_dir=REAL).summary.undetermined)
+        assert undetermined == set(graphs.touching(rec, region_id).query("phase == 'indeterminee'")["tie_id"])
+        assert not undetermined & set(nx.get_edge_attributes(graphs.build(region_id, data_dir=REAL), "tie_id")
+                                      .values())
+
+
+@needs_record
+def test_a_transition_committee_is_never_in_the_implementation_graph():
+    # Lanaudière's committee that prepared the CRÉ's closing (December 2014) is a transition body
+    rec = graphs.record(REAL)
+    transition_bodies = set(rec.ties.loc[(rec.ties["phase"] == "transition")
+                                         & rec.ties["relation"].isin(graphs.SEAT_RELATIONS), "target_actor"])
+    assert "lan-comite-transition" in transition_bodies
+    for region_id in graphs.regions(REAL)["region_id"]:
+        g = graphs.build(region_id, data_dir=REAL)
+        assert not transition_bodies & set(g), region_id
+        assert graphs.central_actor(g) not in transition_bodies
+
+
+@needs_record
+def test_a_mode_is_shown_only_where_every_variant_agrees():
+    table = graphs.compare(data_dir=REAL)
+    for row in table.itertuples():
+        variants = graphs.robustness(row.region_id, data_dir=REAL)
+        modes = set(variants["mode"])
+        if row.mode_retenu != graphs.UNDETERMINED:
+            assert modes == {row.mode_retenu} and row.variantes_divergentes == ""
+        elif len(modes) > 1:
+            assert row.variantes_divergentes, row.region
+
+
+def test_domain_module_draws_nothing_and_labels_come_from_the_labels_table():
+    source = Path(graphs.__file__).read_text(encoding="utf-8")
+    assert "altair" not in source and "IPython" not in source
+    for name in ["LEVEL_LABELS", "SECTOR_LABELS", "RELATION_LABELS", "PERIOD_LABELS"]:
+        assert not hasattr(diagram, name) and not hasattr(graphs, name)
+    assert diagram.sector_label("economique") == labels.label("sector", "economique")
+    assert diagram.level_label("national") == labels.label("level", "national")
+    assert set(graphs.MODES) == set(labels.mapping("governance_mode"))
+    assert set(graphs.PHASES) | {graphs.UNDETERMINED_PHASE} == set(labels.mapping("tie_phase"))
+
+
+@needs_record
+def test_governance_evidence_names_real_rows_and_covers_every_region():
+    assert governance.dangling(REAL) == []
+    overview = governance.overview(REAL)
+    assert list(overview["region_id"]) == list(graphs.regions(REAL)["region_id"])
+    leads = graphs.lead_bodies(data_dir=REAL)
+    for row in leads.itertuples():
+        for tie_id in data.split_ids(row.tie_ids):
+            assert graphs.record(REAL).ties.set_index("tie_id").loc[tie_id, "source_actor"] == graphs.FUNDER
+
+
+def test_a_dangling_evidence_row_is_reported_with_file_row_and_column(tmp_path):
+    import shutil
+
+    pkg = tmp_path / "data"
+    shutil.copytree(data.DATA_DIR, pkg)
+    table = pkg / "governance_evidence.csv"
+    lines = table.read_text(encoding="utf-8").splitlines()
+    lines[1] = lines[1].rsplit(",", 1)[0] + ",bsl-rf-06;nulle-part"
+    table.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert governance.dangling(pkg) == [
+        "data/governance_evidence.csv:2:5: row id 'nulle-part' names no row of the data package"]
+    with pytest.raises(ValueError, match="nulle-part"):
+        governance.evidence(pkg)
+
+
+def test_a_silent_aspect_is_missing_not_invented(tmp_path):
+    import shutil
+
+    pkg = tmp_path / "data"
+    shutil.copytree(data.DATA_DIR, pkg)
+    table = pkg / "governance_evidence.csv"
+    kept = [line for line in table.read_text(encoding="utf-8").splitlines() if not line.startswith("cn-gov-02,")]
+    table.write_text("\n".join(kept) + "\n", encoding="utf-8")
+    evidence = governance.evidence(pkg).set_index(["region_id", "aspect"])
+    assert pd.isna(evidence.loc[("cote-nord", "role-mrc"), "finding_fr"])
+    assert evidence.loc[("cote-nord", "decision"), "finding_fr"]
 
 
 # --------------------------------------------------------------------------- the built chapter
@@ -426,12 +603,57 @@ needs_book = pytest.mark.skipif(not PAGE.exists() or REAL != data.DATA_DIR, reas
 def test_built_diagrams_hold_what_the_code_draws_now():
     # dataset names are content hashes: the same names mean the same nodes, edges and positions
     built = [set(json.loads(text.replace("<\\/", "</"))["datasets"]) for text in SPEC.findall(PAGE.read_text())]
-    for region_id in networks.regions()["region_id"]:
-        assert set(networks.draw(networks.build(region_id), "x").to_dict()["datasets"]) in built
+    for region_id in graphs.regions()["region_id"]:
+        assert set(diagram.draw(graphs.build(region_id), "x").to_dict()["datasets"]) in built
 
 
 @needs_book
 def test_build_ships_every_region_download():
-    for region_id in networks.regions()["region_id"]:
-        for suffix in networks.EXPORT_FORMATS:
-            assert (HTML / networks.DOWNLOAD_DIR / f"reseau-{region_id}{suffix}").stat().st_size > 0
+    for region_id in graphs.regions()["region_id"]:
+        for suffix in export.EXPORT_FORMATS:
+            assert (HTML / export.DOWNLOAD_DIR / f"reseau-{region_id}{suffix}").stat().st_size > 0
+
+
+RELIE = re.compile(r"relie\s+(\d+)\s+organisations.*?par\s+(\d+)\s+liens", re.S)
+
+
+def _network_specs(page: str) -> list[tuple[int, dict]]:
+    """(offset, spec) of every network diagram of a built page, in page order."""
+    found = []
+    for match in SPEC.finditer(page):
+        spec = json.loads(match.group(1).replace("<\\/", "</"))
+        if str(spec.get("description", "")).startswith("Diagramme de réseau"):
+            found.append((match.start(), spec))
+    return found
+
+
+def _text(fragment: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", fragment)).replace("\u00a0", " ")
+
+
+@needs_book
+def test_numbers_printed_beside_each_built_diagram_are_the_drawn_object():
+    """Every « relie N organisations … par M liens » of a page equals what the next network diagram draws
+    (the regional pages: every such sentence on the page; the chapter: the sentence before each diagram)."""
+    checked = 0
+    for region_id in graphs.regions()["region_id"]:
+        page = (HTML / "book" / "regions" / f"{region_id}.html").read_text(encoding="utf-8")
+        specs = _network_specs(page)
+        assert len(specs) == 1, region_id
+        drawn = spec_counts(specs[0][1])
+        sentences = RELIE.findall(_text(re.sub(r"<script.*?</script>", "", page, flags=re.S)))
+        assert sentences, f"{region_id}: no « relie … organisations … liens » sentence"
+        for organisations, liens in sentences:
+            assert (int(organisations), int(liens)) == drawn, region_id
+            checked += 1
+    page = PAGE.read_text(encoding="utf-8")
+    specs = _network_specs(page)
+    assert len(specs) == len(graphs.regions())
+    previous = 0
+    for offset, spec in specs:
+        before = _text(re.sub(r"<script.*?</script>", "", page[previous:offset], flags=re.S))
+        organisations, liens = RELIE.findall(before)[-1]
+        assert (int(organisations), int(liens)) == spec_counts(spec)
+        previous = offset
+        checked += 1
+    assert checked >= 2 * len(graphs.regions())
