@@ -1,0 +1,379 @@
+"""The comparative study as data: the study's findings, their assessment region by region, the
+coding coverage of the grid, and the six Alliances side by side.
+
+Every function reads the package (or frames passed in) and returns a frame; the chapters of Part III
+only display them. Nothing here names a region or counts regions by hand: the region list is
+`data/regions.csv`.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from analysis import data, labels, region, typography
+from analysis.data import split_ids
+
+FINDING_TOPIC = "resultats"  # study_facts rows that are findings of the study (not design or corpus)
+FINDING_PREFIX = "constat-"  # findings assessed region by region (the other `resultats` rows are counts)
+ASSESSMENTS = ["corrobore", "nuance", "contredit", "silence"]  # the order a reader meets them
+SILENCE = "silence"
+MIN_REGIONS = 3  # a dimension of the grid is "covered" when coded passages exist in this many regions
+PERIODS = {"2014-2016": (2014, 2016), "2018-2023": (2018, 2023)}  # what followed, as the issue frames it
+
+
+# ------------------------------------------------------------------------------------------ basics
+
+def regions() -> pd.DataFrame:
+    return data.load("regions")[["region_id", "name"]]
+
+
+def region_names() -> dict[str, str]:
+    frame = regions()
+    return dict(zip(frame["region_id"], frame["name"], strict=True))
+
+
+def dimension_of(codebook: pd.DataFrame) -> pd.Series:
+    """code_id -> top-level dimension (the codebook's `dimension` column)."""
+    return codebook.set_index("code_id")["dimension"]
+
+
+def dimension_order(codebook: pd.DataFrame) -> list[str]:
+    """Dimensions in the order of their root rows in the codebook."""
+    roots = codebook[codebook["parent_id"].isna()]
+    return list(dict.fromkeys(roots["dimension"]))
+
+
+def top_code(codebook: pd.DataFrame) -> pd.Series:
+    """code_id -> its ancestor just under the dimension root (a sub-code maps to its code)."""
+    parent = codebook.set_index("code_id")["parent_id"]
+    roots = set(codebook.loc[codebook["parent_id"].isna(), "code_id"])
+    out = {}
+    for code in parent.index:
+        current = code
+        while pd.notna(parent[current]) and parent[current] not in roots:
+            current = parent[current]
+        out[code] = current
+    return pd.Series(out)
+
+
+# ---------------------------------------------------------------------------------------- findings
+
+def findings(facts: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The study's findings assessed in this book, in file order, with their linked codes as a list."""
+    facts = data.load("study_facts") if facts is None else facts
+    rows = facts[(facts["topic"] == FINDING_TOPIC) & facts["fact_id"].str.startswith(FINDING_PREFIX)].copy()
+    rows["codes"] = rows["items"].map(split_ids)
+    return rows.reset_index(drop=True)
+
+
+def assessments(table: pd.DataFrame | None = None) -> pd.DataFrame:
+    table = data.load("finding_assessments") if table is None else table
+    out = table.copy()
+    out["segments"] = out["segment_ids"].map(split_ids)
+    return out
+
+
+def assessment_problems(table: pd.DataFrame, facts: pd.DataFrame, segments: pd.DataFrame,
+                        region_ids: list[str]) -> list[str]:
+    """Rule breaks in the assessment table, as `finding_assessments.csv:row: what is wrong`.
+
+    Every finding is assessed once in every region; a silence names no passage and any other verdict
+    names at least one; every named passage exists and belongs to the region assessed.
+    """
+    problems = []
+    known = set(findings(facts)["fact_id"])
+    region_of = segments.set_index("segment_id")["region_id"]
+    for row_no, row in enumerate(table.itertuples(index=False), start=2):
+        where = f"finding_assessments.csv:{row_no}"
+        ids = split_ids(row.segment_ids)
+        if row.finding_id not in known:
+            problems.append(f"{where}: finding_id {row.finding_id!r} is not a finding (study_facts, topic "
+                            f"{FINDING_TOPIC}, id {FINDING_PREFIX}…)")
+        if row.assessment == SILENCE and ids:
+            problems.append(f"{where}: a silence names passages ({', '.join(ids)})")
+        if row.assessment != SILENCE and not ids:
+            problems.append(f"{where}: verdict {row.assessment!r} names no passage")
+        for seg in ids:
+            if seg not in region_of.index:
+                problems.append(f"{where}: segment {seg!r} is not in coded_segments")
+            elif region_of[seg] != row.region_id:
+                problems.append(f"{where}: segment {seg!r} belongs to {region_of[seg]}, not {row.region_id}")
+    pairs = set(zip(table["finding_id"], table["region_id"], strict=True))
+    for finding in sorted(known):
+        for region_id in region_ids:
+            if (finding, region_id) not in pairs:
+                problems.append(f"finding_assessments.csv: no row for {finding} × {region_id}")
+    return problems
+
+
+def matrix(table: pd.DataFrame | None = None, facts: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One row per finding × region, with French labels, ready for the matrix chart and its table."""
+    found = findings(facts)
+    table = assessments(table)
+    names = region_names()
+    order = {fid: i for i, fid in enumerate(found["fact_id"])}
+    region_order = {rid: i for i, rid in enumerate(names)}
+    out = table.merge(found[["fact_id", "value_text", "statement_fr", "seed_locator"]], left_on="finding_id",
+                      right_on="fact_id", how="left")
+    out["constat"] = out["value_text"]
+    out["region"] = out["region_id"].map(names)
+    out["verdict"] = out["assessment"].map(labels.mapping("finding_assessment"))
+    out["n_passages"] = out["segments"].map(len)
+    out["note"] = out["note_fr"].map(typography.fr)
+    out["cell_id"] = "cellule-" + out["finding_id"] + "-" + out["region_id"]
+    out = out.assign(_f=out["finding_id"].map(order), _r=out["region_id"].map(region_order))
+    return out.sort_values(["_f", "_r"]).drop(columns=["_f", "_r", "fact_id"]).reset_index(drop=True)
+
+
+def verdict_counts(frame: pd.DataFrame) -> pd.DataFrame:
+    """Count of each verdict per finding (rows) — every verdict column present, zeros included."""
+    counts = pd.crosstab(frame["finding_id"], frame["assessment"]).reindex(columns=ASSESSMENTS, fill_value=0)
+    return counts.reindex(list(dict.fromkeys(frame["finding_id"])))
+
+
+# ------------------------------------------------------------------------------------ coverage
+
+def coverage(segments: pd.DataFrame | None = None, codebook: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Coded passages per top-level dimension (rows, codebook order) and region (columns, regions.csv)."""
+    segments = data.load("coded_segments") if segments is None else segments
+    codebook = data.load("codebook") if codebook is None else codebook
+    dims = segments["code_id"].map(dimension_of(codebook))
+    if dims.isna().any():
+        unknown = sorted(set(segments.loc[dims.isna(), "code_id"]))
+        raise KeyError(f"coded_segments.csv: codes not in the codebook: {', '.join(unknown)}")
+    table = pd.crosstab(dims, segments["region_id"])
+    return table.reindex(index=dimension_order(codebook), columns=list(region_names()), fill_value=0)
+
+
+def silence_reasons(table: pd.DataFrame | None = None, facts: pd.DataFrame | None = None,
+                    codebook: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Silence rows of the assessments, with the dimensions their finding's codes belong to."""
+    codebook = data.load("codebook") if codebook is None else codebook
+    dims = dimension_of(codebook)
+    found = findings(facts).set_index("fact_id")
+    table = assessments(table)
+    rows = table[table["assessment"] == SILENCE].copy()
+    rows["dimensions"] = rows["finding_id"].map(lambda f: sorted({dims[c] for c in found.loc[f, "codes"]}))
+    return rows
+
+
+def coverage_problems(segments: pd.DataFrame | None = None, codebook: pd.DataFrame | None = None,
+                      table: pd.DataFrame | None = None, facts: pd.DataFrame | None = None) -> list[str]:
+    """Dimensions coded in fewer than MIN_REGIONS regions whose silence the matrix does not state."""
+    cov = coverage(segments, codebook)
+    silences = silence_reasons(table, facts, codebook)
+    problems = []
+    for dim, row in cov.iterrows():
+        covered = int((row > 0).sum())
+        if covered >= MIN_REGIONS:
+            continue
+        silent_regions = {r for r, ds in zip(silences["region_id"], silences["dimensions"], strict=True)
+                          if dim in ds}
+        missing = [r for r in cov.columns if row[r] == 0 and r not in silent_regions]
+        if missing:
+            problems.append(f"dimension {dim}: coded in {covered} regions; no stated silence for "
+                            f"{', '.join(missing)}")
+    return problems
+
+
+def record_size() -> pd.DataFrame:
+    """How much each region's public record holds (the denominator for every count of passages)."""
+    comp = region.completeness()
+    return comp[["region_id", "region", "sources", "sources_pagsis", "segments_codes", "projets_nommes",
+                 "lacunes"]]
+
+
+def code_counts(dimension: str, segments: pd.DataFrame | None = None,
+                codebook: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Coded passages of one dimension per code (sub-codes folded into their code) and region, with the
+    share of the region's coded passages they represent. Long format, zero rows included."""
+    segments = data.load("coded_segments") if segments is None else segments
+    codebook = data.load("codebook") if codebook is None else codebook
+    by_id = codebook.set_index("code_id")
+    tops = top_code(codebook)
+    codes = [c for c in codebook.loc[codebook["dimension"] == dimension, "code_id"]
+             if pd.notna(by_id.loc[c, "parent_id"]) and tops[c] == c]
+    seg = segments.assign(code=segments["code_id"].map(tops))
+    seg = seg[seg["code"].isin(codes)]
+    names = region_names()
+    totals = segments.groupby("region_id").size().reindex(list(names), fill_value=0)
+    grid = pd.MultiIndex.from_product([codes, list(names)], names=["code", "region_id"])
+    counts = seg.groupby(["code", "region_id"]).size().reindex(grid, fill_value=0).rename("passages")
+    out = counts.reset_index()
+    out["code_label"] = out["code"].map(by_id["label_fr"])
+    out["region"] = out["region_id"].map(names)
+    out["total_region"] = out["region_id"].map(totals)
+    out["part"] = out["passages"] / out["total_region"].where(out["total_region"] > 0)
+    return out
+
+
+def theme_counts(projects: pd.DataFrame | None = None, codebook: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Named projects per theme and region (long format, zeros included, themes in codebook order)."""
+    projects = data.load("projects") if projects is None else projects
+    codebook = data.load("codebook") if codebook is None else codebook
+    themes = codebook[(codebook["dimension"] == "theme") & codebook["parent_id"].notna()]
+    names = region_names()
+    grid = pd.MultiIndex.from_product([list(themes["code_id"]), list(names)], names=["theme", "region_id"])
+    known = projects.dropna(subset=["theme"])
+    counts = known.groupby(["theme", "region_id"]).size().reindex(grid, fill_value=0).rename("projets")
+    out = counts.reset_index()
+    out["theme_label"] = out["theme"].map(themes.set_index("code_id")["label_fr"])
+    out["region"] = out["region_id"].map(names)
+    named = projects.groupby("region_id").size().reindex(list(names), fill_value=0)
+    out["projets_region"] = out["region_id"].map(named)
+    return out
+
+
+# -------------------------------------------------------------------------------- side by side
+
+def lead_bodies(ties: pd.DataFrame | None = None, actors: pd.DataFrame | None = None) -> pd.Series:
+    """region_id -> the body the ministry signed the Alliance with (or, failing that, funded), if known."""
+    ties = data.load("ties") if ties is None else ties
+    actors = data.load("actors") if actors is None else actors
+    by_id = actors.set_index("actor_id")
+    out = {}
+    for relation in ("finance", "signe-avec"):  # a signature wins over funding when both are documented
+        rows = ties[(ties["source_actor"] == "mess") & (ties["relation"] == relation)]
+        for target in rows["target_actor"]:
+            region_id = by_id.loc[target, "region_id"]
+            if pd.notna(region_id):
+                out[region_id] = by_id.loc[target, "name"]
+    return pd.Series(out, dtype=object)
+
+
+def later_mandataries(ties: pd.DataFrame | None = None, actors: pd.DataFrame | None = None,
+                       span: tuple[int, int] = PERIODS["2018-2023"]) -> pd.Series:
+    """region_id -> the bodies the ministry mandated for the later Alliance (period overlapping `span`)."""
+    ties = data.load("ties") if ties is None else ties
+    actors = data.load("actors") if actors is None else actors
+    by_id = actors.set_index("actor_id")
+    rows = ties[(ties["source_actor"] == "mess") & (ties["relation"] == "mandate")
+                & ties["period"].map(lambda p: _period_overlaps(p, *span))]
+    out: dict[str, list[str]] = {}
+    for target in rows["target_actor"]:
+        region_id = by_id.loc[target, "region_id"]
+        if pd.notna(region_id):
+            out.setdefault(region_id, []).append(by_id.loc[target, "name"])
+    return pd.Series({k: " ; ".join(v) for k, v in out.items()}, dtype=object)
+
+
+def _kinds(territories: pd.DataFrame) -> str:
+    if territories.empty:
+        return ""
+    names = labels.mapping("territory_kind")
+    counts = territories["kind"].value_counts()
+    return " ; ".join(f"{names[k]} ({n})" for k, n in counts.items())
+
+
+def _period_overlaps(period: object, start: int, end: int) -> bool:
+    years = [int(y) for y in str(period).split("-") if y.isdigit()] if pd.notna(period) else []
+    return bool(years) and years[0] <= end and years[-1] >= start
+
+
+def after_counts(region_id: str, start: int, end: int, facts: pd.DataFrame, ties: pd.DataFrame,
+                 actors: pd.DataFrame) -> int:
+    """Dated facts and ties of a region that fall in [start, end]."""
+    of_region = facts[facts["region_id"] == region_id]
+    years = pd.to_numeric(of_region["date"].str[:4], errors="coerce")
+    n_facts = int(years.between(start, end).sum())
+    ids = set(actors.loc[actors["region_id"] == region_id, "actor_id"])
+    mine = ties[ties["source_actor"].isin(ids) | ties["target_actor"].isin(ids)]
+    n_ties = int(mine["period"].map(lambda p: _period_overlaps(p, start, end)).sum())
+    return n_facts + n_ties
+
+
+def side_by_side(segments: pd.DataFrame | None = None, codebook: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One row per region: what its public record says on each comparison dimension."""
+    segments = data.load("coded_segments") if segments is None else segments
+    codebook = data.load("codebook") if codebook is None else codebook
+    facts, ties, actors = data.load("region_facts"), data.load("ties"), data.load("actors")
+    leads = lead_bodies(ties, actors)
+    later = later_mandataries(ties, actors)
+    code_label = codebook.set_index("code_id")["label_fr"]
+    dims = dimension_of(codebook)
+    parent = codebook.set_index("code_id")["parent_id"]
+    comp = region.completeness().set_index("region_id")
+    rows = []
+    for region_id, name in region_names().items():
+        p = region.profile(region_id)
+        env = p.retained_envelope
+        seg = segments[segments["region_id"] == region_id]
+        themes = [c for c in dict.fromkeys(seg["code_id"]) if dims[c] == "theme"]
+        project_themes = [c for c in dict.fromkeys(p.projects["theme"].dropna())]
+        decision = [c for c in dict.fromkeys(seg["code_id"])
+                    if parent.get(c) in ("proc-logique", "proc-gouvernance", "proc-leadership")]
+        sharing = seg[seg["code_id"].isin(["proc-articulation-regional-local", "enj-repartition-enveloppe"])]
+        rows.append({
+            "region_id": region_id,
+            "region": name,
+            "instance": leads.get(region_id, pd.NA),
+            "enveloppe": env["amount"] if env is not None else pd.NA,
+            "territoires": _kinds(p.territories),
+            "n_territoires": len(p.territories),
+            "projets_nommes": len(p.projects),
+            "projets_enonces": comp.loc[region_id, "projets_annonces"],
+            "priorites": " ; ".join(code_label[c] for c in dict.fromkeys(themes + project_themes)) or pd.NA,
+            "partage_passages": len(sharing),
+            "sens_decision": " ; ".join(code_label[c] for c in decision) or pd.NA,
+            "sources": int(comp.loc[region_id, "sources"]),
+            "segments": len(seg),
+            "lacunes": int(comp.loc[region_id, "lacunes"]),
+            "fin_de_cycle": after_counts(region_id, *PERIODS["2014-2016"], facts, ties, actors),
+            "mandataire_suivant": later.get(region_id, pd.NA),
+        })
+    return pd.DataFrame(rows)
+
+
+# ------------------------------------------------------------------------------------ after 2015
+
+def end_facts(facts: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Facts of topic `fin` (the end of the cycle and what replaced the CRÉ), regions in regions.csv order."""
+    from analysis import dates
+
+    facts = data.load("region_facts") if facts is None else facts
+    names = region_names()
+    rows = facts[facts["topic"] == "fin"].copy()
+    rows["region"] = rows["region_id"].map(names)
+    rows["quand"] = [dates.french(d, p) or "non daté" for d, p in zip(rows["date"], rows["date_precision"],
+                                                                        strict=True)]
+    rows["texte"] = rows["statement_fr"].map(typography.fr)
+    rows["_r"] = rows["region_id"].map({r: i for i, r in enumerate(names)})
+    rows["_d"] = rows["date"].fillna("9999")
+    return rows.sort_values(["_r", "_d"]).drop(columns=["_r", "_d"]).reset_index(drop=True)
+
+
+def later_ties(ties: pd.DataFrame | None = None, actors: pd.DataFrame | None = None,
+               start: int = 2015) -> pd.DataFrame:
+    """Ties whose period reaches `start` or later, with both ends named and the relation in French."""
+    ties = data.load("ties") if ties is None else ties
+    actors = data.load("actors") if actors is None else actors
+    names = actors.set_index("actor_id")
+    keep = ties["period"].map(lambda p: _period_overlaps(p, start, 2100))
+    rows = ties[keep].copy()
+    rows["region_id"] = [names.loc[s, "region_id"] if pd.notna(names.loc[s, "region_id"])
+                         else names.loc[t, "region_id"]
+                         for s, t in zip(rows["source_actor"], rows["target_actor"], strict=True)]
+    rows = rows.dropna(subset=["region_id"])
+    rows["de"] = rows["source_actor"].map(names["name"])
+    rows["vers"] = rows["target_actor"].map(names["name"])
+    rows["relation_fr"] = rows["relation"].map(labels.mapping("relation"))
+    rows["region"] = rows["region_id"].map(region_names())
+    return rows.reset_index(drop=True)
+
+
+def after_summary() -> pd.DataFrame:
+    """Per region: end-of-cycle facts, ties still active from 2015, and post-2015 sources."""
+    names = region_names()
+    ends = end_facts()
+    later = later_ties()
+    sources = data.load("sources")
+    rows = []
+    for region_id, name in names.items():
+        rows.append({
+            "region_id": region_id,
+            "region": name,
+            "faits_fin": int((ends["region_id"] == region_id).sum()),
+            "liens_2015_plus": int((later["region_id"] == region_id).sum()),
+            "sources_apres": int(((sources["region_id"] == region_id) & (sources["era"] == "apres-2015")).sum()),
+        })
+    return pd.DataFrame(rows)
