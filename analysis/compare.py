@@ -377,3 +377,80 @@ def after_summary() -> pd.DataFrame:
             "sources_apres": int(((sources["region_id"] == region_id) & (sources["era"] == "apres-2015")).sum()),
         })
     return pd.DataFrame(rows)
+
+
+# ------------------------------------------------------------------------------------- rendering
+
+MATRIX_PAGE = "comparaison/dynamiques-enjeux.html"  # relative to book/
+
+
+def finding_block(fact_id: str, facts: pd.DataFrame | None = None, codebook: pd.DataFrame | None = None,
+                  page_prefix: str = "") -> str:
+    """HTML for one finding: the statement (edition's words), where the summary says it, the grid codes
+    it rests on, and a link to its row of the finding × region matrix."""
+    import html
+
+    found = findings(facts).set_index("fact_id")
+    if fact_id not in found.index:
+        raise KeyError(f"study_facts.csv: no finding {fact_id!r} (topic {FINDING_TOPIC})")
+    codebook = data.load("codebook") if codebook is None else codebook
+    by_code = codebook.set_index("code_id")
+    row = found.loc[fact_id]
+    unknown = [c for c in row["codes"] if c not in by_code.index]
+    if unknown:
+        raise KeyError(f"study_facts.csv: finding {fact_id} names unknown codes {', '.join(unknown)}")
+    codes = ", ".join(html.escape(by_code.loc[c, "label_fr"]) for c in row["codes"])
+    href = f"{page_prefix}{MATRIX_PAGE}#matrice-{fact_id}"
+    return (
+        f"<div class='constat' id='bloc-{html.escape(fact_id)}'>"
+        f"<p class='constat-enonce'>{html.escape(typography.fr(row['statement_fr']))}</p>"
+        f"<p class='constat-source'>Niveau de preuve : étude (résumé). Où dans le résumé"
+        f"{typography.NBSP}: {html.escape(typography.fr(row['seed_locator']))}.</p>"
+        f"<p class='constat-codes'>Codes de la grille qui le traduisent{typography.NBSP}: {codes}. "
+        f"<a href='{html.escape(href)}'>Ce qu'en dit la trace publique de chaque région</a>.</p>"
+        "</div>"
+    )
+
+
+SIDE_COLUMNS = {  # side_by_side column -> French header, in reading order
+    "region": "Région",
+    "instance": "Instance signataire ou financée par le ministère",
+    "enveloppe_texte": "Enveloppe régionale retenue",
+    "territoires": "Territoires par genre",
+    "projets_nommes": "Projets nommés",
+    "projets_enonces": "Plus grand nombre de projets énoncé",
+    "priorites": "Priorités et thèmes documentés",
+    "partage_passages": "Passages sur le partage région-MRC",
+    "sens_decision": "Sens de la décision, leadership, gouvernance (codes relevés)",
+    "gouvernance": "Gouvernance selon le réseau documenté",
+    "completude": "Trace publique (documents ; passages codés ; lacunes)",
+    "fin_de_cycle": "Faits et liens datés de 2014 à 2016",
+    "mandataire_suivant": "Mandataire de l'Alliance suivante (2018-2023)",
+}
+
+
+def side_by_side_table(side: pd.DataFrame, modes: pd.Series | None = None) -> pd.DataFrame:
+    """The side-by-side frame as a reader sees it: French numbers, gaps said as gaps, typography applied.
+
+    `modes` maps region_id -> governance mode as the network chapter reads it (optional)."""
+    out = side.copy()
+    out["enveloppe_texte"] = [("non documentée" if pd.isna(v) else f"{_fr_int(v)} $") for v in out["enveloppe"]]
+    out["projets_enonces"] = out["projets_enonces"].astype(object).where(out["projets_enonces"].notna(),
+                                                                        "non énoncé")
+    out["priorites"] = out["priorites"].fillna("non documentées")
+    out["sens_decision"] = out["sens_decision"].fillna("aucun passage codé")
+    out["mandataire_suivant"] = out["mandataire_suivant"].fillna("non documenté dans le paquet")
+    out["instance"] = out["instance"].fillna("non documentée")
+    out["gouvernance"] = out["region_id"].map(modes) if modes is not None else "voir le chapitre sur la gouvernance"
+    out["gouvernance"] = out["gouvernance"].fillna("non calculée")
+    out["completude"] = [f"{_fr_int(s)} ; {_fr_int(g)} ; {_fr_int(lac)}"
+                         for s, g, lac in zip(out["sources"], out["segments"], out["lacunes"], strict=True)]
+    for col in ("instance", "territoires", "priorites", "sens_decision", "gouvernance", "mandataire_suivant"):
+        out[col] = out[col].map(lambda v: typography.fr(str(v)))
+    return out
+
+
+def _fr_int(value: object) -> str:
+    from analysis import book
+
+    return book.french_number(float(value))
