@@ -454,3 +454,57 @@ def _fr_int(value: object) -> str:
     from analysis import book
 
     return book.french_number(float(value))
+
+
+SEGMENT_ANCHOR = "passage-"  # id of a coded passage's row on the matrix page
+
+
+def passage_links(ids: list[str]) -> str:
+    import html
+
+    if not ids:
+        return "aucun passage"
+    return ", ".join(f"<a href='#{SEGMENT_ANCHOR}{html.escape(i)}'>{html.escape(i)}</a>" for i in ids)
+
+
+def finding_table_html(frame: pd.DataFrame, fact_id: str) -> str:
+    """One finding's row of the matrix as a table (one line per region), wrapped in an anchor block."""
+    import html
+
+    from analysis import tables
+
+    rows = frame[frame["finding_id"] == fact_id].copy()
+    if rows.empty:
+        raise KeyError(f"finding_assessments.csv: no assessment for {fact_id!r}")
+    rows["passages_html"] = rows["segments"].map(passage_links)
+    body = tables.render(rows, {"region": "Région", "verdict": "Ce que dit la trace publique",
+                                "note": "Lecture de l'édition", "passages_html": "Passages codés"},
+                         caption=typography.fr(f"« {rows['constat'].iloc[0]} » : la trace publique région par région"),
+                         row_ids=list(rows["cell_id"]), raw=("passages_html",))
+    return f"<div class='matrice-constat' id='matrice-{html.escape(fact_id)}'>{body}</div>"
+
+
+def cited_passages(frame: pd.DataFrame, segments: pd.DataFrame | None = None,
+                   codebook: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The coded passages the matrix names, once each, in region then id order, ready to render."""
+    segments = data.load("coded_segments") if segments is None else segments
+    codebook = data.load("codebook") if codebook is None else codebook
+    ids = {s for cell in frame["segments"] for s in cell}
+    rows = segments[segments["segment_id"].isin(ids)].copy()
+    names = region_names()
+    rows["region"] = rows["region_id"].map(names)
+    rows["code"] = rows["code_id"].map(codebook.set_index("code_id")["label_fr"])
+    rows["resume"] = rows["summary_fr"].map(typography.fr)
+    rows["emplacement"] = rows["locator"].map(typography.fr)
+    rows["_r"] = rows["region_id"].map({r: i for i, r in enumerate(names)})
+    return rows.sort_values(["_r", "segment_id"]).drop(columns="_r").reset_index(drop=True)
+
+
+def coverage_table(cov: pd.DataFrame) -> pd.DataFrame:
+    """The coverage crosstab with French dimension and region names and the count of regions covered."""
+    names = region_names()
+    dims = labels.mapping("dimension")
+    out = cov.rename(columns=names)
+    out.insert(0, "Dimension", [dims[d] for d in cov.index])
+    out["Régions couvertes"] = (cov > 0).sum(axis=1).to_numpy()
+    return out.reset_index(drop=True)
