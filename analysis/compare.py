@@ -496,6 +496,7 @@ def cited_passages(frame: pd.DataFrame, segments: pd.DataFrame | None = None,
     rows["code"] = rows["code_id"].map(codebook.set_index("code_id")["label_fr"])
     rows["resume"] = rows["summary_fr"].map(typography.fr)
     rows["emplacement"] = rows["locator"].map(typography.fr)
+    rows["source_ids"] = rows["source_id"]
     rows["_r"] = rows["region_id"].map({r: i for i, r in enumerate(names)})
     return rows.sort_values(["_r", "segment_id"]).drop(columns="_r").reset_index(drop=True)
 
@@ -508,3 +509,36 @@ def coverage_table(cov: pd.DataFrame) -> pd.DataFrame:
     out.insert(0, "Dimension", [dims[d] for d in cov.index])
     out["Régions couvertes"] = (cov > 0).sum(axis=1).to_numpy()
     return out.reset_index(drop=True)
+
+
+SOCIAL_BODY_WORDS = "développement social"  # how the regional social-development bodies name themselves
+
+
+def social_bodies(actors: pd.DataFrame | None = None, ties: pd.DataFrame | None = None,
+                  start: int = 2015) -> pd.DataFrame:
+    """Per region: its regional social-development body (if the package has one) and what its ties
+    from `start` on say (relation, other end, period)."""
+    actors = data.load("actors") if actors is None else actors
+    ties = data.load("ties") if ties is None else ties
+    names = actors.set_index("actor_id")["name"]
+    relation = labels.mapping("relation")
+    bodies = actors[(actors["level"] == "regional")
+                    & actors["name"].str.contains(SOCIAL_BODY_WORDS, case=False, regex=False)]
+    rows = []
+    for region_id, region_name in region_names().items():
+        mine = bodies[bodies["region_id"] == region_id]
+        if mine.empty:
+            rows.append({"region_id": region_id, "region": region_name, "organisme": pd.NA, "apres": pd.NA})
+            continue
+        for body in mine.itertuples(index=False):
+            later = ties[((ties["source_actor"] == body.actor_id) | (ties["target_actor"] == body.actor_id))
+                         & ties["period"].map(lambda p: _period_overlaps(p, start, 2100))]
+            described = [
+                f"{names[t.source_actor]} {relation[t.relation]} {names[t.target_actor]} ({t.period})"
+                for t in later.itertuples(index=False)
+            ]
+            rows.append({"region_id": region_id, "region": region_name, "organisme": body.name,
+                         "apres": typography.fr(" ; ".join(described)) if described else pd.NA,
+                         "source_ids": ";".join(dict.fromkeys(s for cell in later["source_ids"]
+                                                              for s in split_ids(cell))) or pd.NA})
+    return pd.DataFrame(rows)
