@@ -542,3 +542,95 @@ def social_bodies(actors: pd.DataFrame | None = None, ties: pd.DataFrame | None 
                          "source_ids": ";".join(dict.fromkeys(s for cell in later["source_ids"]
                                                               for s in split_ids(cell))) or pd.NA})
     return pd.DataFrame(rows)
+
+
+# ------------------------------------------------------------------------------- avenues (pistes)
+
+def avenue_findings(rec_id: str, recommendations: pd.DataFrame | None = None,
+                    facts: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The study's findings that share at least one grid code with an avenue (the avenue's basis in the
+    summary's results), with the codes they share."""
+    recs = data.load("recommendations") if recommendations is None else recommendations
+    rec = recs.set_index("recommendation_id").loc[rec_id]
+    codes = set(split_ids(rec["code_ids"]))
+    found = findings(facts)
+    found["partages"] = found["codes"].map(lambda cs: [c for c in cs if c in codes])
+    return found[found["partages"].map(bool)].reset_index(drop=True)
+
+
+def avenue_regions(rec_id: str, recommendations: pd.DataFrame | None = None,
+                   segments: pd.DataFrame | None = None, codebook: pd.DataFrame | None = None,
+                   sources: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Per region: passages coded on the avenue's codes during the Alliance period and afterwards."""
+    recs = data.load("recommendations") if recommendations is None else recommendations
+    segments = data.load("coded_segments") if segments is None else segments
+    codebook = data.load("codebook") if codebook is None else codebook
+    sources = data.load("sources") if sources is None else sources
+    codes = split_ids(recs.set_index("recommendation_id").loc[rec_id, "code_ids"])
+    label = codebook.set_index("code_id")["label_fr"]
+    era = sources.set_index("source_id")["era"]
+    seg = segments[segments["code_id"].isin(codes)].assign(era=lambda f: f["source_id"].map(era))
+    rows = []
+    for region_id, name in region_names().items():
+        mine = seg[seg["region_id"] == region_id]
+        during = mine[mine["era"] != "apres-2015"]
+        after = mine[mine["era"] == "apres-2015"]
+        rows.append({
+            "region_id": region_id, "region": name,
+            "n_periode": len(during),
+            "codes_periode": " ; ".join(label[c] for c in dict.fromkeys(during["code_id"])) or pd.NA,
+            "n_apres": len(after),
+            "apres": typography.fr(" ".join(after["summary_fr"])) if len(after) else pd.NA,
+            "source_ids": ";".join(dict.fromkeys(mine["source_id"])) or pd.NA,
+        })
+    return pd.DataFrame(rows)
+
+
+def avenue_html(rec_id: str, recommendations: pd.DataFrame | None = None, page_prefix: str = "") -> str:
+    """One avenue's evidence: the study's basis (located in the summary), the findings it extends with
+    their regional verdicts, and the regional passages during and after the Alliance period."""
+    import html
+
+    from analysis import tables
+
+    recs = data.load("recommendations") if recommendations is None else recommendations
+    rec = recs.set_index("recommendation_id").loc[rec_id]
+    basis = avenue_findings(rec_id, recs)
+    frame = matrix()
+    verdict_of = frame.set_index(["finding_id", "region_id"])["verdict"]
+    names = region_names()
+    parts = [
+        f"<p class='piste-resume'><strong>{html.escape(typography.fr(rec['title_fr']))}.</strong> "
+        f"{html.escape(typography.fr(rec['summary_fr']))}</p>",
+        f"<p class='piste-locator'><strong>Appui dans l'étude</strong>{typography.NBSP}: résumé, "
+        f"{html.escape(typography.fr(rec['seed_locator']))} (niveau de preuve{typography.NBSP}: étude).</p>",
+    ]
+    facts = data.load("study_facts").set_index("fact_id")
+    invoked = [f for f in split_ids(rec["fact_ids"]) if f in facts.index]
+    if invoked:
+        items = "".join(f"<li>{html.escape(typography.fr(facts.loc[f, 'statement_fr']))} "
+                        f"<span class='fait-locator'>({html.escape(typography.fr(facts.loc[f, 'seed_locator']))})"
+                        "</span></li>" for f in invoked)
+        parts.append(f"<p>Faits de l'étude sur lesquels elle s'appuie{typography.NBSP}:</p><ul>{items}</ul>")
+    if len(basis):
+        shown = basis.assign(
+            titre=basis["value_text"].map(typography.fr),
+            ou=basis["seed_locator"].map(typography.fr),
+            verdicts=[" ; ".join(f"{names[r]}{typography.NBSP}: {verdict_of[(f, r)]}" for r in names)
+                      for f in basis["fact_id"]],
+        )
+        parts.append(tables.render(shown, {"titre": "Constat de l'étude", "ou": "Où dans le résumé",
+                                           "verdicts": "Trace publique, région par région"},
+                                   caption=typography.fr(f"Constats que prolonge la piste « {rec['title_fr']} »")))
+    regional = avenue_regions(rec_id, recs)
+    regional["region_link"] = [
+        f"<a href='{page_prefix}regions/{html.escape(r)}.html'>{html.escape(n)}</a>"
+        for r, n in zip(regional["region_id"], regional["region"], strict=True)]
+    regional["codes_periode"] = regional["codes_periode"].fillna("aucun passage")
+    regional["apres"] = regional["apres"].fillna("non documenté")
+    parts.append(tables.render(regional, {"region_link": "Région", "n_periode": "Passages codés (2010-2015)",
+                                          "codes_periode": "Codes relevés", "apres": "Après 2015",
+                                          "source_ids": "Documents"},
+                               caption=typography.fr(f"Trace régionale des codes de la piste « {rec['title_fr']} »"),
+                               raw=("region_link",)))
+    return "\n".join(parts)
