@@ -441,7 +441,8 @@ def side_by_side_table(side: pd.DataFrame, modes: pd.Series | None = None) -> pd
     out["sens_decision"] = out["sens_decision"].fillna("aucun passage codé")
     out["mandataire_suivant"] = out["mandataire_suivant"].fillna("non documenté dans le paquet")
     out["instance"] = out["instance"].fillna("non documentée")
-    out["gouvernance"] = out["region_id"].map(modes) if modes is not None else "voir le chapitre sur la gouvernance"
+    out["gouvernance"] = (out["region_id"].map(modes) if modes is not None
+                          else "voir le chapitre sur la gouvernance")
     out["gouvernance"] = out["gouvernance"].fillna("non calculée")
     out["completude"] = [f"{_fr_int(s)} ; {_fr_int(g)} ; {_fr_int(lac)}"
                          for s, g, lac in zip(out["sources"], out["segments"], out["lacunes"], strict=True)]
@@ -479,7 +480,8 @@ def finding_table_html(frame: pd.DataFrame, fact_id: str) -> str:
     rows["passages_html"] = rows["segments"].map(passage_links)
     body = tables.render(rows, {"region": "Région", "verdict": "Ce que dit la trace publique",
                                 "note": "Lecture de l'édition", "passages_html": "Passages codés"},
-                         caption=typography.fr(f"« {rows['constat'].iloc[0]} » : la trace publique région par région"),
+                         caption=typography.fr(f"« {rows['constat'].iloc[0]} » : la trace publique, "
+                                               "région par région"),
                          row_ids=list(rows["cell_id"]), raw=("passages_html",))
     return f"<div class='matrice-constat' id='matrice-{html.escape(fact_id)}'>{body}</div>"
 
@@ -631,6 +633,7 @@ def avenue_html(rec_id: str, recommendations: pd.DataFrame | None = None, page_p
     parts.append(tables.render(regional, {"region_link": "Région", "n_periode": "Passages codés (2010-2015)",
                                           "codes_periode": "Codes relevés", "apres": "Après 2015",
                                           "source_ids": "Documents"},
-                               caption=typography.fr(f"Trace régionale des codes de la piste « {rec['title_fr']} »"),
+                               caption=typography.fr(f"Trace régionale des codes de la piste "
+                                                     f"« {rec['title_fr']} »"),
                                raw=("region_link",)))
     return "\n".join(parts)

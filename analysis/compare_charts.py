@@ -124,7 +124,8 @@ def code_share_chart(frame: pd.DataFrame, title: str, dimension_label: str) -> a
     return (cells + text).properties(
         title=title,
         description=(
-            f"Carte de chaleur : une ligne par code de la dimension « {dimension_label} », une colonne par région. "
+            f"Carte de chaleur : une ligne par code de la dimension « {dimension_label} », "
+            "une colonne par région. "
             "Le chiffre est le nombre de passages codés ; la couleur, la part qu'ils représentent parmi tous les "
             "passages codés de la région, dont le total figure entre parenthèses sous chaque région."
         ),
@@ -170,10 +171,10 @@ def small_multiples(long: pd.DataFrame) -> alt.FacetChart:
     ).resolve_scale(x="independent").properties(
         title="Les Alliances côte à côte : la trace publique en chiffres",
         description=(
-            "Petits multiples : un panneau par mesure (enveloppe régionale retenue en millions de dollars, projets "
-            "nommés, plus grand nombre de projets énoncé par une source, documents publics, passages codés, "
-            "lacunes relevées), une barre par région. Chaque panneau a sa propre échelle. « non documenté » "
-            "marque une valeur qu'aucune source publique ne donne."
+            "Petits multiples : un panneau par mesure (enveloppe régionale retenue en millions de dollars, "
+            "projets nommés, plus grand nombre de projets énoncé par une source, documents publics, "
+            "passages codés, lacunes relevées), une barre par région. Chaque panneau a sa propre échelle."
+            " « non documenté » marque une valeur qu'aucune source publique ne donne."
         ),
     )
 
