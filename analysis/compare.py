@@ -404,7 +404,7 @@ def finding_block(fact_id: str, facts: pd.DataFrame | None = None, codebook: pd.
     return (
         f"<div class='constat' id='bloc-{html.escape(fact_id)}'>"
         f"<p class='constat-enonce'>{html.escape(typography.fr(row['statement_fr']))}</p>"
-        f"<p class='constat-source'>Niveau de preuve : étude (résumé). Où dans le résumé"
+        f"<p class='constat-source'>Niveau de preuve{typography.NBSP}: étude (résumé). Où dans le résumé"
         f"{typography.NBSP}: {html.escape(typography.fr(row['seed_locator']))}.</p>"
         f"<p class='constat-codes'>Codes de la grille qui le traduisent{typography.NBSP}: {codes}. "
         f"<a href='{html.escape(href)}'>Ce qu'en dit la trace publique de chaque région</a>.</p>"
