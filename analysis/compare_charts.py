@@ -28,17 +28,18 @@ def matrix_chart(frame: pd.DataFrame) -> alt.LayerChart:
     """Finding × region: one cell per verdict, the count of passages in the cell, a link to its row."""
     data = frame[["constat", "region", "verdict", "assessment", "n_passages", "note", "cell_id"]].copy()
     data["href"] = "#" + data["cell_id"]
-    data["etiquette"] = [f"{v} ({n})" if n else v for v, n in zip(data["verdict"], data["n_passages"],
-                                                                   strict=True)]
+    # In the cell: the number of passages behind a verdict, or the word « silence » (never an empty cell).
+    data["etiquette"] = [str(n) if a != "silence" else "silence" for a, n in zip(data["assessment"],
+                                                                                  data["n_passages"], strict=True)]
     findings = list(dict.fromkeys(data["constat"]))
     regions = list(dict.fromkeys(data["region"]))
     base = alt.Chart(data).encode(
-        x=alt.X("region:N", title=None, sort=regions, axis=alt.Axis(orient="top", labelAngle=0)),
-        y=alt.Y("constat:N", title=None, sort=findings, axis=alt.Axis(labelLimit=320)),
+        x=alt.X("region:N", title=None, sort=regions, axis=alt.Axis(orient="top", labelAngle=-30, labelLimit=140)),
+        y=alt.Y("constat:N", title=None, sort=findings, axis=alt.Axis(labelLimit=280)),
     )
     cells = base.mark_rect(stroke="white", strokeWidth=2).encode(
-        color=alt.Color("verdict:N", title="Ce que dit la trace publique", scale=verdict_scale(),
-                        legend=alt.Legend(orient="bottom")),
+        color=alt.Color("verdict:N", title="Trace publique", scale=verdict_scale(),
+                        legend=alt.Legend(orient="bottom", titleLimit=300, labelLimit=200)),
         href="href:N",
         tooltip=[alt.Tooltip("constat:N", title="Constat"), alt.Tooltip("region:N", title="Région"),
                  alt.Tooltip("verdict:N", title="Verdict"), alt.Tooltip("n_passages:Q", title="Passages codés"),
@@ -55,12 +56,12 @@ def matrix_chart(frame: pd.DataFrame) -> alt.LayerChart:
         description=(
             "Matrice : une ligne par constat de l'étude, une colonne par région. La couleur de chaque case dit si "
             "les documents publics codés de la région corroborent le constat, le nuancent, le contredisent, ou "
-            "n'en disent rien (silence, case gris pâle marquée du mot « silence de la trace »). Le nombre entre "
-            "parenthèses est celui des passages codés sur lesquels repose le jugement ; chaque case mène à sa "
-            "ligne dans le tableau qui suit."
+            "n'en disent rien (silence, case gris pâle marquée du mot « silence »). Le nombre dans la case est "
+            "celui des passages codés sur lesquels repose le jugement ; chaque case mène à sa ligne dans les "
+            "tableaux qui suivent."
         ),
-        width=alt.Step(130),
-        height=alt.Step(34),
+        width="container",
+        height=alt.Step(30),
     )
 
 
@@ -94,7 +95,7 @@ def theme_heatmap(frame: pd.DataFrame) -> alt.LayerChart:
             "parenthèses sous chaque région, le nombre total de projets nommés : une case vide signifie que la "
             "trace publique ne nomme aucun projet de ce thème, non qu'il n'y en a pas eu."
         ),
-        width=alt.Step(110),
+        width="container",
         height=alt.Step(28),
     )
 
@@ -129,7 +130,7 @@ def code_share_chart(frame: pd.DataFrame, title: str, dimension_label: str) -> a
             "Le chiffre est le nombre de passages codés ; la couleur, la part qu'ils représentent parmi tous les "
             "passages codés de la région, dont le total figure entre parenthèses sous chaque région."
         ),
-        width=alt.Step(110),
+        width="container",
         height=alt.Step(28),
     )
 
@@ -150,6 +151,7 @@ def small_multiples_frame(side: pd.DataFrame) -> pd.DataFrame:
     long = wide.melt(id_vars=["region"], value_vars=list(SMALL_MULTIPLES), var_name="mesure", value_name="valeur")
     long["valeur"] = pd.to_numeric(long["valeur"], errors="coerce")
     long["panneau"] = long["mesure"].map(SMALL_MULTIPLES)
+    long["position"] = long["valeur"].fillna(0)  # where the label sits; a missing value is labelled at 0
     long["etiquette"] = [("non documenté" if pd.isna(v) else
                           book.french_number(v, 2 if m == "enveloppe_m" else 0))
                          for m, v in zip(long["mesure"], long["valeur"], strict=True)]
@@ -164,10 +166,10 @@ def small_multiples(long: pd.DataFrame) -> alt.FacetChart:
         tooltip=[alt.Tooltip("region:N", title="Région"), alt.Tooltip("panneau:N", title="Mesure"),
                  alt.Tooltip("etiquette:N", title="Valeur")],
     )
-    text = base.mark_text(align="left", dx=3, fontSize=11).encode(
-        x=alt.X("valeur:Q", title=None, impute=alt.ImputeParams(value=0)), text="etiquette:N")
-    return (bars + text).properties(width=190, height=alt.Step(18)).facet(
-        facet=alt.Facet("panneau:N", title=None, sort=list(SMALL_MULTIPLES.values())), columns=3,
+    text = base.mark_text(align="left", dx=3, fontSize=11).encode(x=alt.X("position:Q", title=None),
+                                                                  text="etiquette:N")
+    return (bars + text).properties(width=220, height=alt.Step(18)).facet(
+        facet=alt.Facet("panneau:N", title=None, sort=list(SMALL_MULTIPLES.values())), columns=2,
     ).resolve_scale(x="independent").properties(
         title="Les Alliances côte à côte : la trace publique en chiffres",
         description=(
