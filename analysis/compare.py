@@ -299,7 +299,6 @@ def side_by_side(segments: pd.DataFrame | None = None, codebook: pd.DataFrame | 
         env = p.retained_envelope
         seg = segments[segments["region_id"] == region_id]
         themes = [c for c in dict.fromkeys(seg["code_id"]) if dims[c] == "theme"]
-        project_themes = [c for c in dict.fromkeys(p.projects["theme"].dropna())]
         decision = [c for c in dict.fromkeys(seg["code_id"])
                     if parent.get(c) in ("proc-logique", "proc-gouvernance", "proc-leadership")]
         sharing = seg[seg["code_id"].isin(["proc-articulation-regional-local", "enj-repartition-enveloppe"])]
@@ -312,7 +311,7 @@ def side_by_side(segments: pd.DataFrame | None = None, codebook: pd.DataFrame | 
             "n_territoires": len(p.territories),
             "projets_nommes": len(p.projects),
             "projets_enonces": comp.loc[region_id, "projets_annonces"],
-            "priorites": " ; ".join(code_label[c] for c in dict.fromkeys(themes + project_themes)) or pd.NA,
+            "priorites": " ; ".join(code_label[c] for c in themes) or pd.NA,
             "partage_passages": len(sharing),
             "sens_decision": " ; ".join(code_label[c] for c in decision) or pd.NA,
             "sources": int(comp.loc[region_id, "sources"]),
@@ -419,7 +418,7 @@ SIDE_COLUMNS = {  # side_by_side column -> French header, in reading order
     "territoires": "Territoires par genre",
     "projets_nommes": "Projets nommés",
     "projets_enonces": "Plus grand nombre de projets énoncé",
-    "priorites": "Priorités et thèmes documentés",
+    "priorites": "Priorités et thèmes énoncés (passages codés par thème)",
     "partage_passages": "Passages sur le partage région-MRC",
     "sens_decision": "Sens de la décision, leadership, gouvernance (codes relevés)",
     "gouvernance": "Gouvernance selon le réseau documenté",

@@ -35,7 +35,7 @@ def matrix_chart(frame: pd.DataFrame) -> alt.LayerChart:
     regions = list(dict.fromkeys(data["region"]))
     base = alt.Chart(data).encode(
         x=alt.X("region:N", title=None, sort=regions, axis=alt.Axis(orient="top", labelAngle=-30, labelLimit=140)),
-        y=alt.Y("constat:N", title=None, sort=findings, axis=alt.Axis(labelLimit=280)),
+        y=alt.Y("constat:N", title=None, sort=findings, axis=alt.Axis(labelLimit=330)),
     )
     cells = base.mark_rect(stroke="white", strokeWidth=2).encode(
         color=alt.Color("verdict:N", title="Trace publique", scale=verdict_scale(),
@@ -62,6 +62,7 @@ def matrix_chart(frame: pd.DataFrame) -> alt.LayerChart:
         ),
         width="container",
         height=alt.Step(30),
+        padding={"left": 5, "top": 5, "right": 60, "bottom": 5},  # room for the last slanted region name
     )
 
 
