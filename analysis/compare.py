@@ -400,13 +400,17 @@ def finding_block(fact_id: str, facts: pd.DataFrame | None = None, codebook: pd.
         raise KeyError(f"study_facts.csv: finding {fact_id} names unknown codes {', '.join(unknown)}")
     codes = ", ".join(html.escape(by_code.loc[c, "label_fr"]) for c in row["codes"])
     href = f"{page_prefix}{MATRIX_PAGE}#matrice-{fact_id}"
+    counts = verdict_counts(matrix(facts=facts)).loc[fact_id]
+    verdict_names = labels.mapping("finding_assessment")
+    tally = ", ".join(f"{verdict_names[v]} {int(counts[v])}" for v in ASSESSMENTS)
     return (
         f"<div class='constat' id='bloc-{html.escape(fact_id)}'>"
         f"<p class='constat-enonce'>{html.escape(typography.fr(row['statement_fr']))}</p>"
         f"<p class='constat-source'>Niveau de preuve{typography.NBSP}: étude (résumé). Où dans le résumé"
         f"{typography.NBSP}: {html.escape(typography.fr(row['seed_locator']))}.</p>"
         f"<p class='constat-codes'>Codes de la grille qui le traduisent{typography.NBSP}: {codes}. "
-        f"<a href='{html.escape(href)}'>Ce qu'en dit la trace publique de chaque région</a>.</p>"
+        f"<a href='{html.escape(href)}'>Ce qu'en dit la trace publique de chaque région</a>. "
+        f"Verdicts, en nombre de régions{typography.NBSP}: {html.escape(tally)}.</p>"
         "</div>"
     )
 
