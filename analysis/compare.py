@@ -565,7 +565,7 @@ def avenue_findings(rec_id: str, recommendations: pd.DataFrame | None = None,
 def avenue_regions(rec_id: str, recommendations: pd.DataFrame | None = None,
                    segments: pd.DataFrame | None = None, codebook: pd.DataFrame | None = None,
                    sources: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Per region: passages coded on the avenue's codes during the Alliance period and afterwards."""
+    """Per region: passages coded on the avenue's codes up to 2015 (period and earlier context) and afterwards."""
     recs = data.load("recommendations") if recommendations is None else recommendations
     segments = data.load("coded_segments") if segments is None else segments
     codebook = data.load("codebook") if codebook is None else codebook
@@ -630,7 +630,7 @@ def avenue_html(rec_id: str, recommendations: pd.DataFrame | None = None, page_p
         for r, n in zip(regional["region_id"], regional["region"], strict=True)]
     regional["codes_periode"] = regional["codes_periode"].fillna("aucun passage")
     regional["apres"] = regional["apres"].fillna("non documenté")
-    parts.append(render(regional, {"region_link": "Région", "n_periode": "Passages codés (2010-2015)",
+    parts.append(render(regional, {"region_link": "Région", "n_periode": "Passages codés (jusqu'en 2015)",
                                           "codes_periode": "Codes relevés", "apres": "Après 2015",
                                           "source_ids": "Documents"},
                                caption=typography.fr(f"Trace régionale des codes de la piste "
