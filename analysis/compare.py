@@ -1,5 +1,5 @@
 """The comparative study as data: the study's findings, their assessment region by region, the
-coding coverage of the grid, and the six Alliances side by side.
+coding coverage of the grid, and the Alliances side by side.
 
 Every function reads the package (or frames passed in) and returns a frame; the chapters of Part III
 only display them. Nothing here names a region or counts regions by hand: the region list is
