@@ -425,17 +425,14 @@ SIDE_COLUMNS = {  # side_by_side column -> French header, in reading order
     "priorites": "Priorités et thèmes énoncés (passages codés par thème)",
     "partage_passages": "Passages sur le partage région-MRC",
     "sens_decision": "Sens de la décision, leadership, gouvernance (codes relevés)",
-    "gouvernance": "Gouvernance selon le réseau documenté",
     "completude": "Trace publique (documents ; passages codés ; lacunes)",
     "fin_de_cycle": "Faits et liens datés de 2014 à 2016",
     "mandataire_suivant": "Mandataire de l'Alliance suivante (2018-2023)",
 }
 
 
-def side_by_side_table(side: pd.DataFrame, modes: pd.Series | None = None) -> pd.DataFrame:
-    """The side-by-side frame as a reader sees it: French numbers, gaps said as gaps, typography applied.
-
-    `modes` maps region_id -> governance mode as the network chapter reads it (optional)."""
+def side_by_side_table(side: pd.DataFrame) -> pd.DataFrame:
+    """The side-by-side frame as a reader sees it: French numbers, gaps said as gaps, typography applied."""
     out = side.copy()
     out["enveloppe_texte"] = [("non documentée" if pd.isna(v) else f"{_fr_int(v)} $") for v in out["enveloppe"]]
     out["projets_enonces"] = out["projets_enonces"].astype(object).where(out["projets_enonces"].notna(),
@@ -444,12 +441,9 @@ def side_by_side_table(side: pd.DataFrame, modes: pd.Series | None = None) -> pd
     out["sens_decision"] = out["sens_decision"].fillna("aucun passage codé")
     out["mandataire_suivant"] = out["mandataire_suivant"].fillna("non documenté dans le paquet")
     out["instance"] = out["instance"].fillna("non documentée")
-    out["gouvernance"] = (out["region_id"].map(modes) if modes is not None
-                          else "voir le chapitre sur la gouvernance")
-    out["gouvernance"] = out["gouvernance"].fillna("non calculée")
     out["completude"] = [f"{_fr_int(s)} ; {_fr_int(g)} ; {_fr_int(lac)}"
                          for s, g, lac in zip(out["sources"], out["segments"], out["lacunes"], strict=True)]
-    for col in ("instance", "territoires", "priorites", "sens_decision", "gouvernance", "mandataire_suivant"):
+    for col in ("instance", "territoires", "priorites", "sens_decision", "mandataire_suivant"):
         out[col] = out[col].map(lambda v: typography.fr(str(v)))
     return out
 
