@@ -1,4 +1,4 @@
-"""Command line: `python -m analysis validate [DATA_DIR]`, `rehash`, `synthesize` (see --help)."""
+"""Command line: `python -m analysis validate [DATA_DIR]`, `rehash`, `synthesize`, `new-region` (see --help)."""
 
 from __future__ import annotations
 
@@ -27,6 +27,10 @@ def main(argv: list[str] | None = None) -> int:
     p_syn = sub.add_parser("synthesize", help="regenerate the synthetic interview stand-in (data/synthetic/)")
     p_syn.add_argument("--out", type=Path, default=None, help="output folder (default: DATA_DIR/synthetic)")
     p_syn.add_argument("--data-dir", type=Path, default=DATA_DIR)
+    p_new = sub.add_parser("new-region",
+                           help="write book/regions/ID.md from the chapter template; list it in _toc.yml")
+    p_new.add_argument("region_id")
+    p_new.add_argument("--root", type=Path, default=DATA_DIR.parent, help="book folder (default: this repository)")
     args = parser.parse_args(argv)
 
     if args.command == "validate":
@@ -63,6 +67,16 @@ def main(argv: list[str] | None = None) -> int:
         from analysis.qdc import write
 
         print(f"codebook written to {write(args.out, args.data_dir)}")
+        return 0
+    if args.command == "new-region":
+        from analysis.template import write as write_chapter
+
+        try:
+            path = write_chapter(args.region_id, args.root)
+        except (KeyError, ValueError) as error:
+            print(str(error).strip("'\""), file=sys.stderr)
+            return EXIT_INVALID
+        print(f"chapter written: {path}")
         return 0
     return 1
 
