@@ -29,11 +29,12 @@ def render(frame: pd.DataFrame, columns: dict[str, str], caption: str | None = N
     frame comes from: its coded fields are shown by their French label. `dated` maps a date column
     to the column holding its precision (`dates.french`).
     """
+    coded = frame
     frame = labels.relabel(frame, table) if table else frame
     shown = frame[list(columns)].astype(object)
     for name, precision in (dated or {}).items():
         if name in shown.columns:
-            shown[name] = [dates.french(v, p) or None for v, p in zip(frame[name], frame[precision], strict=True)]
+            shown[name] = [dates.french(v, p) or None for v, p in zip(coded[name], coded[precision], strict=True)]
     for name in shown.columns:
         if name in raw:
             continue
