@@ -14,7 +14,7 @@ from urllib.parse import urlparse
 
 import pandas as pd
 
-from analysis import citation, data, sources, tables
+from analysis import citation, data, sources, tables, typography
 
 QUEBEC = "quebec"
 KIND_LABELS = {
@@ -97,11 +97,11 @@ def glossary_html(terms: pd.DataFrame | None = None) -> str:
     items = []
     for row in terms.itertuples():
         expansion = ("" if pd.isna(row.expansion_fr)
-                     else f" <span class='expansion'>({html.escape(row.expansion_fr)})</span>")
+                     else f" <span class='expansion'>({html.escape(typography.fr(row.expansion_fr))})</span>")
         items.append(
             f"<dt id='{glossary_anchor(row.term_id)}'><strong>{html.escape(row.term)}</strong>{expansion}</dt>"
-            f"<dd><p>{html.escape(row.definition_fr)}</p>"
-            f"<p class='glossary-sources'>Sources : {sources.links(row.source_ids)}</p></dd>")
+            f"<dd><p>{html.escape(typography.fr(row.definition_fr))}</p>"
+            f"<p class='glossary-sources'>Sources\u00a0: {sources.links(row.source_ids)}</p></dd>")
     return f"<dl class='glossary'>{''.join(items)}</dl>"
 
 

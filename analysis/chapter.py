@@ -13,12 +13,13 @@ import pandas as pd
 from IPython.display import HTML, display
 from myst_nb import glue
 
-from analysis import book, charts, citation, data, labels, networks, region, sources, tables, typography
+from analysis import book, charts, citation, data, glossary, labels, networks, region, sources, tables, typography
 from analysis import brief as brief_mod
 from analysis import narrative as narrative_mod
 
 REGION_PAGE = "book/regions/{region_id}"
 INTERVIEW_ANNEX = "book/annexes/entrevues"
+_SEEN: dict[str, set[str]] = {}
 INTERVIEW_FACT = "etude-entretiens"  # study fact: how many interviews the research made
 BANNERS = {  # edition -> (admonition classes, title, text); the public one stands in for restricted data
     False: ("warning synthetic-banner", "Données synthétiques",
@@ -36,6 +37,7 @@ BANNERS = {  # edition -> (admonition classes, title, text); the public one stan
 def start(region_id: str) -> region.Profile:
     """Load the region's record and glue the values its prose cites."""
     book.setup()
+    _SEEN[region_id] = set()  # acronyms already linked to the glossary in this chapter
     p = region.profile(region_id)
     envelope = p.retained_envelope
     values = {
@@ -62,12 +64,12 @@ def start(region_id: str) -> region.Profile:
 
 def brief(p: region.Profile) -> HTML:
     """The « En bref » box: one cited point per question a reader asks first."""
-    return HTML(brief_mod.html_for(p))
+    return _html(p, brief_mod.html_for(p))
 
 
 def narrative(p: region.Profile) -> HTML:
     """The regional narrative, section by section, each paragraph followed by the rows it rests on."""
-    return HTML(narrative_mod.html_for(p))
+    return _html(p, narrative_mod.html_for(p))
 
 
 def timeline(p: region.Profile) -> None:
@@ -89,8 +91,8 @@ def timeline(p: region.Profile) -> None:
                 "et l'opacité de chaque point disent la précision de sa date. Le tableau des faits suit."),
         )
         display(chart)
-    display(HTML(tables.folded(f"Faits sur l'Alliance, {p.name} ({len(p.region_facts)} lignes, tableau)",
-                               _facts_table(p))))
+    display(_html(p, tables.folded(f"Faits sur l'Alliance, {p.name} ({len(p.region_facts)} lignes, tableau)",
+                                   _facts_table(p))))
 
 
 def _facts_table(p: region.Profile) -> str:
@@ -103,7 +105,7 @@ def _facts_table(p: region.Profile) -> str:
 
 def facts(p: region.Profile) -> HTML:
     """The fact table alone (the timeline section shows it folded under the chart)."""
-    return HTML(_facts_table(p))
+    return _html(p, _facts_table(p))
 
 
 def territories(p: region.Profile) -> HTML:
@@ -111,7 +113,8 @@ def territories(p: region.Profile) -> HTML:
                                          "source_ids": "Sources"},
                          caption=f"Territoires de la région {p.name}", table="territories",
                          row_ids=_row_ids(p.territories["territory_id"]))
-    return HTML(tables.folded(f"Territoires de la région {p.name} ({len(p.territories)} lignes, tableau)", body))
+    summary = f"Territoires de la région {p.name} ({len(p.territories)} lignes, tableau)"
+    return _html(p, tables.folded(summary, body))
 
 
 def funding(p: region.Profile) -> None:
@@ -127,7 +130,7 @@ def funding(p: region.Profile) -> None:
             "date_stated": "Date du montant", "retained": "Retenu par l'édition", "confidence": "Certitude",
             "note": "Remarque", "source_ids": "Sources"}, caption=f"Montants publiés, {p.name}", table="funding",
             dated={"date_stated": "date_stated_precision"}, row_ids=_row_ids(p.funding["funding_id"]))
-        display(HTML(tables.folded(f"Montants publiés, {p.name} ({len(p.funding)} lignes, tableau)", body)))
+        display(_html(p, tables.folded(f"Montants publiés, {p.name} ({len(p.funding)} lignes, tableau)", body)))
 
 
 def _funding_chart(p: region.Profile, period: pd.DataFrame) -> None:
@@ -170,7 +173,7 @@ def projects(p: region.Profile) -> None:
         "total_amount": "Coût total ($)", "year_start": "Début", "year_end": "Fin",
         "confidence": "Certitude", "source_ids": "Sources"},
         caption=f"Projets nommés, {p.name}", table="projects", row_ids=_row_ids(p.projects["project_id"]))
-    display(HTML(tables.folded(f"Projets nommés, {p.name} ({len(p.projects)} lignes, tableau)", body)))
+    display(_html(p, tables.folded(f"Projets nommés, {p.name} ({len(p.projects)} lignes, tableau)", body)))
 
 
 def coding(p: region.Profile) -> None:
@@ -193,7 +196,7 @@ def coding(p: region.Profile) -> None:
         "dimension": "Dimension", "code": "Code", "summary_fr": "Ce que dit la source (résumé)",
         "locator": "Passage", "source_ids": "Source"}, caption=f"Codage documentaire, {p.name}",
         row_ids=_row_ids(segments["segment_id"]))
-    display(HTML(tables.folded(f"Codage documentaire, {p.name} ({len(segments)} segments, tableau)", body)))
+    display(_html(p, tables.folded(f"Codage documentaire, {p.name} ({len(segments)} segments, tableau)", body)))
 
 
 def interviews(p: region.Profile) -> None:
@@ -201,7 +204,7 @@ def interviews(p: region.Profile) -> None:
     from analysis import interviews as iv
 
     source = iv.load()
-    display(HTML(_interview_note(source.restricted)))
+    display(_html(p, _interview_note(source.restricted)))
     if source.restricted:
         _interview_aggregates(p, source)
 
@@ -254,14 +257,20 @@ def gaps(p: region.Profile) -> None:
                             "value": list(row.values)})
     display(HTML(tables.render(summary, {"element": "Élément", "value": "Dans les sources publiques"},
                                caption=f"Complétude, {p.name}")))
-    display(HTML(tables.render(p.gaps, {"topic": "Thème", "note_fr": "Ce qui manque"},
-                               caption=f"Lacunes documentaires, {p.name}", table="gaps",
-                               row_ids=_row_ids(p.gaps["gap_id"]))))
+    display(_html(p, tables.render(p.gaps, {"topic": "Thème", "note_fr": "Ce qui manque"},
+                                   caption=f"Lacunes documentaires, {p.name}", table="gaps",
+                                   row_ids=_row_ids(p.gaps["gap_id"]))))
 
 
 def cite(p: region.Profile) -> HTML:
     page = REGION_PAGE.format(region_id=p.region["region_id"])
     return HTML(citation.box(f"{p.name}", page))
+
+
+def _html(p: region.Profile, markup: str) -> HTML:
+    """Chapter HTML with each glossary acronym linked to its entry the first time the chapter uses it."""
+    seen = _SEEN.setdefault(str(p.region["region_id"]), set())
+    return HTML(glossary.link_first(markup, seen, book.page_href(glossary.ANNEX)))
 
 
 def _row_ids(ids: pd.Series) -> list[str]:
