@@ -23,6 +23,7 @@ TABLE_SECTION = {"territoires": ("territoire", "tableau des territoires"),
 ORDER = ["direction", "enveloppe", "territoires", "projets", "priorites", "tension", "transition",
          "cycle-suivant"]
 ENVELOPE_SCOPE = "enveloppe-regionale"
+MINISTRY, SIGNS = "mess", "signe-avec"  # the Alliance is the ministry's agreement with the lead body
 
 
 def anchor(region_id: str, point: str) -> str:
@@ -37,6 +38,10 @@ def points(p, frame: pd.DataFrame | None = None) -> list[dict]:
     computed = {"enveloppe": envelope(p), "territoires": territories(p), "projets": projects(p)}
     out = []
     for key in ORDER:
+        if key == "direction" and (written["section"] == narrative.BRIEF_PREFIX + key).sum() == 0:
+            text, ids = lead_body(p)
+            out.append({"key": key, "heading": names[narrative.BRIEF_PREFIX + key], "text": text, "ids": ids})
+            continue
         if key in computed:
             text, ids = computed[key]
             out.append({"key": key, "heading": COMPUTED[key], "text": text, "ids": ids})
@@ -47,6 +52,19 @@ def points(p, frame: pd.DataFrame | None = None) -> list[dict]:
         ids = [i for cell in mine["row_ids"] for i in data.split_ids(cell)]
         out.append({"key": key, "heading": names[section], "text": text, "ids": ids})
     return out
+
+
+def lead_body(p) -> tuple[str, list[str]]:
+    """Without a written point: the organisation of the region with which the ministry signed the Alliance."""
+    ties = p.ties[(p.ties["source_actor"] == MINISTRY) & (p.ties["relation"] == SIGNS)
+                  & p.ties["target_actor"].isin(p.actors["actor_id"])]
+    if ties.empty:
+        return UNDOCUMENTED, []
+    names = p.actors.set_index("actor_id")["name"]
+    signers = list(dict.fromkeys(names[t] for t in ties["target_actor"]))
+    text = f"{' ; '.join(signers)}, signataire de l'Alliance avec le ministère."
+    ids = [i for _, r in ties.iterrows() for i in [r["tie_id"], *data.split_ids(r["source_ids"])]]
+    return html.escape(typography.fr(text), quote=False), ids
 
 
 def _amount(value: float) -> str:

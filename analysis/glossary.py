@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
@@ -26,6 +27,9 @@ def _acronyms(data_dir: Path) -> dict[str, tuple[str, str]]:
             str(row.expansion_fr)
         for acronym in ACRONYM.findall(str(row.term)):
             found.setdefault(acronym, (row.term_id, expansion))
+    for acronym, entry in list(found.items()):  # the same acronym written without its accent (CRE for CRÉ)
+        plain = unicodedata.normalize("NFKD", acronym).encode("ascii", "ignore").decode()
+        found.setdefault(plain, entry)
     return found
 
 

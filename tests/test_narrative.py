@@ -128,3 +128,14 @@ def test_every_row_id_a_narrative_cites_is_shown_or_is_a_source():
                 links = narrative.ref_links(cell, shown)
                 for rid in data.split_ids(cell):
                     assert rid in links
+
+
+def test_lead_body_is_the_organisation_that_signed_with_the_ministry_or_undocumented():
+    text, ids = brief.lead_body(region.profile("cote-nord"))
+    assert text.startswith("Conférence régionale des élus de la Côte-Nord") and ids[0] == "cn-tie-01"
+    ties = data.load("ties")
+    for region_id in REGION_IDS:
+        p = region.profile(region_id)
+        signed = ties[(ties["source_actor"] == brief.MINISTRY) & (ties["relation"] == brief.SIGNS)
+                      & ties["target_actor"].isin(p.actors["actor_id"])]
+        assert (brief.lead_body(p)[0] == brief.UNDOCUMENTED) == signed.empty
