@@ -157,8 +157,9 @@ def html_for(p, frame: pd.DataFrame | None = None) -> str:
         if point["key"] in TABLE_SECTION and text != UNDOCUMENTED:
             section, name = TABLE_SECTION[point["key"]]
             refs = f"<a class='bref-table' href='#{region_id}-{section}'>{name}</a> {refs}"
-        items.append(f"<li id='{anchor(region_id, point['key'])}'><strong>{html.escape(point['heading'])}"
-                     f".</strong> <span{css}>{text}</span> {refs}</li>")
+        heading = html.escape(typography.fr(point["heading"]), quote=False)
+        items.append(f"<li id='{anchor(region_id, point['key'])}'><strong>{heading}.</strong> "
+                     f"<span{css}>{text}</span> {refs}</li>")
     return (f"<div class='admonition en-bref' id='{region_id}-bref' role='note'>"
             "<p class='admonition-title'>En bref</p>"
             f"<ul class='bref-points'>{''.join(items)}</ul></div>")

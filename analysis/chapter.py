@@ -219,7 +219,7 @@ def _interview_note(restricted: bool) -> str:
              "Ces entrevues sont confidentielles : l'édition publique n'en montre aucun décompte régional.")
     return (f"<p class='interview-note'>La recherche s'appuie aussi sur {count} entrevues menées dans "
             f"l'ensemble des régions étudiées avec des personnes jugées clés dans la mise en œuvre "
-            f"({sources.links(fact['source_ids'])}). {shown} L'annexe "
+            f"({sources.links(fact['source_ids'])}). {typography.fr(shown)} L'annexe "
             f"<a href='{annex}'>Entrevues</a> montre, sur des données synthétiques, comment elles sont "
             "décomptées et comment les petits nombres sont masqués.</p>")
 

@@ -73,9 +73,10 @@ def html_for(p, frame: pd.DataFrame | None = None) -> str:
     mine = rows(region_id, frame)
     mine = mine[~mine["section"].str.startswith(BRIEF_PREFIX)]
     if mine.empty:
-        return ("<p class='gap narrative-gap'>Récit régional non documenté : aucun paragraphe n'est encore "
-                f"rédigé pour la région {html.escape(p.name)} dans la table des récits. Les faits, montants "
-                "et projets documentés figurent dans les tableaux qui suivent.</p>")
+        text = typography.fr(f"Récit régional non documenté : aucun paragraphe n'est encore rédigé pour la région "
+                             f"{p.name} dans la table des récits. Les faits, montants et projets documentés "
+                             "figurent dans les tableaux qui suivent.")
+        return f"<p class='gap narrative-gap'>{html.escape(text, quote=False)}</p>"
     shown = shown_ids(p)
     names = labels.mapping("narrative_section")
     parts = ["<div class='regional-narrative'>"]
