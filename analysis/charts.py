@@ -204,8 +204,11 @@ def region_timeline(frame: pd.DataFrame, events: pd.DataFrame, title: str, descr
     points = alt.Chart(frame).mark_point(filled=True, size=110, color=PALETTE[0]).encode(
         x=x,
         y=alt.Y("topic:N", title=None, sort=topics),
-        shape=alt.Shape("precision:N", title="Précision de la date", scale=alt.Scale(domain=domain, range=shapes)),
-        opacity=alt.Opacity("precision:N", scale=alt.Scale(domain=domain, range=opacities), legend=None),
+        # same field and title on both channels: Vega-Lite draws one legend showing shape and opacity
+        shape=alt.Shape("precision:N", title="Précision de la date", scale=alt.Scale(domain=domain, range=shapes),
+                        legend=alt.Legend(orient="bottom", direction="horizontal", columns=2)),
+        opacity=alt.Opacity("precision:N", title="Précision de la date",
+                            scale=alt.Scale(domain=domain, range=opacities)),
         tooltip=[alt.Tooltip("date_fr:N", title="Date"), alt.Tooltip("precision:N", title="Précision"),
                  alt.Tooltip("topic:N", title="Thème"), alt.Tooltip("statement:N", title="Fait"),
                  alt.Tooltip("sources:N", title="Sources")],

@@ -96,3 +96,36 @@ def test_new_region_refuses_an_unknown_id(tmp_path):
     assert done.returncode == 2
     assert "regions.csv: no region 'nulle-part'" in done.stderr
     assert not (root / "book" / "regions" / "nulle-part.md").exists()
+
+
+def _displayed(monkeypatch) -> list:
+    from analysis import chapter
+
+    shown: list = []
+    monkeypatch.setattr(chapter, "display", shown.append)
+    return shown
+
+
+def test_public_chapter_keeps_only_a_note_on_the_interviews(monkeypatch):
+    from analysis import chapter, interviews, region
+
+    monkeypatch.delenv(interviews.ENV, raising=False)
+    shown = _displayed(monkeypatch)
+    chapter.interviews(region.profile("mauricie"))
+    markup = "".join(getattr(item, "data", "") for item in shown)
+    assert len(shown) == 1 and "interview-note" in markup and "entrevues.html" in markup
+    count = int(data.load("study_facts").set_index("fact_id").loc[chapter.INTERVIEW_FACT, "value"])
+    assert f"{count} entrevues" in markup
+    assert "published-aggregate" not in markup and "synthetic-banner" not in markup
+
+
+def test_restricted_chapter_shows_the_region_aggregates(tmp_path, monkeypatch):
+    from analysis import chapter, interviews, region
+    from tests.test_synthetic import restricted_copy
+
+    monkeypatch.setenv(interviews.ENV, str(restricted_copy(tmp_path)))
+    shown = _displayed(monkeypatch)
+    chapter.interviews(region.profile("mauricie"))
+    markup = "".join(item.data for item in shown if isinstance(getattr(item, "data", None), str))
+    assert "restricted-banner" in markup and "data-synthetic='false'" in markup
+    assert any(not isinstance(getattr(item, "data", ""), str) for item in shown)  # the chart
