@@ -105,7 +105,8 @@ def envelope(p) -> tuple[str, list[str]]:
         parts.append("aucun chiffre n'est retenu par l'édition pour 2010-2015")
     for frame, one, many in ((rivals, "autre chiffre publié pour la même période",
                               "autres chiffres publiés pour la même période"),
-                             (later, "chiffre d'un cycle ultérieur", "chiffres de cycles ultérieurs")):
+                             (later, "chiffre du cycle suivant, après 2015",
+                              "chiffres des cycles suivants, après 2015")):
         if len(frame):
             listed = " ; ".join(f"{_amount(r['amount'])} ({_period(r)})" for _, r in frame.iterrows())
             parts.append(f"{one if len(frame) == 1 else many} : {listed}")

@@ -206,7 +206,7 @@ def region_timeline(frame: pd.DataFrame, events: pd.DataFrame, title: str, descr
         y=alt.Y("topic:N", title=None, sort=topics),
         # same field and title on both channels: Vega-Lite draws one legend showing shape and opacity
         shape=alt.Shape("precision:N", title="Précision de la date", scale=alt.Scale(domain=domain, range=shapes),
-                        legend=alt.Legend(orient="bottom", direction="horizontal", columns=2)),
+                        legend=alt.Legend(orient="bottom", direction="horizontal", columns=2, labelLimit=320)),
         opacity=alt.Opacity("precision:N", title="Précision de la date",
                             scale=alt.Scale(domain=domain, range=opacities)),
         tooltip=[alt.Tooltip("date_fr:N", title="Date"), alt.Tooltip("precision:N", title="Précision"),

@@ -26,6 +26,7 @@ def published_table() -> pd.DataFrame:
     regions, dimensions = _names()
     table = published.table.rename(index=regions, columns=dimensions)
     table.index.name = "Région"
+    table.columns.name = None  # else pandas prints the axis name as an extra header cell
     return table.reset_index()
 
 

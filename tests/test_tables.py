@@ -49,3 +49,14 @@ def test_regional_timeline_draws_dated_facts_period_and_end_of_the_cre_from_the_
     assert shape["scale"]["domain"] == list(labels.mapping("date_precision").values())
     tooltips = {t["title"] for t in spec["layer"][2]["encoding"]["tooltip"]}
     assert {"Date", "Précision", "Fait", "Sources"} <= tooltips
+
+
+def test_interview_annex_table_has_only_french_headers_and_hides_small_counts():
+    from analysis import interview_annex
+
+    table = interview_annex.published_table()
+    markup = interview_annex.published_html()
+    assert table.columns.name is None and "<th>dimension</th>" not in markup and "region_id" not in markup
+    assert list(table["Région"]) == list(data.load("regions")["name"])
+    values = [v for column in table.columns[1:] for v in table[column]]
+    assert all(v == "x" or int(v) >= 5 for v in values)
