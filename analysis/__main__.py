@@ -1,4 +1,4 @@
-"""Command line: `python -m analysis validate [DATA_DIR]`, `rehash`, `synthesize` (see --help)."""
+"""Command line: `python -m analysis validate [DATA_DIR]`, `rehash`, `synthesize`, `new-region` (see --help)."""
 
 from __future__ import annotations
 
@@ -35,6 +35,10 @@ def main(argv: list[str] | None = None) -> int:
     p_qdpx.add_argument("--draft-mapping", type=Path, default=None, metavar="FILE",
                         help="write the project's codes, variables and values with best guesses, then stop")
     p_qdpx.add_argument("--data-dir", type=Path, default=DATA_DIR)
+    p_new = sub.add_parser("new-region",
+                           help="write book/regions/ID.md from the chapter template; list it in _toc.yml")
+    p_new.add_argument("region_id")
+    p_new.add_argument("--root", type=Path, default=DATA_DIR.parent, help="book folder (default: this repository)")
     args = parser.parse_args(argv)
 
     if args.command == "validate":
@@ -74,6 +78,16 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "import-qdpx":
         return _import_qdpx(args, parser)
+    if args.command == "new-region":
+        from analysis.template import write as write_chapter
+
+        try:
+            path = write_chapter(args.region_id, args.root)
+        except (KeyError, ValueError) as error:
+            print(str(error).strip("'\""), file=sys.stderr)
+            return EXIT_INVALID
+        print(f"chapter written: {path}")
+        return 0
     return 1
 
 

@@ -103,7 +103,7 @@ def glossary_html(terms: pd.DataFrame | None = None) -> str:
         items.append(
             f"<dt id='{glossary_anchor(row.term_id)}'><strong>{html.escape(row.term)}</strong>{expansion}</dt>"
             f"<dd><p>{html.escape(typography.fr(row.definition_fr))}</p>"
-            f"<p class='glossary-sources'>Sources : {sources.links(row.source_ids)}</p></dd>")
+            f"<p class='glossary-sources'>Sources\u00a0: {sources.links(row.source_ids)}</p></dd>")
     return f"<dl class='glossary'>{''.join(items)}</dl>"
 
 

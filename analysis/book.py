@@ -19,3 +19,14 @@ def french_number(value: float, decimals: int = 0) -> str:
     """Format a number the French way: thin no-break spaces between thousands, comma decimals."""
     text = f"{value:,.{decimals}f}"
     return text.replace(",", "\u202f").replace(".", ",")
+
+
+def page_href(doc: str, anchor: str | None = None) -> str:
+    """Relative link from the running chapter (its folder is the working directory) to a page of the book."""
+    import os
+    from pathlib import Path
+
+    from analysis.data import ROOT
+
+    target = os.path.relpath(ROOT / f"{doc}.html", Path.cwd().resolve())
+    return Path(target).as_posix() + (f"#{anchor}" if anchor else "")

@@ -67,7 +67,10 @@ def setup() -> None:
 
 def table_fallback(data: pd.DataFrame, summary: str = "Données du graphique (tableau)") -> str:
     """A collapsible HTML table with the chart's data, for screen readers and copy-paste."""
-    body = data.to_html(index=False, border=0, classes="table chart-data", na_rep="—")
+    from analysis import tables
+
+    shown = data.astype(object).apply(lambda column: column.map(tables.cell))  # French cells, as in every table
+    body = shown.to_html(index=False, border=0, classes="table chart-data", escape=False)
     return f"<details class='chart-fallback'><summary>{html.escape(summary)}</summary>{body}</details>"
 
 
@@ -147,3 +150,74 @@ def amounts(funding: pd.DataFrame, title: str, description: str) -> alt.Chart:
                  alt.Tooltip("periode:N", title="Période"), alt.Tooltip("confidence:N", title="Certitude"),
                  alt.Tooltip("source_ids:N", title="Sources")],
     ).properties(title=title, description=description, width="container", height=alt.Step(22))
+
+
+# --- regional timeline ------------------------------------------------------------------------------
+
+PLAN_EVENT = "pagsis-2010"                           # timeline row of the plan whose period is shaded
+CRE_END_EVENTS = ("pacte-2014", "loi-28-2015")      # timeline rows marking the end of the CRÉ
+# How sure a date is, drawn: exact dates solid, deduced years faint (labels from the date_precision domain).
+PRECISION_STYLE = {"jour": ("circle", 1.0), "mois": ("square", 0.85), "annee": ("triangle-up", 0.65),
+                   "annee-deduite": ("diamond", 0.4)}
+
+
+def region_timeline_frame(facts: pd.DataFrame) -> pd.DataFrame:
+    """Dated regional facts ready to draw: start of their period, French date, labels, in date order."""
+    from analysis import dates, labels, typography
+
+    dated = facts[facts["date"].notna()].sort_values(["date", "fact_id"])
+    precision = dated["date_precision"].fillna(dated["date"].map(dates.precision_of))
+    topic_labels = labels.mapping("fact_topic")
+    precision_labels = labels.mapping("date_precision")
+    return pd.DataFrame({
+        "fact_id": dated["fact_id"],
+        "start": dated["date"].map(_date_floor),
+        "date_fr": [dates.french(v, p) for v, p in zip(dated["date"], precision, strict=True)],
+        "precision": precision.map(precision_labels),
+        "topic": dated["topic"].map(topic_labels),
+        "statement": dated["statement_fr"].map(typography.fr),
+        "sources": dated["source_ids"].fillna("").str.replace(";", ", "),
+    }).reset_index(drop=True)
+
+
+def region_timeline(frame: pd.DataFrame, events: pd.DataFrame, title: str, description: str) -> alt.LayerChart:
+    """Regional facts on a time axis, one row per topic; the plan's period shaded, the CRÉ's end marked."""
+    from analysis import labels
+
+    plan = events.set_index("event_id").loc[PLAN_EVENT]
+    band = pd.DataFrame({"start": [_date_floor(plan["date"])], "end": [_period_end(plan["end_date"])],
+                         "label": [plan["label_fr"]]})
+    ends = events[events["event_id"].isin(CRE_END_EVENTS)]
+    marks = pd.DataFrame({"start": ends["date"].map(_date_floor), "label": ends["label_fr"],
+                          "date_fr": [_french(v, p) for v, p in zip(ends["date"], ends["date_precision"],
+                                                                     strict=True)]})
+    precision_labels = labels.mapping("date_precision")
+    shapes = [PRECISION_STYLE[k][0] for k in precision_labels]
+    opacities = [PRECISION_STYLE[k][1] for k in precision_labels]
+    domain = list(precision_labels.values())
+    x = alt.X("start:T", title="Date", axis=alt.Axis(format="%Y", labelAngle=0))
+    shaded = alt.Chart(band).mark_rect(color="#999999", opacity=0.18).encode(
+        x=x, x2="end:T", tooltip=[alt.Tooltip("label:N", title="Période")])
+    rules = alt.Chart(marks).mark_rule(color=PALETTE[5], strokeDash=[6, 3], strokeWidth=2).encode(
+        x="start:T", tooltip=[alt.Tooltip("label:N", title="Événement"), alt.Tooltip("date_fr:N", title="Date")])
+    topics = list(dict.fromkeys(frame["topic"]))
+    points = alt.Chart(frame).mark_point(filled=True, size=110, color=PALETTE[0]).encode(
+        x=x,
+        y=alt.Y("topic:N", title=None, sort=topics),
+        # same field and title on both channels: Vega-Lite draws one legend showing shape and opacity
+        shape=alt.Shape("precision:N", title="Précision de la date", scale=alt.Scale(domain=domain, range=shapes),
+                        legend=alt.Legend(orient="bottom", direction="horizontal", columns=2, labelLimit=320)),
+        opacity=alt.Opacity("precision:N", title="Précision de la date",
+                            scale=alt.Scale(domain=domain, range=opacities)),
+        tooltip=[alt.Tooltip("date_fr:N", title="Date"), alt.Tooltip("precision:N", title="Précision"),
+                 alt.Tooltip("topic:N", title="Thème"), alt.Tooltip("statement:N", title="Fait"),
+                 alt.Tooltip("sources:N", title="Sources")],
+    )
+    return (shaded + rules + points).properties(
+        title=title, description=description, width="container", height=max(120, 32 * len(topics)))
+
+
+def _french(value: object, precision: object) -> str:
+    from analysis import dates
+
+    return dates.french(value, precision)
