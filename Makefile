@@ -10,7 +10,8 @@ PORT   ?= 8000
 # (test_validate.py ends by checking what its other tests left in data/). PYTEST_ARGS= runs in one process.
 PYTEST_ARGS ?= -n auto --maxprocesses 4 --dist loadfile
 
-.PHONY: install validate book book-all serve lint unit test browser-deps bench lock clean
+.PHONY: install validate book book-all serve lint unit test browser-deps bench lock clean \
+        validate-restricted
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -57,3 +58,9 @@ lock:
 
 clean:
 	rm -rf _build
+
+# --- Quality gates (issue 13) -------------------------------------------------------------------
+# The restricted interview folder ($$ALLIANCES_INTERVIEWS_DIR), with every detail, on this terminal only:
+# a build that meets a problem says no more than "invalid" (_ext/restricted_gate.py).
+validate-restricted: install
+	$(BIN)/python -m analysis validate-restricted

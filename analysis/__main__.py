@@ -16,6 +16,17 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     p_validate = sub.add_parser("validate", help="check the data package; exit 2 when invalid")
     p_validate.add_argument("data_dir", nargs="?", type=Path, default=DATA_DIR)
+    p_restricted = sub.add_parser(
+        "validate-restricted",
+        help="check the restricted interview folder (default: $ALLIANCES_INTERVIEWS_DIR); exit 2 when invalid")
+    p_restricted.add_argument("folder", nargs="?", type=Path, default=None)
+    p_restricted.add_argument("--data-dir", type=Path, default=DATA_DIR)
+    p_privacy = sub.add_parser(
+        "privacy-scan",
+        help="look for e-mail addresses, phone numbers and deny-listed names in a built book; exit 2 on a find")
+    p_privacy.add_argument("directory", type=Path)
+    p_privacy.add_argument("--deny-list", type=Path, default=None,
+                           help="names to refuse (default: deny-list.txt of the restricted folder, if any)")
     p_rehash = sub.add_parser("rehash", help="re-record resource hashes after a deliberate edit")
     p_rehash.add_argument("data_dir", nargs="?", type=Path, default=DATA_DIR)
     p_networks = sub.add_parser("export-networks", help="write each region's network as GraphML, GEXF and CSV")
@@ -39,7 +50,13 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{len(problems)} problem(s) in {args.data_dir}", file=sys.stderr)
             return EXIT_INVALID
         print(f"{args.data_dir}: valid")
-        return 0
+        return _validate_restricted(None, args.data_dir, only_if_set=True)
+    if args.command == "validate-restricted":
+        return _validate_restricted(args.folder, args.data_dir)
+    if args.command == "privacy-scan":
+        from analysis import privacy
+
+        return privacy.main(args.directory, args.deny_list)
     if args.command == "rehash":
         from analysis.validate import rehash
 
@@ -65,6 +82,26 @@ def main(argv: list[str] | None = None) -> int:
         print(f"codebook written to {write(args.out, args.data_dir)}")
         return 0
     return 1
+
+
+def _validate_restricted(folder: Path | None, data_dir: Path, only_if_set: bool = False) -> int:
+    """Print every problem of the restricted folder (this terminal only: the details quote its contents)."""
+    from analysis import restricted
+
+    folder = folder or restricted.folder_from_env()
+    if folder is None:
+        if only_if_set:
+            return 0
+        print(f"no restricted folder: give one, or set {restricted.ENV}", file=sys.stderr)
+        return EXIT_INVALID
+    problems = restricted.problems(folder, data_dir)
+    for problem in problems:
+        print(problem)
+    if problems:
+        print(f"{len(problems)} problem(s) in the restricted folder {folder}", file=sys.stderr)
+        return EXIT_INVALID
+    print(f"{folder}: valid restricted interview folder")
+    return 0
 
 
 if __name__ == "__main__":
