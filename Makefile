@@ -11,7 +11,7 @@ PORT   ?= 8000
 PYTEST_ARGS ?= -n auto --maxprocesses 4 --dist loadfile
 
 .PHONY: install validate book book-all serve lint unit test browser-deps bench lock clean \
-        validate-restricted
+        validate-restricted determinism
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -44,6 +44,7 @@ browser-deps:
 
 test: install browser-deps lint book-all
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	@$(MAKE) --no-print-directory determinism
 
 # Cold build, no-change rebuild, rebuild after a data edit, pytest and `make test`, in a scratch copy.
 bench: install
@@ -60,7 +61,17 @@ clean:
 	rm -rf _build
 
 # --- Quality gates (issue 13) -------------------------------------------------------------------
-# The restricted interview folder ($$ALLIANCES_INTERVIEWS_DIR), with every detail, on this terminal only:
+# The restricted interview folder ($ALLIANCES_INTERVIEWS_DIR), with every detail, on this terminal only:
 # a build that meets a problem says no more than "invalid" (_ext/restricted_gate.py).
 validate-restricted: install
 	$(BIN)/python -m analysis validate-restricted
+
+# A second, cold build (empty execution cache) in its own folder must give the same files as the
+# book-all build, byte for byte, apart from the build date (analysis/determinism.py says what is masked).
+DETERMINISM := _build/determinism
+determinism: book-all
+	@rm -rf $(DETERMINISM) && mkdir -p $(DETERMINISM)
+	@echo "determinism: second cold build into $(DETERMINISM) (log: $(DETERMINISM)/build.log)"
+	@$(JB) build . --path-output $(DETERMINISM) --all -W -n --keep-going > $(DETERMINISM)/build.log 2>&1 \
+	  || { tail -40 $(DETERMINISM)/build.log; exit 1; }
+	$(BIN)/python -m analysis compare-builds $(DETERMINISM)/_build/html $(HTML)

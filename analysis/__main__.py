@@ -27,6 +27,10 @@ def main(argv: list[str] | None = None) -> int:
     p_privacy.add_argument("directory", type=Path)
     p_privacy.add_argument("--deny-list", type=Path, default=None,
                            help="names to refuse (default: deny-list.txt of the restricted folder, if any)")
+    p_compare = sub.add_parser(
+        "compare-builds", help="two builds must be byte-identical apart from the build date; exit 2 otherwise")
+    p_compare.add_argument("reference", type=Path, help="a clean build's HTML folder")
+    p_compare.add_argument("other", type=Path)
     p_rehash = sub.add_parser("rehash", help="re-record resource hashes after a deliberate edit")
     p_rehash.add_argument("data_dir", nargs="?", type=Path, default=DATA_DIR)
     p_networks = sub.add_parser("export-networks", help="write each region's network as GraphML, GEXF and CSV")
@@ -53,6 +57,19 @@ def main(argv: list[str] | None = None) -> int:
         return _validate_restricted(None, args.data_dir, only_if_set=True)
     if args.command == "validate-restricted":
         return _validate_restricted(args.folder, args.data_dir)
+    if args.command == "compare-builds":
+        from analysis.determinism import compare
+
+        differences, notes = compare(args.reference, args.other)
+        for line in notes:
+            print(f"note: {line}")
+        for line in differences:
+            print(line)
+        if differences:
+            print(f"{len(differences)} file(s) differ between {args.reference} and {args.other}", file=sys.stderr)
+            return EXIT_INVALID
+        print(f"{args.reference} and {args.other}: identical apart from the build date")
+        return 0
     if args.command == "privacy-scan":
         from analysis import privacy
 

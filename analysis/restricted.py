@@ -52,8 +52,13 @@ def deny_list(folder: Path | None) -> list[str]:
     """Names of the deny-list shipped with the restricted data (empty when there is none)."""
     if folder is None or not (Path(folder) / DENY_LIST).is_file():
         return []
+    return deny_list_file(Path(folder) / DENY_LIST)
+
+
+def deny_list_file(path: Path) -> list[str]:
+    """One name per line; `#` starts a comment."""
     names = []
-    for line in (Path(folder) / DENY_LIST).read_text(encoding="utf-8").splitlines():
+    for line in Path(path).read_text(encoding="utf-8").splitlines():
         name = line.split("#", 1)[0].strip()
         if name:
             names.append(name)
