@@ -11,7 +11,7 @@ PORT   ?= 8000
 PYTEST_ARGS ?= -n auto --maxprocesses 4 --dist loadfile
 
 .PHONY: install validate book book-all serve lint unit test browser-deps bench lock clean \
-        validate-restricted determinism
+        validate-restricted determinism linkcheck privacy-scan
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -44,7 +44,7 @@ browser-deps:
 
 test: install browser-deps lint book-all
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
-	@$(MAKE) --no-print-directory determinism
+	@$(MAKE) --no-print-directory linkcheck privacy-scan determinism
 
 # Cold build, no-change rebuild, rebuild after a data edit, pytest and `make test`, in a scratch copy.
 bench: install
@@ -75,3 +75,14 @@ determinism: book-all
 	@$(JB) build . --path-output $(DETERMINISM) --all -W -n --keep-going > $(DETERMINISM)/build.log 2>&1 \
 	  || { tail -40 $(DETERMINISM)/build.log; exit 1; }
 	$(BIN)/python -m analysis compare-builds $(DETERMINISM)/_build/html $(HTML)
+
+# Internal links and anchors must resolve (exit 2 otherwise); external ones are listed, never fetched.
+linkcheck:
+	@test -f $(HTML)/index.html || { echo "No book yet: run 'make book' first."; exit 1; }
+	$(BIN)/python -m analysis links $(HTML) --report _build/linkcheck/external-links.txt
+
+# E-mail addresses, phone numbers and deny-listed names (deny-list.txt of the restricted folder, when
+# $ALLIANCES_INTERVIEWS_DIR is set) anywhere in _build: pages, executed notebooks, downloads, PDFs.
+privacy-scan:
+	@test -f $(HTML)/index.html || { echo "No book yet: run 'make book' first."; exit 1; }
+	$(BIN)/python -m analysis privacy-scan _build

@@ -31,6 +31,10 @@ def main(argv: list[str] | None = None) -> int:
         "compare-builds", help="two builds must be byte-identical apart from the build date; exit 2 otherwise")
     p_compare.add_argument("reference", type=Path, help="a clean build's HTML folder")
     p_compare.add_argument("other", type=Path)
+    p_links = sub.add_parser(
+        "links", help="every internal link and anchor of a built book must resolve (exit 2); list external ones")
+    p_links.add_argument("directory", type=Path)
+    p_links.add_argument("--report", type=Path, default=None, help="write the external addresses to this file")
     p_rehash = sub.add_parser("rehash", help="re-record resource hashes after a deliberate edit")
     p_rehash.add_argument("data_dir", nargs="?", type=Path, default=DATA_DIR)
     p_networks = sub.add_parser("export-networks", help="write each region's network as GraphML, GEXF and CSV")
@@ -70,6 +74,10 @@ def main(argv: list[str] | None = None) -> int:
             return EXIT_INVALID
         print(f"{args.reference} and {args.other}: identical apart from the build date")
         return 0
+    if args.command == "links":
+        from analysis import links
+
+        return links.main(args.directory, args.report)
     if args.command == "privacy-scan":
         from analysis import privacy
 
