@@ -205,3 +205,27 @@ def test_english_summary_is_marked_as_english(built_html):
     assert '<div lang="en">' in text
     french = (HTML / "book" / "contexte.html").read_text(encoding="utf-8")
     assert '<div lang="en">' not in french
+
+
+# --- the theme speaks French: tooltips and accessible names of its buttons --------------------------------
+
+ENGLISH_THEME_LABELS = {"Search", "Search this book...", "Toggle primary sidebar", "Toggle secondary sidebar",
+                        "Source repositories", "Main", "Color mode", "Light", "Dark", "System Settings",
+                        "Download this page", "Fullscreen mode", "Print to PDF", "Back to top", "Repository",
+                        "Open issue", "Download source file", "Download notebook file", "Site navigation"}
+LABEL_ATTRIBUTE = re.compile(r'\b(?:title|aria-label|placeholder|data-bs-title)="([^"]*)"')
+
+
+def english_labels(text: str) -> set[str]:
+    return {html.unescape(v) for v in LABEL_ATTRIBUTE.findall(text)} & ENGLISH_THEME_LABELS
+
+
+@pytest.mark.parametrize("page", PAGES + ["search.html", "genindex.html"])
+def test_theme_buttons_have_french_labels(built_html, page):
+    assert english_labels((HTML / page).read_text(encoding="utf-8")) == set()
+
+
+def test_english_theme_labels_are_caught():
+    upstream = ('<button class="sidebar-toggle primary-toggle btn btn-sm" title="Toggle primary sidebar">'
+                '<nav class="bd-links bd-docs-nav" aria-label="Main">')
+    assert english_labels(upstream) == {"Toggle primary sidebar", "Main"}
