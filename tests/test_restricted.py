@@ -22,15 +22,17 @@ from tests.conftest import DATA, ROOT
 SECRET_NAME = "Jean Tremblay"  # a person's name, as a careless export would put it in an id
 SECRET_ID = "jean-tremblay"
 FOLDER_NAME = "dossier-confidentiel-xq7"  # the path must not leak either
+ID_PREFIX = "zq-"  # crafted opaque ids (`zq-001`), a prefix no page of the book uses
 
 
 def opaque_copy(parent: Path) -> Path:
-    """A valid restricted folder: the stand-in relabelled as real rows, ids rewritten `ent-NNN`."""
+    """A valid restricted folder: the stand-in relabelled as real rows, ids rewritten `zq-NNN`."""
     folder = parent / FOLDER_NAME
     folder.mkdir()
     for name in synthetic.FILES.values():
         text = (DATA / "synthetic" / name).read_text(encoding="utf-8")
-        (folder / name).write_text(text.replace(",true\n", ",false\n").replace("syn-", "ent-"), encoding="utf-8")
+        text = text.replace(",true\n", ",false\n").replace("syn-", ID_PREFIX)
+        (folder / name).write_text(text, encoding="utf-8")
     return folder
 
 
@@ -41,7 +43,7 @@ def _replace(folder: Path, file: str, old: str, new: str, count: int = -1) -> No
 
 def name_in_id(folder: Path) -> None:
     for file in synthetic.FILES.values():
-        _replace(folder, file, "ent-001,", f"{SECRET_ID},")
+        _replace(folder, file, f"{ID_PREFIX}001,", f"{SECRET_ID},")
 
 
 def deny_listed_name(folder: Path) -> None:

@@ -19,7 +19,7 @@ from analysis import disclosure, privacy, restricted
 from analysis.validate import SUPPRESSED
 from tests.conftest import ROOT
 from tests.test_built_html import AGGREGATE, _interview_specs
-from tests.test_restricted import FOLDER_NAME, opaque_copy, small_cells
+from tests.test_restricted import FOLDER_NAME, ID_PREFIX, opaque_copy, small_cells
 
 ROW = re.compile(r"<tr>\s*<td>(.*?)</td>\s*<td>(.*?)</td>\s*</tr>", re.S)
 DENIED = "Jean Tremblay"
@@ -68,7 +68,7 @@ def test_nothing_from_the_folder_reaches_the_build(restricted_build):
     folder, build = restricted_build
     problems, _ = privacy.check(build, [DENIED])
     assert problems == []
-    ids = re.compile(r"\bent-\d{3}\b")
+    ids = re.compile(rf"\b{ID_PREFIX}\d{{3}}\b")
     for path in build.rglob("*"):
         if path.is_file() and "_static" not in path.parts:
             text = path.read_bytes().decode("utf-8", errors="replace")
