@@ -11,7 +11,7 @@ PORT   ?= 8000
 PYTEST_ARGS ?= -n auto --maxprocesses 4 --dist loadfile
 
 .PHONY: install validate book book-all serve lint unit test browser-deps bench lock clean \
-        validate-restricted determinism linkcheck privacy-scan
+        validate-restricted determinism determinism-check linkcheck privacy-scan
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -44,7 +44,7 @@ browser-deps:
 
 test: install browser-deps lint book-all
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
-	@$(MAKE) --no-print-directory linkcheck privacy-scan determinism
+	@$(MAKE) --no-print-directory linkcheck privacy-scan determinism-check
 
 # Cold build, no-change rebuild, rebuild after a data edit, pytest and `make test`, in a scratch copy.
 bench: install
@@ -69,7 +69,11 @@ validate-restricted: install
 # A second, cold build (empty execution cache) in its own folder must give the same files as the
 # book-all build, byte for byte, apart from the build date (analysis/determinism.py says what is masked).
 DETERMINISM := _build/determinism
-determinism: book-all
+determinism: book-all determinism-check
+
+# The same without rebuilding _build/html first (make test has just built it).
+determinism-check:
+	@test -f $(HTML)/index.html || { echo "No book yet: run 'make book' first."; exit 1; }
 	@rm -rf $(DETERMINISM) && mkdir -p $(DETERMINISM)
 	@echo "determinism: second cold build into $(DETERMINISM) (log: $(DETERMINISM)/build.log)"
 	@$(JB) build . --path-output $(DETERMINISM) --all -W -n --keep-going > $(DETERMINISM)/build.log 2>&1 \

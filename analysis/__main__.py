@@ -1,4 +1,5 @@
-"""Command line: `python -m analysis validate [DATA_DIR]`, `rehash`, `synthesize` (see --help)."""
+"""Command line: `python -m analysis validate [DATA_DIR]`, `rehash`, `synthesize`, and the quality gates
+`validate-restricted`, `privacy-scan`, `compare-builds`, `links` (see --help)."""
 
 from __future__ import annotations
 
