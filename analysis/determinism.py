@@ -1,7 +1,8 @@
 """Compare two builds of the book: every file must be byte-identical, apart from the build date.
 
 What may differ between two builds made on different days, and is masked before comparing HTML:
-- the content of any element whose class list holds `build-date` (the footer's build date);
+- any element whose class list holds `build-date` (the footer's build date), attributes included
+  (`<time class="build-date" datetime="...">`);
 - Sphinx's « last updated » line (`<p class="last-updated">`) and its `docbuild:last-update` meta tag.
 Everything else — pages, chart specifications and their element ids, tables, downloads — must match.
 
@@ -25,7 +26,7 @@ TEXT_SUFFIXES = {".html", ".js", ".css", ".txt", ".csv", ".json", ".graphml", ".
 
 def mask(text: str) -> str:
     """The page with its build date replaced by a fixed placeholder."""
-    text = _BUILD_DATE_ELEMENT.sub(lambda m: f"{m.group(1)}{MASK}</{m.group('tag')}>", text)
+    text = _BUILD_DATE_ELEMENT.sub(lambda m: f"<{m.group('tag')} {MASK}></{m.group('tag')}>", text)
     return _LAST_UPDATE_META.sub(rf"\g<1>{MASK}\g<2>", text)
 
 

@@ -21,7 +21,8 @@ PAGE = """<!DOCTYPE html><html><head>
 <footer><p class="last-updated">
   Mis à jour le {date}.
   <br/>
-</p><span class="text-muted build-date" data-x="1">Construit le {date}</span></footer>
+</p><span class="text-muted build-date" data-x="1">Construit le {date}</span>
+<p>Édition du <time class='build-date' datetime="{date}">{date}</time>.</p></footer>
 </body></html>"""
 
 
