@@ -1,4 +1,5 @@
-"""Command line: `python -m analysis validate [DATA_DIR]`, `rehash`, `synthesize`, `new-region` (see --help)."""
+"""Command line: `python -m analysis validate [DATA_DIR]`, `rehash`, `synthesize`, `new-region`, `import-qdpx`,
+and the quality gates `validate-restricted`, `privacy-scan`, `compare-builds`, `links` (see --help)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,25 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     p_validate = sub.add_parser("validate", help="check the data package; exit 2 when invalid")
     p_validate.add_argument("data_dir", nargs="?", type=Path, default=DATA_DIR)
+    p_restricted = sub.add_parser(
+        "validate-restricted",
+        help="check the restricted interview folder (default: $ALLIANCES_INTERVIEWS_DIR); exit 2 when invalid")
+    p_restricted.add_argument("folder", nargs="?", type=Path, default=None)
+    p_restricted.add_argument("--data-dir", type=Path, default=DATA_DIR)
+    p_privacy = sub.add_parser(
+        "privacy-scan",
+        help="look for e-mail addresses, phone numbers and deny-listed names in a built book; exit 2 on a find")
+    p_privacy.add_argument("directory", type=Path)
+    p_privacy.add_argument("--deny-list", type=Path, default=None,
+                           help="names to refuse (default: deny-list.txt of the restricted folder, if any)")
+    p_compare = sub.add_parser(
+        "compare-builds", help="two builds must be byte-identical apart from the build date; exit 2 otherwise")
+    p_compare.add_argument("reference", type=Path, help="a clean build's HTML folder")
+    p_compare.add_argument("other", type=Path)
+    p_links = sub.add_parser(
+        "links", help="every internal link and anchor of a built book must resolve (exit 2); list external ones")
+    p_links.add_argument("directory", type=Path)
+    p_links.add_argument("--report", type=Path, default=None, help="write the external addresses to this file")
     p_rehash = sub.add_parser("rehash", help="re-record resource hashes after a deliberate edit")
     p_rehash.add_argument("data_dir", nargs="?", type=Path, default=DATA_DIR)
     p_networks = sub.add_parser("export-networks", help="write each region's network as GraphML, GEXF and CSV")
@@ -51,7 +71,30 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{len(problems)} problem(s) in {args.data_dir}", file=sys.stderr)
             return EXIT_INVALID
         print(f"{args.data_dir}: valid")
+        return _validate_restricted(None, args.data_dir, only_if_set=True)
+    if args.command == "validate-restricted":
+        return _validate_restricted(args.folder, args.data_dir)
+    if args.command == "compare-builds":
+        from analysis.determinism import compare
+
+        differences, notes = compare(args.reference, args.other)
+        for line in notes:
+            print(f"note: {line}")
+        for line in differences:
+            print(line)
+        if differences:
+            print(f"{len(differences)} file(s) differ between {args.reference} and {args.other}", file=sys.stderr)
+            return EXIT_INVALID
+        print(f"{args.reference} and {args.other}: identical apart from the build date")
         return 0
+    if args.command == "links":
+        from analysis import links
+
+        return links.main(args.directory, args.report)
+    if args.command == "privacy-scan":
+        from analysis import privacy
+
+        return privacy.main(args.directory, args.deny_list)
     if args.command == "rehash":
         from analysis.validate import rehash
 
@@ -108,6 +151,26 @@ def _import_qdpx(args: argparse.Namespace, parser: argparse.ArgumentParser) -> i
         print(f"{len(err.problems)} problem(s): nothing was written", file=sys.stderr)
         return EXIT_INVALID
     print(f"restricted interview tables written to {out}; build with ALLIANCES_INTERVIEWS_DIR={out}")
+    return 0
+
+
+def _validate_restricted(folder: Path | None, data_dir: Path, only_if_set: bool = False) -> int:
+    """Print every problem of the restricted folder (this terminal only: the details quote its contents)."""
+    from analysis import restricted
+
+    folder = folder or restricted.folder_from_env()
+    if folder is None:
+        if only_if_set:
+            return 0
+        print(f"no restricted folder: give one, or set {restricted.ENV}", file=sys.stderr)
+        return EXIT_INVALID
+    problems = restricted.problems(folder, data_dir)
+    for problem in problems:
+        print(problem)
+    if problems:
+        print(f"{len(problems)} problem(s) in the restricted folder {folder}", file=sys.stderr)
+        return EXIT_INVALID
+    print(f"{folder}: valid restricted interview folder")
     return 0
 
 

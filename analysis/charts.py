@@ -5,9 +5,9 @@ Every figure has a title, an accessible description and a table fallback (`show`
 
 from __future__ import annotations
 
+import collections
 import hashlib
 import html
-import itertools
 import json
 import os
 
@@ -20,14 +20,22 @@ SYNTHETIC_LABEL = "données synthétiques"
 # Okabe-Ito: distinguishable with the common colour-vision deficiencies.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
 
-_counter = itertools.count()
+_rendered: collections.Counter[str] = collections.Counter()  # spec digest -> charts drawn with it so far
+
+
+def element_id(payload: str) -> str:
+    """`altair-<digest of the spec>-<n>`: the same on every build (no path, clock or random part), and
+    distinct when a kernel draws the same spec twice (n counts the earlier ones)."""
+    digest = hashlib.sha256(payload.encode("utf-8")).hexdigest()[:12]
+    n = _rendered[digest]
+    _rendered[digest] += 1
+    return f"altair-{digest}-{n}"
 
 
 def offline_renderer(spec: dict, **metadata) -> dict:
     """Emit the spec as JSON plus a call to the vegaEmbed global the book ships in _static/."""
     payload = json.dumps(spec, sort_keys=True, ensure_ascii=False).replace("</", "<\\/")
-    seed = hashlib.sha256((payload + os.getcwd()).encode()).hexdigest()[:12]
-    div = f"altair-{seed}-{next(_counter)}"  # unique even when chapters share one page
+    div = element_id(payload)
     options = json.dumps({"mode": "vega-lite", "actions": False, **metadata.get("embed_options", {})})
     script = (
         "(function () {\n"

@@ -5,16 +5,17 @@ Public edition (default): `data/synthetic/interviews.csv` and `interview_codes.c
 
 Restricted edition: set `ALLIANCES_INTERVIEWS_DIR` to a folder holding the real `interviews.csv` and
 `interview_codes.csv` (same schema as the synthetic tables, `synthetic` false on every row). They are
-validated here with the same rules (types, enums, keys, foreign keys to regions and codebook) before
-anything is drawn; nothing of them is ever copied into the repository. Only disclosure-controlled
-aggregates (analysis/disclosure.py) reach the book.
+validated here with the same rules (types, enums, keys, foreign keys to regions and codebook) and the
+fail-closed rules of analysis/restricted.py before anything is drawn; nothing of them is ever copied
+into the repository. Only disclosure-controlled aggregates (analysis/disclosure.py) reach the book.
+Any problem raises `RestrictedDataError` with a generic message: a chapter's traceback never quotes
+the folder, its ids or its values (the details: `python -m analysis validate-restricted`).
 """
 
 from __future__ import annotations
 
 import copy
 import json
-import os
 import shutil
 import tempfile
 from contextlib import contextmanager
@@ -26,9 +27,9 @@ import pandas as pd
 
 from analysis import data
 from analysis.data import DATA_DIR, DESCRIPTOR
+from analysis.restricted import ENV, RestrictedDataError, folder_from_env
 from analysis.synthetic import FILES, SUBDIR
 
-ENV = "ALLIANCES_INTERVIEWS_DIR"
 LABEL_SYNTHETIC = "données synthétiques"
 LABEL_RESTRICTED = "données d'entrevues (édition restreinte)"
 NEEDED = ("regions", "codebook")  # the tables the interview tables refer to
@@ -50,15 +51,11 @@ class Interviews:
         return not self.restricted
 
 
-class RestrictedDataError(ValueError):
-    """The restricted interview files do not follow the schema of the stand-in."""
-
-
 def directory(data_dir: Path = DATA_DIR) -> tuple[Path, bool]:
     """Where the interview tables are read from, and whether they are the restricted ones."""
-    given = os.environ.get(ENV, "").strip()
-    if given:
-        return Path(given).expanduser().resolve(), True
+    given = folder_from_env()
+    if given is not None:
+        return given, True
     return Path(data_dir) / SUBDIR, False
 
 
@@ -151,12 +148,25 @@ def _label_and_code_problems(root: Path) -> list[str]:
     return problems
 
 
-def _read_restricted(folder: Path, data_dir: Path) -> dict[str, pd.DataFrame]:
-    problems = check_restricted(folder, data_dir)
-    if problems:
-        raise RestrictedDataError(f"{ENV}={folder}: the interview files are not valid:\n" + "\n".join(problems))
+def read_valid_restricted(folder: Path, data_dir: Path = DATA_DIR) -> dict[str, pd.DataFrame]:
+    """Both restricted tables, typed; only for a folder `check_restricted` found valid."""
     with staged(folder, data_dir) as root:
         return {name: data.load(name, root) for name in FILES}
+
+
+def _read_restricted(folder: Path, data_dir: Path) -> dict[str, pd.DataFrame]:
+    """Fail closed: the tables of a folder without any problem, else the generic error and nothing more."""
+    from analysis import restricted
+
+    tables = None
+    try:
+        if not restricted.problems(folder, data_dir):
+            tables = read_valid_restricted(folder, data_dir)
+    except Exception:  # noqa: BLE001 - any failure is reported the same way, without its details
+        tables = None
+    if tables is None:
+        raise RestrictedDataError()  # raised outside the except block: no chained cause in the traceback
+    return tables
 
 
 # ---------------------------------------------------------------------------------------------------

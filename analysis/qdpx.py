@@ -22,7 +22,6 @@ Mapping file (CSV, `kind,qda_name,book_value`), drafted by `--draft-mapping` for
 from __future__ import annotations
 
 import csv
-import hashlib
 import re
 import shutil
 import tempfile
@@ -227,10 +226,11 @@ def resolve(project: Project, mapping: dict[str, dict[str, str]], data_dir: Path
         problems.append(f"{PROJECT_FILE}: Variables: no variable for {', '.join(missing_vars)}; name it "
                         f"({names}) or map it (kind=variable)")
     values = _book_values(data_dir)
+    ids = interview_ids([case["guid"] for case in project.cases])
     interviews, codes = [], []
     for case in project.cases:
         where = _where(f"Cases/Case[{case['number']}]", case["guid"])
-        row = {"interview_id": interview_id(case["guid"])}
+        row = {"interview_id": ids[case["guid"]]}
         for var_guid, fld in field_of_variable.items():
             raw = case["values"].get(var_guid, "")
             if not raw:
@@ -259,9 +259,12 @@ def resolve(project: Project, mapping: dict[str, dict[str, str]], data_dir: Path
     return interviews, codes
 
 
-def interview_id(case_guid: str) -> str:
-    """A stable id from the case GUID only (a case name is often a person's name)."""
-    return ID_PREFIX + hashlib.sha256(case_guid.lower().encode()).hexdigest()[:10]
+def interview_ids(case_guids: list[str]) -> dict[str, str]:
+    """Opaque ids (`ent-001`…, the form `analysis.restricted.ID_PATTERN` requires), numbered in GUID order.
+
+    Never derived from the case name, which is often a person's name.
+    """
+    return {guid: f"{ID_PREFIX}{number:03d}" for number, guid in enumerate(sorted(case_guids), start=1)}
 
 
 # --------------------------------------------------------------------------------------------- writing
@@ -303,7 +306,7 @@ def _write(path: Path, columns: list[str], rows: list[dict]) -> None:
 def import_project(qdpx: Path, out: Path, mapping: Path | None = None, summaries: Path | None = None,
                    data_dir: Path = DATA_DIR) -> Path:
     """Import `qdpx` into the folder `out` (created; must be empty or absent). All or nothing."""
-    from analysis.interviews import check_restricted
+    from analysis.restricted import problems as restricted_problems
 
     out = Path(out)
     _outside_repository(out)
@@ -322,7 +325,7 @@ def import_project(qdpx: Path, out: Path, mapping: Path | None = None, summaries
         if summaries is not None:
             rows = _summaries(summaries, interviews, codes, data_dir)
             _write(stage / SUMMARIES_FILE, list(SUMMARY_COLUMNS), rows)
-        problems = check_restricted(stage, Path(data_dir))
+        problems = restricted_problems(stage, Path(data_dir))
         if problems:  # staged paths only: the messages name the temporary copy, not the team's files
             raise QdpxError(problems)
         if out.exists():

@@ -8,16 +8,15 @@ import re
 from functools import cache
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import unquote, urlparse
+from urllib.parse import urlparse
 
 import pytest
 
+from analysis import links, privacy
 from tests.conftest import HTML, book_pages
 
 PAGES = book_pages()
 SPEC = re.compile(r'<script type="application/json" id="[^"]+" class="altair-spec">(.*?)</script>', re.S)
-EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")
-PHONE = re.compile(r"\(?\b\d{3}\)?[ .-]\d{3}-\d{4}\b")
 CITE_BOX = re.compile(r"<div class=['\"]cite-box['\"].*?</div>", re.S)
 
 
@@ -84,18 +83,30 @@ def test_every_chart_has_title_and_description(built_html, page):
         assert spec.get("description"), f"{page}: chart without accessible description"
 
 
-@pytest.mark.parametrize("page", PAGES)
-def test_internal_links_resolve(built_html, page):
-    """A relative link reaches an existing file and, when it names a `#fragment`, an element with that id."""
-    base = (HTML / page).parent
-    for href in _refs(page).links:
-        parsed = urlparse(href)
-        if parsed.scheme or parsed.netloc:
-            continue
-        target = (base / unquote(parsed.path)).resolve() if parsed.path else (HTML / page).resolve()
-        assert target.exists(), f"{page}: broken link {href}"
-        if parsed.fragment and target.suffix == ".html":
-            assert unquote(parsed.fragment) in _parsed(str(target)).ids, f"{page}: no anchor for {href}"
+def test_every_internal_link_and_anchor_resolves(built_html):
+    """Every page (chapters, index, search, genindex): each relative href/src reaches a file and each
+    `#fragment` an element with that id (analysis/links.py; `make linkcheck` lists the external ones)."""
+    assert len(links.pages(built_html)) > len(PAGES)
+    assert links.internal_problems(built_html) == []
+
+
+def test_broken_links_and_anchors_are_caught(tmp_path):
+    (tmp_path / "book").mkdir()
+    (tmp_path / "book" / "a.html").write_text(
+        '<h1 id="top">A</h1><a href="#top">ok</a> <a href="b.html#ici">ok</a> <a name="old"></a>\n'
+        '<a href="#nowhere">1</a> <a href="b.html#ailleurs">2</a> <a href="c.html">3</a>\n'
+        '<link rel="next" href="d.html"/><script src="../_static/x.js?v=1"></script>'
+        '<a href="https://example.org/">external</a>', encoding="utf-8")
+    (tmp_path / "book" / "b.html").write_text('<section id="ici"></section><a href="a.html#old">ok</a>',
+                                              encoding="utf-8")
+    problems = links.internal_problems(tmp_path)
+    assert [p.split(" (")[0] for p in problems] == [
+        "book/a.html:2: broken link #nowhere", "book/a.html:2: broken link b.html#ailleurs",
+        "book/a.html:2: broken link c.html", "book/a.html:3: broken link d.html",
+        "book/a.html:3: broken link ../_static/x.js?v=1"]
+    report = tmp_path / "report" / "external-links.txt"
+    assert links.main(tmp_path, report) == 2
+    assert "https://example.org/\tbook/a.html" in report.read_text(encoding="utf-8")
 
 
 def test_source_ids_link_to_their_row_in_the_sources_annex(built_html):
@@ -120,9 +131,10 @@ def test_every_chapter_has_one_cite_box_for_its_own_address(built_html, page):
 
 @pytest.mark.parametrize("page", PAGES)
 def test_no_personal_contact_details(built_html, page):
+    """The reader-visible text (the whole build is scanned by tests/test_privacy.py)."""
     text = " ".join(_refs(page).text)
-    assert EMAIL.findall(text) == []
-    assert PHONE.findall(text) == []
+    assert privacy.EMAIL.findall(text) == []
+    assert privacy.PHONE.findall(text) == []
 
 
 def test_vega_bundle_is_shipped(built_html):
@@ -203,3 +215,27 @@ def test_english_summary_is_marked_as_english(built_html):
     assert '<div lang="en">' in text
     french = (HTML / "book" / "contexte.html").read_text(encoding="utf-8")
     assert '<div lang="en">' not in french
+
+
+# --- the theme speaks French: tooltips and accessible names of its buttons --------------------------------
+
+ENGLISH_THEME_LABELS = {"Search", "Search this book...", "Toggle primary sidebar", "Toggle secondary sidebar",
+                        "Source repositories", "Main", "Color mode", "Light", "Dark", "System Settings",
+                        "Download this page", "Fullscreen mode", "Print to PDF", "Back to top", "Repository",
+                        "Open issue", "Download source file", "Download notebook file", "Site navigation"}
+LABEL_ATTRIBUTE = re.compile(r'\b(?:title|aria-label|placeholder|data-bs-title)="([^"]*)"')
+
+
+def english_labels(text: str) -> set[str]:
+    return {html.unescape(v) for v in LABEL_ATTRIBUTE.findall(text)} & ENGLISH_THEME_LABELS
+
+
+@pytest.mark.parametrize("page", PAGES + ["search.html", "genindex.html"])
+def test_theme_buttons_have_french_labels(built_html, page):
+    assert english_labels((HTML / page).read_text(encoding="utf-8")) == set()
+
+
+def test_english_theme_labels_are_caught():
+    upstream = ('<button class="sidebar-toggle primary-toggle btn btn-sm" title="Toggle primary sidebar">'
+                '<nav class="bd-links bd-docs-nav" aria-label="Main">')
+    assert english_labels(upstream) == {"Toggle primary sidebar", "Main"}

@@ -17,8 +17,6 @@ CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync",
         "--disable-dev-shm-usage"]
-# Upstream noise in every Jupyter Book 1.0.4 page: sphinx-thebe emits its config script twice.
-KNOWN_PAGE_ERRORS = ("Identifier 'THEBE_JS_URL' has already been declared",)
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -81,8 +79,7 @@ def visit(browser, base_url: str, path: str, timeout_ms: int = 15000) -> tuple[P
         "() => [...document.querySelectorAll('.altair-chart svg.marks')]"
         ".filter(s => s.getBoundingClientRect().width > 50 && s.getBoundingClientRect().height > 20).length")
     result.errors = [e for e in result.errors
-                     if not any(k in e for k in KNOWN_PAGE_ERRORS)
-                     and "favicon.ico" not in e
+                     if "favicon.ico" not in e
                      and "net::ERR_FAILED" not in e]  # blocked outside requests are listed apart
     return result, page
 

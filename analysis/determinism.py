@@ -1,0 +1,75 @@
+"""Compare two builds of the book: every file must be byte-identical, apart from the build date.
+
+What may differ between two builds made on different days, and is masked before comparing HTML:
+- any element whose class list holds `build-date` (the footer's build date), attributes included
+  (`<time class="build-date" datetime="...">`);
+- Sphinx's « last updated » line (`<p class="last-updated">`) and its `docbuild:last-update` meta tag.
+Everything else — pages, chart specifications and their element ids, tables, downloads — must match.
+
+`python -m analysis compare-builds REFERENCE OTHER` (used by `make determinism`) exits 2 on a difference.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from pathlib import Path
+
+MASK = "[date de construction]"
+_BUILD_DATE_ELEMENT = re.compile(
+    r"(<(?P<tag>[a-zA-Z][\w-]*)\b[^>]*\bclass=(?P<q>[\"'])(?:(?!(?P=q)).)*\b(?:build-date|last-updated)\b"
+    r"(?:(?!(?P=q)).)*(?P=q)[^>]*>)(?P<body>.*?)(</(?P=tag)>)", re.S)
+_LAST_UPDATE_META = re.compile(r'(<meta name="docbuild:last-update" content=")[^"]*(")')
+TEXT_SUFFIXES = {".html", ".js", ".css", ".txt", ".csv", ".json", ".graphml", ".gexf", ".qdc", ".xml", ".md",
+                 ".ipynb", ".svg", ".inv", ".buildinfo"}
+
+
+def mask(text: str) -> str:
+    """The page with its build date replaced by a fixed placeholder."""
+    text = _BUILD_DATE_ELEMENT.sub(lambda m: f"<{m.group('tag')} {MASK}></{m.group('tag')}>", text)
+    return _LAST_UPDATE_META.sub(rf"\g<1>{MASK}\g<2>", text)
+
+
+def _files(root: Path) -> set[str]:
+    return {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()}
+
+
+def _content(path: Path) -> bytes:
+    raw = path.read_bytes()
+    if path.suffix == ".html":
+        return mask(raw.decode("utf-8")).encode("utf-8")
+    return raw
+
+
+def _first_difference(name: str, a: bytes, b: bytes) -> str:
+    if Path(name).suffix not in TEXT_SUFFIXES:
+        return f"{name}: binary content differs ({len(a)} and {len(b)} bytes)"
+    lines_a = a.decode("utf-8", errors="replace").splitlines()
+    lines_b = b.decode("utf-8", errors="replace").splitlines()
+    for number, (x, y) in enumerate(zip(lines_a, lines_b, strict=False), start=1):
+        if x != y:
+            start = next((i for i, (c, d) in enumerate(zip(x, y, strict=False)) if c != d), min(len(x), len(y)))
+            window = slice(max(0, start - 40), start + 60)
+            return f"{name}:{number}: differs: {x[window]!r} / {y[window]!r}"
+    return f"{name}: one build has {len(lines_a)} lines, the other {len(lines_b)}"
+
+
+def compare(reference: Path, other: Path) -> tuple[list[str], list[str]]:
+    """(differences, notes). A file of the reference missing from the other build, or differing, is a
+    difference; a file only in `other` is a note (an incremental build can keep files of an older one)."""
+    reference, other = Path(reference), Path(other)
+    in_ref, in_other = _files(reference), _files(other)
+    differences = [f"{name}: only in {reference}" for name in sorted(in_ref - in_other)]
+    for name in sorted(in_ref & in_other):
+        a, b = _content(reference / name), _content(other / name)
+        if a != b:
+            differences.append(_first_difference(name, a, b))
+    notes = [f"{name}: only in {other}" for name in sorted(in_other - in_ref)]
+    return differences, notes
+
+
+def unified(reference: Path, other: Path, name: str, context: int = 2) -> str:
+    """A unified diff of one file of the two builds, build date masked (for a closer look)."""
+    a = _content(Path(reference) / name).decode("utf-8", errors="replace").splitlines()
+    b = _content(Path(other) / name).decode("utf-8", errors="replace").splitlines()
+    return "\n".join(difflib.unified_diff(a, b, str(reference), str(other), lineterm="", n=context))

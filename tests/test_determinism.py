@@ -1,0 +1,76 @@
+"""Two builds must be byte-identical apart from the build date: the comparison `make determinism` runs
+fails on a crafted nondeterministic pair, and the chart element ids come from the spec alone."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+import sys
+
+import altair as alt
+
+from analysis import charts
+from analysis.__main__ import main
+from analysis.determinism import compare, mask
+
+PAGE = """<!DOCTYPE html><html><head>
+<meta name="docbuild:last-update" content="{date}"/></head><body>
+<div id="{chart}" class="altair-chart"></div>
+<script type="application/json" id="{chart}-spec" class="altair-spec">{{"mark": "bar"}}</script>
+<footer><p class="last-updated">
+  Mis à jour le {date}.
+  <br/>
+</p><span class="text-muted build-date" data-x="1">Construit le {date}</span>
+<p>Édition du <time class='build-date' datetime="{date}">{date}</time>.</p></footer>
+</body></html>"""
+
+
+def _build(root, date, chart="altair-0123456789ab-0", extra=None):
+    (root / "book").mkdir(parents=True)
+    (root / "book" / "page.html").write_text(PAGE.format(date=date, chart=chart), encoding="utf-8")
+    (root / "telechargements.csv").write_text("a,b\n1,2\n", encoding="utf-8")
+    for name, text in (extra or {}).items():
+        (root / name).write_text(text, encoding="utf-8")
+    return root
+
+
+def test_builds_differing_only_by_their_date_are_identical(tmp_path):
+    a = _build(tmp_path / "a", "déc. 01, 2026")
+    b = _build(tmp_path / "b", "janv. 15, 2027")
+    assert compare(a, b) == ([], [])
+    assert main(["compare-builds", str(a), str(b)]) == 0
+    assert "2027" not in mask((b / "book" / "page.html").read_text(encoding="utf-8"))
+
+
+def test_a_random_chart_id_or_a_changed_download_is_caught(tmp_path):
+    a = _build(tmp_path / "a", "déc. 01, 2026")
+    b = _build(tmp_path / "b", "déc. 01, 2026", chart="altair-f3e2d1c0b9a8-0")
+    differences, _ = compare(a, b)
+    assert len(differences) == 1 and differences[0].startswith("book/page.html:3: differs")
+    assert main(["compare-builds", str(a), str(b)]) == 2
+    c = _build(tmp_path / "c", "déc. 01, 2026", extra={"telechargements.csv": "a,b\n2,1\n"})
+    assert compare(a, c)[0] == ["telechargements.csv:2: differs: '1,2' / '2,1'"]
+
+
+def test_a_file_missing_from_the_second_build_is_caught(tmp_path):
+    a = _build(tmp_path / "a", "d", extra={"reseau.gexf": "<gexf/>"})
+    b = _build(tmp_path / "b", "d")
+    assert compare(a, b)[0] == [f"reseau.gexf: only in {a}"]
+    assert compare(b, a) == ([], [f"reseau.gexf: only in {a}"])  # leftovers of an older build: a note
+
+
+def test_chart_element_id_depends_on_the_spec_only():
+    """Another process (another kernel, another working directory) gives the id computed from the spec
+    alone; a second drawing of the same spec in one kernel gets the next number."""
+    spec = alt.Chart(alt.Data(values=[{"x": 1}])).mark_bar().encode(x="x:Q").to_dict()
+    payload = json.dumps(spec, sort_keys=True, ensure_ascii=False).replace("</", "<\\/")
+    expected = f"altair-{hashlib.sha256(payload.encode()).hexdigest()[:12]}-0"
+    code = ("import json, sys; from analysis import charts; "
+            "print(charts.offline_renderer(json.loads(sys.stdin.read()))['text/html'].split('\"')[1])")
+    done = subprocess.run([sys.executable, "-c", code], input=json.dumps(spec), capture_output=True, text=True,
+                          cwd="/", check=True)
+    assert done.stdout.strip() == expected
+    first = charts.offline_renderer(spec)["text/html"].split('"')[1]
+    second = charts.offline_renderer(spec)["text/html"].split('"')[1]
+    assert first.rsplit("-", 1)[0] == second.rsplit("-", 1)[0] == expected.rsplit("-", 1)[0] and first != second

@@ -1,0 +1,78 @@
+"""A restricted edition built from crafted interview files (valid, with small cells and a deny-list):
+the real book builds, and what it publishes holds no count under the threshold, no count a reader
+could recover from the others, no interview id, no deny-listed name and not the folder's path.
+
+One cold build of the whole book into a temporary folder (about a minute)."""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+import subprocess
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analysis import disclosure, privacy, restricted
+from analysis.validate import SUPPRESSED
+from tests.conftest import ROOT
+from tests.test_built_html import AGGREGATE, _interview_specs
+from tests.test_restricted import FOLDER_NAME, ID_PREFIX, opaque_copy, small_cells
+
+ROW = re.compile(r"<tr>\s*<td>(.*?)</td>\s*<td>(.*?)</td>\s*</tr>", re.S)
+DENIED = "Jean Tremblay"
+
+
+@pytest.fixture(scope="module")
+def restricted_build(tmp_path_factory):
+    holder = tmp_path_factory.mktemp("data-holder")
+    folder = opaque_copy(holder)
+    small_cells(folder)
+    (folder / restricted.DENY_LIST).write_text(f"{DENIED}\n", encoding="utf-8")
+    assert restricted.problems(folder) == []
+    out = tmp_path_factory.mktemp("restricted-edition")
+    env = {**os.environ, restricted.ENV: str(folder)}
+    done = subprocess.run([str(ROOT / ".venv" / "bin" / "jb"), "build", str(ROOT), "--path-output", str(out),
+                           "--all", "-W", "-n", "--keep-going"], env=env, capture_output=True, text=True,
+                          timeout=1200)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    return folder, out / "_build"
+
+
+def test_regional_pages_publish_only_protected_counts(restricted_build):
+    _, build = restricted_build
+    regional = sorted((build / "html" / "book" / "regions").glob("*.html"))
+    assert len(regional) == 6
+    table = {}
+    for page in regional:
+        text = page.read_text(encoding="utf-8")
+        assert "restricted-banner" in text and "synthetic-banner" not in text
+        for item in _interview_specs(text):
+            assert all(row.get("synthetic") is False for row in item["rows"])
+            counts = [row["n"] for row in item["rows"] if row.get("n") is not None]
+            assert all(n >= disclosure.MIN_COUNT for n in counts), (page.name, counts)
+        aggregates = AGGREGATE.findall(text)
+        assert [flag for flag, _ in aggregates] == ["false"]
+        cells = {html.unescape(d): html.unescape(v).strip() for d, v in ROW.findall(aggregates[0][1])}
+        assert all(v == SUPPRESSED or int(v) >= disclosure.MIN_COUNT for v in cells.values()), cells
+        table[page.stem] = cells
+    published = pd.DataFrame(table).T
+    assert (published == SUPPRESSED).any().any(), "the crafted data must make the book hide some cells"
+    # Across the six pages, no row or column leaves a single hidden cell to be found by subtraction.
+    assert disclosure.lines_with_one_suppressed(published) == []
+
+
+def test_nothing_from_the_folder_reaches_the_build(restricted_build):
+    folder, build = restricted_build
+    problems, _ = privacy.check(build, [DENIED])
+    assert problems == []
+    ids = re.compile(rf"\b{ID_PREFIX}\d{{3}}\b")
+    for path in build.rglob("*"):
+        if path.is_file() and "_static" not in path.parts:
+            text = path.read_bytes().decode("utf-8", errors="replace")
+            assert FOLDER_NAME not in text and str(folder) not in text, path
+            assert not ids.search(text), path
+    assert not (build / "html" / "reports").exists()
+    assert Path(build / "html" / "index.html").exists()
