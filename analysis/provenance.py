@@ -65,3 +65,20 @@ def footer_html() -> str:
         f"construit le <span class=\"build-date\">{french_date(build_date())}</span>",
     ]
     return f'<p class="provenance">{" · ".join(parts)}</p>'
+
+
+def supported_pythons(pyproject=ROOT / "pyproject.toml") -> list[str]:
+    """The Python releases pyproject.toml's `requires-python` (">=3.A,<3.B") allows, e.g. ['3.11', '3.12']."""
+    import re
+    import tomllib
+
+    spec = tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]["requires-python"]
+    match = re.fullmatch(r">=3\.(\d+),\s*<3\.(\d+)", spec.replace(" ", ""))
+    if not match:
+        raise ValueError(f"{pyproject.name}: requires-python must read '>=3.A,<3.B', not {spec!r}")
+    return [f"3.{minor}" for minor in range(int(match.group(1)), int(match.group(2)))]
+
+
+def french_list(items: list[str]) -> str:
+    """« 3.11, 3.12 ou 3.13 »."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} ou {items[-1]}"

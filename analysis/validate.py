@@ -27,7 +27,7 @@ from urllib.parse import urlparse
 
 from analysis.data import DATA_DIR, DESCRIPTOR, ID_SEPARATOR
 
-REHASH_COMMAND = "python -m analysis rehash"
+REHASH_COMMAND = "make rehash"  # printed in error messages: must work as printed, from the repository root
 YEARS = range(1990, 2031)
 SUPPRESSED = "x"
 MIN_COUNT = 5

@@ -1,0 +1,135 @@
+"""Print the built book to PDF with headless Chromium: one PDF per chapter and one for the book.
+
+`make pdf` (or `python -m analysis pdf`) serves `_build/html` on 127.0.0.1, opens each page of the
+table of contents in Debian's Chromium (driven by Playwright, never `playwright install`), waits
+until every chart is drawn, and prints it. The book PDF joins the chapters in reading order.
+Dates and document ids that Chromium writes are replaced by fixed values, so two runs on the same
+pages give the same bytes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import http.server
+import socket
+import threading
+from pathlib import Path
+
+from analysis.data import ROOT
+
+DOWNLOAD_DIR = "telechargements/pdf"  # inside the built HTML
+BOOK_NAME = "livre-complet.pdf"
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        "--disable-dev-shm-usage"]
+CHART_TIMEOUT_MS = 30000
+FIXED_ID = b"alliances-solidarite-pdf"
+
+
+def chapter_path(docname: str) -> str:
+    """Where a chapter's PDF sits in the built HTML."""
+    return f"{DOWNLOAD_DIR}/{docname}.pdf"
+
+
+def book_path() -> str:
+    return f"{DOWNLOAD_DIR}/{BOOK_NAME}"
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@contextlib.contextmanager
+def _serve(directory: Path):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port),
+                                             functools.partial(_Quiet, directory=str(directory)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def _print(browser, url: str) -> bytes:
+    page = browser.new_page(viewport={"width": 1100, "height": 1400})
+    try:
+        page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(url.split("book/")[0])
+                   else r.abort())
+        page.goto(url, wait_until="load")
+        expected = page.locator(".altair-chart").count()
+        if expected:
+            page.wait_for_function("n => document.querySelectorAll('.altair-chart svg.marks').length >= n",
+                                   arg=expected, timeout=CHART_TIMEOUT_MS)
+        page.emulate_media(media="print")
+        page.evaluate("() => document.querySelectorAll('details').forEach(d => d.open = false)")
+        return page.pdf(format="A4", print_background=True, outline=True, tagged=True,
+                        margin={"top": "18mm", "bottom": "18mm", "left": "16mm", "right": "16mm"})
+    finally:
+        page.close()
+
+
+def _fixed(writer, title: str):
+    """Same bytes for the same pages: no creation date, a document id that does not change."""
+    from pypdf.generic import ByteStringObject
+
+    writer.add_metadata({"/Title": title, "/Producer": "alliances-solidarite (Chromium, pypdf)"})
+    writer._info.get_object().pop("/CreationDate", None)  # noqa: SLF001 - pypdf has no public remover
+    writer._info.get_object().pop("/ModDate", None)  # noqa: SLF001
+    writer._ID = [ByteStringObject(FIXED_ID), ByteStringObject(FIXED_ID)]  # noqa: SLF001
+    return writer
+
+
+def _title(html_file: Path) -> str:
+    import re
+
+    match = re.search(r"<title>(.*?)</title>", html_file.read_text(encoding="utf-8"), re.S)
+    import html as html_lib
+
+    return html_lib.unescape(match.group(1)).split(" — ")[0].strip() if match else html_file.stem
+
+
+def write_all(html_dir: Path = ROOT / "_build" / "html", log=print) -> list[Path]:
+    """Print every chapter, then join them into the book PDF. Returns the written paths."""
+    import io
+
+    from playwright.sync_api import sync_playwright
+    from pypdf import PdfReader, PdfWriter
+
+    from analysis import notebooks
+
+    html_dir = Path(html_dir)
+    if not (html_dir / "index.html").exists():
+        raise SystemExit(f"{html_dir}: no built book; run `make book` first")
+    if not Path(CHROMIUM).exists():
+        raise SystemExit("Debian's chromium is missing: run `make browser-deps`")
+    docnames = [d for d in notebooks.chapters() if (html_dir / f"{d}.html").exists()]
+    written, book = [], PdfWriter()
+    with _serve(html_dir) as base, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            for docname in docnames:
+                raw = _print(browser, f"{base}{docname}.html")
+                title = _title(html_dir / f"{docname}.html")
+                writer = PdfWriter(clone_from=PdfReader(io.BytesIO(raw)))
+                target = html_dir / chapter_path(docname)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                with target.open("wb") as fh:
+                    _fixed(writer, title).write(fh)
+                book.append(PdfReader(target), outline_item=title)
+                written.append(target)
+                log(f"pdf: {chapter_path(docname)} ({target.stat().st_size // 1024} KiB)")
+        finally:
+            browser.close()
+    target = html_dir / book_path()
+    with target.open("wb") as fh:
+        _fixed(book, _title(html_dir / "book/index.html")).write(fh)
+    log(f"pdf: {book_path()} ({target.stat().st_size // 1024} KiB, {len(docnames)} chapters)")
+    return [*written, target]
