@@ -1,0 +1,68 @@
+"""PDFs printed from the built pages (`make pdf`; `make test` prints them before running pytest)."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import unicodedata
+
+import pytest
+from pypdf import PdfReader
+
+from analysis import notebooks, pdf
+from tests.conftest import HTML
+
+CHAPTERS = notebooks.chapters()
+SPEC = re.compile(r'<script type="application/json" id="[^"]+" class="altair-spec">(.*?)</script>', re.S)
+
+
+def _norm(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text).replace("’", "'").replace("\u00a0", " ").replace("\u202f", " ")
+    return re.sub(r"\s+", "", text).lower()
+
+
+def _title(docname: str) -> str:
+    page = (HTML / f"{docname}.html").read_text(encoding="utf-8")
+    h1 = re.search(r"<h1[^>]*>(.*?)</h1>", page, re.S).group(1)
+    return html.unescape(re.sub(r"<[^>]+>", "", h1)).replace("#", "").strip()
+
+
+def _chart_titles(docname: str) -> list[str]:
+    titles = []
+    for raw in SPEC.findall((HTML / f"{docname}.html").read_text(encoding="utf-8")):
+        title = json.loads(raw.replace("<\\/", "</")).get("title")
+        title = title.get("text") if isinstance(title, dict) else title
+        titles.append(title if isinstance(title, str) else title[0])
+    return titles
+
+
+@pytest.fixture(scope="module")
+def pdf_dir(built_html):
+    if not (built_html / pdf.book_path()).exists():
+        pytest.fail("no PDFs in the built book: run `make pdf` (make test prints them)")
+    return built_html
+
+
+@pytest.mark.parametrize("docname", CHAPTERS)
+def test_each_chapter_pdf_has_pages_its_title_and_its_charts(pdf_dir, docname):
+    reader = PdfReader(pdf_dir / pdf.chapter_path(docname))
+    assert len(reader.pages) > 0
+    text = _norm("".join(page.extract_text() or "" for page in reader.pages))
+    assert _norm(_title(docname)) in text
+    for title in _chart_titles(docname):  # a chart's title is drawn by Vega: it is in the PDF only if the chart is
+        assert _norm(title) in text, f"{docname}: chart « {title} » not in the PDF"
+    assert "/CreationDate" not in (reader.metadata or {})
+
+
+def test_the_book_pdf_joins_every_chapter_in_order(pdf_dir):
+    book = PdfReader(pdf_dir / pdf.book_path())
+    chapters = [PdfReader(pdf_dir / pdf.chapter_path(d)) for d in CHAPTERS]
+    assert len(book.pages) == sum(len(c.pages) for c in chapters)
+    assert [item.title for item in book.outline if not isinstance(item, list)] == [
+        c.metadata.title for c in chapters]
+
+
+def test_the_book_pdf_is_linked_from_the_reproduction_page(pdf_dir):
+    page = (pdf_dir / "book/annexes/reproduire.html").read_text(encoding="utf-8")
+    assert f'href="../../{pdf.book_path()}"' in page
