@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import subprocess
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -84,18 +83,39 @@ def _kernel_env() -> dict[str, str]:
     return env
 
 
-def execute(notebook, cwd: Path):
-    """Run every cell with nbconvert in a fresh kernel; a failing cell raises CellExecutionError."""
+def execute(notebook, cwd: Path, attempts: int = 3):
+    """Run every cell with nbconvert in a fresh kernel; a failing cell raises CellExecutionError.
+
+    A kernel that dies while starting (two kernels on a busy machine can pick the same free port) is
+    started again, up to `attempts` times; its own log is kept apart and quoted if it keeps failing.
+    """
+    import copy
+    import tempfile
+
+    from nbclient.exceptions import CellExecutionError, DeadKernelError
     from nbconvert.preprocessors import ExecutePreprocessor
 
-    class _Executor(ExecutePreprocessor):
-        def setup_kernel(self, **kwargs):
-            # No book-build flag; kernel log lines (e.g. the TCP transport warning) stay out of the log.
-            return super().setup_kernel(env=_kernel_env(), stderr=subprocess.DEVNULL, **kwargs)
+    for attempt in range(1, attempts + 1):
+        with tempfile.TemporaryFile(mode="w+b") as kernel_log:
 
-    executor = _Executor(timeout=TIMEOUT, kernel_name=KERNEL, record_timing=False)
-    executor.preprocess(notebook, {"metadata": {"path": str(cwd)}})
-    return notebook
+            class _Executor(ExecutePreprocessor):
+                def setup_kernel(self, **kwargs):
+                    # No book-build flag; kernel log lines (e.g. the TCP transport warning) stay out of the log.
+                    return super().setup_kernel(env=_kernel_env(), stderr=kernel_log, **kwargs)
+
+            attempt_nb = copy.deepcopy(notebook)
+            executor = _Executor(timeout=TIMEOUT, kernel_name=KERNEL, record_timing=False)
+            try:
+                executor.preprocess(attempt_nb, {"metadata": {"path": str(cwd)}})
+                return attempt_nb
+            except CellExecutionError:
+                raise
+            except (DeadKernelError, RuntimeError) as err:
+                kernel_log.seek(0)
+                tail = kernel_log.read().decode("utf-8", "replace")[-1500:]
+                if attempt == attempts:
+                    raise RuntimeError(f"{cwd}: {err} (after {attempts} attempts); kernel log:\n{tail}") from err
+    raise AssertionError("unreachable")
 
 
 def normalise(notebook):

@@ -25,7 +25,6 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-f
         "--disable-background-networking", "--disable-component-update", "--disable-sync",
         "--disable-dev-shm-usage"]
 CHART_TIMEOUT_MS = 30000
-FIXED_ID = b"alliances-solidarite-pdf"
 
 
 def chapter_path(docname: str) -> str:
@@ -77,22 +76,25 @@ def _print(browser, url: str) -> bytes:
 
 
 def _fixed(writer, title: str):
-    """Same bytes for the same pages: no creation date, a document id that does not change."""
-    from pypdf.generic import ByteStringObject
+    """Same bytes for the same pages: no creation date, a document id derived from the title."""
+    import hashlib
+
+    from pypdf.generic import ArrayObject, ByteStringObject
 
     writer.add_metadata({"/Title": title, "/Producer": "alliances-solidarite (Chromium, pypdf)"})
-    writer._info.get_object().pop("/CreationDate", None)  # noqa: SLF001 - pypdf has no public remover
-    writer._info.get_object().pop("/ModDate", None)  # noqa: SLF001
-    writer._ID = [ByteStringObject(FIXED_ID), ByteStringObject(FIXED_ID)]  # noqa: SLF001
+    info = writer._info  # noqa: SLF001 - pypdf has no public way to remove an entry
+    info.pop("/CreationDate", None)
+    info.pop("/ModDate", None)
+    ident = ByteStringObject(hashlib.md5(title.encode("utf-8")).digest())  # noqa: S324 - an id, not security
+    writer._ID = ArrayObject([ident, ident])  # noqa: SLF001
     return writer
 
 
 def _title(html_file: Path) -> str:
+    import html as html_lib
     import re
 
     match = re.search(r"<title>(.*?)</title>", html_file.read_text(encoding="utf-8"), re.S)
-    import html as html_lib
-
     return html_lib.unescape(match.group(1)).split(" — ")[0].strip() if match else html_file.stem
 
 
