@@ -90,6 +90,70 @@ def _fixed(writer, title: str):
     return writer
 
 
+def _stable_structure_ids(writer) -> None:
+    """Chromium names tagged-PDF structure elements after DOM node numbers, which change from one page load
+    to the next (charts are drawn asynchronously). Rename them in structure-tree order, with the table
+    header references (/Headers) and the /IDTree that use them, so the same page gives the same bytes."""
+    from pypdf.generic import ArrayObject, DictionaryObject, NameObject, TextStringObject
+
+    root = writer._root_object.get("/StructTreeRoot")  # noqa: SLF001
+    if root is None:
+        return
+    root = root.get_object()
+    names: dict[str, str] = {}
+    elements, named = [], []
+
+    def walk(node) -> None:
+        node = node.get_object() if hasattr(node, "get_object") else node
+        if isinstance(node, ArrayObject):
+            for child in node:
+                walk(child)
+        elif isinstance(node, DictionaryObject) and "/S" in node:
+            elements.append(node)
+            if "/ID" in node:
+                names.setdefault(str(node["/ID"]), f"n{len(names) + 1:06d}")
+                named.append(node)
+            if "/K" in node:
+                walk(node["/K"])
+
+    walk(root.get("/K", ArrayObject()))
+    for element in named:
+        element[NameObject("/ID")] = TextStringObject(names[str(element["/ID"])])
+    for element in elements:
+        attributes = element.get("/A")
+        attributes = attributes.get_object() if attributes is not None else None
+        for attribute in attributes if isinstance(attributes, ArrayObject) else [attributes]:
+            attribute = attribute.get_object() if hasattr(attribute, "get_object") else attribute
+            if isinstance(attribute, DictionaryObject) and "/Headers" in attribute:
+                attribute[NameObject("/Headers")] = ArrayObject(
+                    TextStringObject(names.get(str(h), str(h))) for h in attribute["/Headers"])
+    if "/IDTree" in root:
+        _drop_tree(writer, root.raw_get("/IDTree"))  # its keys are the old names
+        pairs = sorted((TextStringObject(element["/ID"]), element.indirect_reference) for element in named)
+        root[NameObject("/IDTree")] = DictionaryObject(
+            {NameObject("/Names"): ArrayObject(item for pair in pairs for item in pair)})
+
+
+def _drop_tree(writer, node) -> None:
+    """Leave a name tree's nodes out of the written file."""
+    reference = getattr(node, "indirect_reference", None) or (node if hasattr(node, "idnum") else None)
+    node = node.get_object()
+    for kid in node.get("/Kids", []):
+        _drop_tree(writer, kid)
+    if reference is not None and getattr(reference, "pdf", None) is writer:
+        writer._objects[reference.idnum - 1] = None  # noqa: SLF001 - pypdf writes nothing for a None slot
+
+
+def _save(writer, title: str, target: Path) -> None:
+    import io
+
+    buffer = io.BytesIO()
+    _stable_structure_ids(writer)
+    _fixed(writer, title).write(buffer)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(buffer.getvalue())
+
+
 def _title(html_file: Path) -> str:
     import html as html_lib
     import re
@@ -122,16 +186,13 @@ def write_all(html_dir: Path = ROOT / "_build" / "html", log=print) -> list[Path
                 title = _title(html_dir / f"{docname}.html")
                 writer = PdfWriter(clone_from=PdfReader(io.BytesIO(raw)))
                 target = html_dir / chapter_path(docname)
-                target.parent.mkdir(parents=True, exist_ok=True)
-                with target.open("wb") as fh:
-                    _fixed(writer, title).write(fh)
+                _save(writer, title, target)
                 book.append(PdfReader(target), outline_item=title)
                 written.append(target)
                 log(f"pdf: {chapter_path(docname)} ({target.stat().st_size // 1024} KiB)")
         finally:
             browser.close()
     target = html_dir / book_path()
-    with target.open("wb") as fh:
-        _fixed(book, _title(html_dir / "book/index.html")).write(fh)
+    _save(book, _title(html_dir / "book/index.html"), target)
     log(f"pdf: {book_path()} ({target.stat().st_size // 1024} KiB, {len(docnames)} chapters)")
     return [*written, target]

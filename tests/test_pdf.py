@@ -66,3 +66,22 @@ def test_the_book_pdf_joins_every_chapter_in_order(pdf_dir):
 def test_the_book_pdf_is_linked_from_the_reproduction_page(pdf_dir):
     page = (pdf_dir / "book/annexes/reproduire.html").read_text(encoding="utf-8")
     assert f'href="../../{pdf.book_path()}"' in page
+
+
+def test_printing_a_chapter_twice_gives_the_same_bytes(pdf_dir, tmp_path):
+    """Chromium's dates, document id and DOM-numbered structure ids are normalised away."""
+    import io
+
+    from playwright.sync_api import sync_playwright
+    from pypdf import PdfWriter
+
+    docname = next(d for d in CHAPTERS if _chart_titles(d))  # a chapter with charts, drawn asynchronously
+    outputs = []
+    with pdf._serve(pdf_dir) as base, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=pdf.CHROMIUM, args=pdf.ARGS)
+        for run in range(2):
+            raw = pdf._print(browser, f"{base}{docname}.html")
+            pdf._save(PdfWriter(clone_from=PdfReader(io.BytesIO(raw))), docname, tmp_path / f"{run}.pdf")
+            outputs.append((tmp_path / f"{run}.pdf").read_bytes())
+        browser.close()
+    assert outputs[0] == outputs[1]
