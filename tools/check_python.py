@@ -28,9 +28,11 @@ def main():
     if not (found[0] == 3 and low <= found[1] <= high):
         print("Python %d.%d (%s) cannot install this book's environment: it needs %s."
               % (found[0], found[1], sys.executable, wanted), file=sys.stderr)
-        print("Install one, e.g. on Debian or Ubuntu: sudo apt-get install python3.%d python3.%d-venv"
-              " (or: pyenv install 3.%d),\nthen run: make install PYTHON=python3.%d"
-              % (high, high, high, high), file=sys.stderr)
+        pick = min(high, low + 1)
+        print("Debian 12 (3.11) and Ubuntu 24.04 (3.12) ship one: sudo apt-get install python3 python3-venv.\n"
+              "Elsewhere (e.g. Ubuntu 22.04): sudo add-apt-repository ppa:deadsnakes/ppa &&"
+              " sudo apt-get install python3.%d python3.%d-venv (or: pyenv install 3.%d).\n"
+              "Then run: make install PYTHON=python3.%d" % (pick, pick, pick, pick), file=sys.stderr)
         return 1
     try:
         import ensurepip  # noqa: F401
