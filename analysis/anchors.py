@@ -3,7 +3,7 @@
 A citation or a policy document may point at a chapter or at one of its sections. The registry lists
 every such address the book has published: the chapter pages and the anchors of their sections
 (the heading's own id and any MyST label `(name)=` placed on it), plus any element marked with the
-class `stable-anchor` (e.g. an « En bref » point). tests/test_anchors.py fails when one of them is
+class `stable-anchor` or whose id starts with `bref-` or `en-bref` (the « En bref » points). tests/test_anchors.py fails when one of them is
 gone from the built book.
 
 A renamed or reworded section keeps its old address through book/anchors-moved.txt, one
@@ -25,6 +25,7 @@ from analysis.data import ROOT
 REGISTRY = ROOT / "book" / "anchors.txt"
 MOVED = ROOT / "book" / "anchors-moved.txt"
 STABLE_CLASS = "stable-anchor"
+STABLE_PREFIXES = ("bref-", "en-bref")  # « En bref » points, whatever element carries them
 GENERATED_ID = re.compile(r"^id\d+$")  # docutils numbers duplicate ids: never stable
 HEADER = """\
 # Every address the book has published: a chapter page, or page#anchor for a section or a marked point.
@@ -49,7 +50,8 @@ class _Ids(HTMLParser):
             self.ids.add(ident)
             classes = (attrs.get("class") or "").split()
             label = tag == "span" and self._last_tag == "section" and not classes
-            if (tag == "section" or label or STABLE_CLASS in classes) and not GENERATED_ID.match(ident):
+            marked = STABLE_CLASS in classes or ident.startswith(STABLE_PREFIXES)
+            if (tag == "section" or label or marked) and not GENERATED_ID.match(ident):
                 self.anchors.append(ident)
         self._last_tag = tag
 

@@ -72,10 +72,12 @@ def test_update_adds_new_anchors_and_keeps_old_ones(tmp_path):
     (html / "book").mkdir(parents=True)
     (html / "book/a.html").write_text('<section id="a"><span id="label-a"></span><h1>A</h1>'
                                       '<section id="id1"><h2>dup</h2></section>'
-                                      '<li class="stable-anchor" id="bref-1">x</li></section>', encoding="utf-8")
+                                      '<li class="stable-anchor" id="point-1">x</li><p id="bref-mauricie-2">y</p>'
+                                      '<div id="altair-1"></div></section>', encoding="utf-8")
     registry = tmp_path / "anchors.txt"
     registry.write_text("book/a.html#gone\n", encoding="utf-8")
     added, missing = anchors.update(html, ["book/a"], registry)
-    assert added == ["book/a.html", "book/a.html#a", "book/a.html#label-a", "book/a.html#bref-1"]
+    assert added == ["book/a.html", "book/a.html#a", "book/a.html#label-a", "book/a.html#point-1",
+                     "book/a.html#bref-mauricie-2"]
     assert missing == ["book/a.html#gone"]
     assert "book/a.html#gone" in anchors.read(registry)
