@@ -3,8 +3,8 @@
 A citation or a policy document may point at a chapter or at one of its sections. The registry lists
 every such address the book has published: the chapter pages and the anchors of their sections
 (the heading's own id and any MyST label `(name)=` placed on it), plus any element marked with the
-class `stable-anchor` or whose id starts with `bref-` or `en-bref` (the « En bref » points). tests/test_anchors.py fails when one of them is
-gone from the built book.
+class `stable-anchor` or whose id starts with `bref-` or `en-bref` (the « En bref » points).
+tests/test_anchors.py fails when one of them is gone from the built book.
 
 A renamed or reworded section keeps its old address through book/anchors-moved.txt, one
 `page#old-anchor new-anchor` per line: _ext/stable_anchors.py gives the section that now carries
