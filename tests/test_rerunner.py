@@ -6,11 +6,15 @@ import re
 
 import pytest
 
-from analysis import validate
+from analysis import notebooks, validate
 from analysis.__main__ import main
 from tests.conftest import ROOT
 
-PRINTED = [ROOT / "README.md", ROOT / "book" / "annexes" / "reproduire.md"]
+# Chapters edited outside this change still print a bare `python -m analysis` (fixed at merge).
+NOT_YET = {"book/comparaison/gouvernance.md"}
+PRINTED = [pytest.param(ROOT / path, id=path, marks=[pytest.mark.xfail(reason="printed command not yet fixed")]
+                        if path in NOT_YET else [])
+           for path in ["README.md", *(f"{name}.md" for name in notebooks.chapters())]]
 MAKE_CMD = re.compile(r"`make ([a-z-]+)")
 CLI_CMD = re.compile(r"\.venv/bin/python -m analysis ([a-z-]+)")
 
@@ -35,7 +39,7 @@ def _subcommands() -> set[str]:
     return set(re.search(r"\{([a-z,-]+)\}", out.getvalue()).group(1).split(","))
 
 
-@pytest.mark.parametrize("path", PRINTED, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", PRINTED)
 def test_printed_commands_exist_and_use_the_virtual_environment(path):
     text = path.read_text(encoding="utf-8")
     assert not re.search(r"(?<![/\w])python3? -m analysis", text), "a bare `python -m analysis` needs the venv"
