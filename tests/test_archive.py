@@ -43,3 +43,11 @@ def test_built_zip_is_the_one_whose_hash_the_reproduction_page_shows(built_html)
     page = (HTML / "book/annexes/reproduire.html").read_text(encoding="utf-8")
     assert f"<pre class='sha256'>{digest}</pre>" in page or f'<pre class="sha256">{digest}</pre>' in page
     assert archive.download_path() in page
+
+
+def test_the_command_writes_the_zip_and_prints_its_hash(tmp_path, capsys):
+    from analysis.__main__ import main
+
+    assert main(["data-zip", str(tmp_path)]) == 0
+    written = (tmp_path / archive.download_path()).read_bytes()
+    assert f"sha256 {hashlib.sha256(written).hexdigest()}" in capsys.readouterr().out

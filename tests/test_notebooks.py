@@ -61,3 +61,28 @@ def test_every_chapter_offers_its_executed_notebook(built_html, docname):
     page = (HTML / f"{docname}.html").read_text(encoding="utf-8")
     link = "../" * docname.count("/") + f"{notebooks.DOWNLOAD_DIR}/{docname}.ipynb"
     assert f'href="{link}"' in page
+
+
+def test_the_build_reuses_a_notebook_until_its_chapter_or_inputs_change(tmp_path):
+    root = tmp_path / "repo"
+    (root / "book").mkdir(parents=True)
+    (root / "data").mkdir()
+    (root / "data" / "t.csv").write_text("a\n1\n", encoding="utf-8")
+    chapter = root / "book" / "toy.md"
+    chapter.write_text("---\njupytext:\n  text_representation: {extension: .md, format_name: myst}\n---\n"
+                       "# Toy\n\n```{code-cell} ipython3\nprint(6 * 7)\n```\n", encoding="utf-8")
+    cache, out, messages = tmp_path / "cache", tmp_path / "out", []
+
+    def build():
+        messages.clear()
+        return notebooks.build_all(out, cache, ["book/toy"], jobs=1, root=root, log=messages.append)
+
+    [path] = build()
+    assert any("executing 1 of 1" in m for m in messages)
+    assert nbformat.read(path, as_version=4).cells[1].outputs[0]["text"] == "42\n"
+    build()
+    assert not any("executing" in m for m in messages)  # unchanged: from the cache
+    (root / "data" / "t.csv").write_text("a\n2\n", encoding="utf-8")
+    build()
+    assert any("executing 1 of 1" in m for m in messages)  # an input changed
+    assert len(list(cache.iterdir())) == 1  # the stale copy is gone
