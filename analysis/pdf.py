@@ -144,10 +144,27 @@ def _drop_tree(writer, node) -> None:
         writer._objects[reference.idnum - 1] = None  # noqa: SLF001 - pypdf writes nothing for a None slot
 
 
-def _save(writer, title: str, target: Path) -> None:
+def _published_links(writer, base: str) -> None:
+    """Links Chromium recorded against the local server point to the published book instead."""
+    from pypdf.generic import NameObject, TextStringObject
+
+    from analysis import citation
+
+    site = str(citation.metadata()["url"]).rstrip("/") + "/"
+    for page in writer.pages:
+        for annotation in page.get("/Annots", []) or []:
+            action = annotation.get_object().get("/A")
+            action = action.get_object() if action is not None else None
+            if action is not None and str(action.get("/URI", "")).startswith(base):
+                action[NameObject("/URI")] = TextStringObject(site + str(action["/URI"])[len(base):])
+
+
+def _save(writer, title: str, target: Path, base: str | None = None) -> None:
     import io
 
     buffer = io.BytesIO()
+    if base:
+        _published_links(writer, base)
     _stable_structure_ids(writer)
     _fixed(writer, title).write(buffer)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -186,7 +203,7 @@ def write_all(html_dir: Path = ROOT / "_build" / "html", log=print) -> list[Path
                 title = _title(html_dir / f"{docname}.html")
                 writer = PdfWriter(clone_from=PdfReader(io.BytesIO(raw)))
                 target = html_dir / chapter_path(docname)
-                _save(writer, title, target)
+                _save(writer, title, target, base)
                 book.append(PdfReader(target), outline_item=title)
                 written.append(target)
                 log(f"pdf: {chapter_path(docname)} ({target.stat().st_size // 1024} KiB)")

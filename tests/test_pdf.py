@@ -77,11 +77,24 @@ def test_printing_a_chapter_twice_gives_the_same_bytes(pdf_dir, tmp_path):
 
     docname = next(d for d in CHAPTERS if _chart_titles(d))  # a chapter with charts, drawn asynchronously
     outputs = []
-    with pdf._serve(pdf_dir) as base, sync_playwright() as p:
+    with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=pdf.CHROMIUM, args=pdf.ARGS)
         for run in range(2):
-            raw = pdf._print(browser, f"{base}{docname}.html")
-            pdf._save(PdfWriter(clone_from=PdfReader(io.BytesIO(raw))), docname, tmp_path / f"{run}.pdf")
-            outputs.append((tmp_path / f"{run}.pdf").read_bytes())
+            with pdf._serve(pdf_dir) as base:  # a new port each time
+                raw = pdf._print(browser, f"{base}{docname}.html")
+                target = tmp_path / f"{run}.pdf"
+                pdf._save(PdfWriter(clone_from=PdfReader(io.BytesIO(raw))), docname, target, base)
+            outputs.append(target.read_bytes())
         browser.close()
     assert outputs[0] == outputs[1]
+
+
+@pytest.mark.parametrize("docname", ["book/regions/mauricie", "book/annexes/reproduire"])
+def test_links_in_a_pdf_lead_to_the_published_book(pdf_dir, docname):
+    from analysis import citation
+
+    uris = [str(a.get_object()["/A"]["/URI"]) for page in PdfReader(pdf_dir / pdf.chapter_path(docname)).pages
+            for a in page.get("/Annots", []) or [] if "/URI" in a.get_object().get("/A", {})]
+    assert uris and not [u for u in uris if "127.0.0.1" in u or "localhost" in u]
+    site = str(citation.metadata()["url"]).rstrip("/")
+    assert any(u.startswith(f"{site}/book/") for u in uris)
