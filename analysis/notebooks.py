@@ -28,6 +28,7 @@ KERNEL = "python3"
 # What a chapter reads besides its own text: a change here re-executes every notebook.
 INPUTS = ("data", "analysis", "requirements.lock", "CITATION.cff", "_toc.yml")
 CACHE_VERSION = "1"
+RESTRICTED_ENV = "ALLIANCES_INTERVIEWS_DIR"  # a restricted edition's interview files (analysis/interviews.py)
 
 
 def chapters(toc: Path = ROOT / "_toc.yml") -> list[str]:
@@ -153,12 +154,16 @@ def write(chapter: str, outdir: Path, root: Path = ROOT) -> Path:
 def inputs_digest(root: Path = ROOT) -> str:
     """One hash of everything a chapter reads besides its own text."""
     digest = hashlib.sha256(CACHE_VERSION.encode())
-    for name in INPUTS:
-        path = root / name
+    folders = [root / name for name in INPUTS]
+    restricted = os.environ.get(RESTRICTED_ENV, "").strip()
+    if restricted:  # never serve a public notebook to a restricted build, nor the reverse
+        digest.update(b"restricted")
+        folders.append(Path(restricted))
+    for path in folders:
         files = [path] if path.is_file() else sorted(p for p in path.rglob("*")
                                                       if p.is_file() and "__pycache__" not in p.parts)
         for file in files:
-            digest.update(file.relative_to(root).as_posix().encode())
+            digest.update(file.relative_to(path.parent).as_posix().encode())
             digest.update(hashlib.sha256(file.read_bytes()).digest())
     return digest.hexdigest()
 

@@ -86,3 +86,9 @@ def test_the_build_reuses_a_notebook_until_its_chapter_or_inputs_change(tmp_path
     build()
     assert any("executing 1 of 1" in m for m in messages)  # an input changed
     assert len(list(cache.iterdir())) == 1  # the stale copy is gone
+
+
+def test_a_restricted_build_never_shares_cached_notebooks_with_the_public_one(tmp_path, monkeypatch):
+    public = notebooks.inputs_digest()
+    monkeypatch.setenv(notebooks.RESTRICTED_ENV, str(tmp_path))
+    assert notebooks.inputs_digest() != public
