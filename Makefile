@@ -1,5 +1,9 @@
 # Two commands for newcomers: `make book` and `make test`. Everything else is a helper target.
+# Any Python 3.11 to 3.13 works (pyproject.toml's requires-python): `make install PYTHON=python3.12`.
 PYTHON ?= python3
+# bash with pipefail: a build piped through the log filter still fails when the build fails.
+SHELL := /bin/bash
+.SHELLFLAGS := -o pipefail -c
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | sha256sum | cut -c1-12)
@@ -9,14 +13,20 @@ PORT   ?= 8000
 # pytest-xdist: test files spread over the cores; each file stays whole, in order, on one worker
 # (test_validate.py ends by checking what its other tests left in data/). PYTEST_ARGS= runs in one process.
 PYTEST_ARGS ?= -n auto --maxprocesses 4 --dist loadfile
+# ipykernel 7 logs a transport warning each time a kernel starts; it says nothing about the book.
+LOG_FILTER := sed -u '/Kernel is running over TCP without encryption/d'
+PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 
-.PHONY: install validate book book-all serve lint unit test browser-deps bench lock clean \
+.PHONY: install validate rehash book book-all serve lint unit test browser-deps bench lock clean pdf anchors lab \
         validate-restricted determinism determinism-check linkcheck privacy-scan
 
+# The Python version is checked first: an unsupported one stops here, saying what to install.
 $(STAMP): requirements.lock pyproject.toml
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	@if test -x $(BIN)/python; then $(BIN)/python tools/check_python.py; else \
+	  command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) not found: install Python 3.11, 3.12 or 3.13, then: make install PYTHON=python3.12" >&2; exit 1; }; \
+	  $(PYTHON) tools/check_python.py && $(PYTHON) -m venv $(VENV); fi
+	$(PIP) -r requirements.lock
+	$(PIP) --no-deps --no-build-isolation -e .
 	@rm -f $(VENV)/.installed-* && touch $@
 
 install: $(STAMP)
@@ -24,13 +34,35 @@ install: $(STAMP)
 validate: install
 	$(BIN)/python -m analysis validate data
 
+# After a deliberate edit of a file in data/: re-record its sha256 in data/datapackage.json.
+rehash: install
+	$(BIN)/python -m analysis rehash data
+
 book: validate
-	$(JB) build . -W -n --keep-going
+	$(JB) build . -W -n --keep-going 2>&1 | $(LOG_FILTER)
 	@echo "Book built: open $(HTML)/index.html, or run 'make serve' and visit http://127.0.0.1:$(PORT)/"
 
 # --all re-reads every page, so a failing notebook cannot hide behind the cache (CI uses this).
 book-all: validate
-	$(JB) build . --all -W -n --keep-going
+	$(JB) build . --all -W -n --keep-going 2>&1 | $(LOG_FILTER)
+
+# One PDF per chapter and one for the whole book, printed from the built pages by headless Chromium,
+# into $(HTML)/telechargements/pdf/ (the chapters' download menus link there).
+pdf: book browser-deps
+	$(BIN)/python -m analysis pdf $(HTML)
+
+# Add the anchors the built book publishes to book/anchors.txt (run after merging new pages).
+anchors: install
+	@test -f $(HTML)/index.html || { echo "No book yet: run 'make book' first."; exit 1; }
+	$(BIN)/python -m analysis anchors $(HTML)
+
+# JupyterLab on the same environment; chapters (.md) open as notebooks through jupytext, and charts
+# are PNG images drawn locally (no internet needed).
+lab: install
+	$(PIP) -r requirements-lab.lock
+	@mkdir -p $(VENV)/share/jupyter/lab/settings
+	@cp tools/lab-overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
+	$(BIN)/jupyter lab --notebook-dir=. $(if $(filter 0,$(shell id -u)),--allow-root) book/index.md
 
 serve:
 	@test -f $(HTML)/index.html || { echo "No book yet: run 'make book' first."; exit 1; }
@@ -42,7 +74,9 @@ lint: install
 browser-deps:
 	@tools/ensure-chromium.sh
 
+# The PDFs are printed here too, so the tests that read them (and the links to them) always run.
 test: install browser-deps lint book-all
+	$(BIN)/python -m analysis pdf $(HTML)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 	@$(MAKE) --no-print-directory linkcheck privacy-scan determinism-check
 
@@ -50,12 +84,16 @@ test: install browser-deps lint book-all
 bench: install
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
-# Regenerate the exact lock from pyproject.toml in a throw-away environment.
+# Regenerate the exact locks from pyproject.toml in a throw-away environment (with Python 3.11).
+LOCK_HEADER := \# Exact versions of everything `make install` puts in .venv, pip, setuptools and wheel included (regenerate: make lock). Python 3.11; installs unchanged on 3.12 and 3.13.
 lock:
 	rm -rf /tmp/alliances-lock && $(PYTHON) -m venv /tmp/alliances-lock
+	/tmp/alliances-lock/bin/pip install --quiet --upgrade pip setuptools wheel
 	/tmp/alliances-lock/bin/pip install --quiet -e '.[test]'
-	( echo '# Exact versions installed by `make book` (regenerate: make lock). Python 3.11.'; \
-	  /tmp/alliances-lock/bin/pip freeze --exclude-editable ) > requirements.lock
+	( echo '$(LOCK_HEADER)'; /tmp/alliances-lock/bin/pip freeze --all --exclude-editable ) > requirements.lock
+	/tmp/alliances-lock/bin/pip install --quiet -c requirements.lock -e '.[lab]'
+	( echo '# requirements.lock plus JupyterLab, for `make lab` (regenerate: make lock).'; \
+	  /tmp/alliances-lock/bin/pip freeze --all --exclude-editable ) > requirements-lab.lock
 
 clean:
 	rm -rf _build

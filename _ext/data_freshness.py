@@ -13,6 +13,9 @@ import os
 import shutil
 from pathlib import Path
 
+from sphinx.util import logging
+
+logger = logging.getLogger(__name__)
 STAMP_NAME = ".inputs-fingerprint"
 WATCHED = ("data", "analysis")  # what the chapters read besides their own code cells
 RESTRICTED_ENV = "ALLIANCES_INTERVIEWS_DIR"  # see analysis/interviews.py
@@ -43,6 +46,9 @@ def _check(app, config) -> None:
     app._data_fingerprint = fingerprint(*folders)
     previous = stamp.read_text().strip() if stamp.exists() else None
     app._data_changed = previous != app._data_fingerprint
+    if app._data_changed and previous is not None:
+        logger.info(f"{' or '.join(f.name + '/' for f in folders)} changed since the last build: "
+                    "every chapter is executed again")
     if app._data_changed and cache.exists():
         shutil.rmtree(cache)
 

@@ -99,14 +99,17 @@ def _pre_execute(app, env, docnames) -> None:
         todo.append(found)
     if len(todo) < 2:
         return
-    logger.info(f"executing {len(todo)} notebooks, {n_jobs} at a time")
+    names = ", ".join(Path(env.path2doc(str(path)) or path.stem).name for path, *_ in todo)
+    logger.info(f"executing {len(todo)} notebooks not in the cache, {n_jobs} at a time: {names}")
     with ThreadPoolExecutor(max_workers=min(n_jobs, len(todo))) as pool:
         futures = [(path, read_fmt, pool.submit(_execute, path, notebook, nb_config))
                    for path, notebook, nb_config, read_fmt in todo]
         for path, read_fmt, future in futures:  # jupyter-cache's database is written from this thread only
             result = future.result()
             if result is None:
+                logger.info(f"{path.name}: failed here; executed again while read, which reports the error")
                 continue
+            logger.info(f"executed {path.relative_to(env.srcdir)} ({result.time:.1f} s)")
             stage = cache.add_nb_to_project(str(path), read_data=read_fmt) if read_fmt else \
                 cache.add_nb_to_project(str(path))
             bundle = CacheBundleIn(result.nb, stage.uri, data={"execution_seconds": result.time})

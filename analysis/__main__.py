@@ -1,5 +1,6 @@
 """Command line: `python -m analysis validate [DATA_DIR]`, `rehash`, `synthesize`, `new-region`, `import-qdpx`,
-and the quality gates `validate-restricted`, `privacy-scan`, `compare-builds`, `links` (see --help)."""
+`notebook`, `data-zip`, `pdf`, `anchors`, and the quality gates `validate-restricted`, `privacy-scan`,
+`compare-builds`, `links` (see --help)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ EXIT_INVALID = 2
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m analysis")
+    parser = argparse.ArgumentParser(prog=".venv/bin/python -m analysis")
     sub = parser.add_subparsers(dest="command", required=True)
     p_validate = sub.add_parser("validate", help="check the data package; exit 2 when invalid")
     p_validate.add_argument("data_dir", nargs="?", type=Path, default=DATA_DIR)
@@ -59,6 +60,15 @@ def main(argv: list[str] | None = None) -> int:
                            help="write book/regions/ID.md from the chapter template; list it in _toc.yml")
     p_new.add_argument("region_id")
     p_new.add_argument("--root", type=Path, default=DATA_DIR.parent, help="book folder (default: this repository)")
+    p_nb = sub.add_parser("notebook", help="write a chapter as a notebook executed with nbconvert (fresh kernel)")
+    p_nb.add_argument("chapter", help="chapter name (e.g. mauricie) or path to its .md")
+    p_nb.add_argument("--out", type=Path, default=Path("notebooks"), help="output folder (default: notebooks)")
+    p_zip = sub.add_parser("data-zip", help="write the data package as one zip and print its sha256")
+    p_zip.add_argument("outdir", type=Path, nargs="?", default=Path("."))
+    p_pdf = sub.add_parser("pdf", help="print the built book to PDF (one per chapter + the whole book)")
+    p_pdf.add_argument("html_dir", type=Path, nargs="?", default=Path("_build/html"))
+    p_anchors = sub.add_parser("anchors", help="add newly published anchors to book/anchors.txt")
+    p_anchors.add_argument("html_dir", type=Path, nargs="?", default=Path("_build/html"))
     args = parser.parse_args(argv)
 
     if args.command == "validate":
@@ -112,7 +122,7 @@ def main(argv: list[str] | None = None) -> int:
 
         for path in write_synthetic(args.out, args.data_dir):
             print(f"synthetic table written: {path}")
-        print("if these files changed, re-record the hashes: python -m analysis rehash")
+        print("if these files changed, re-record the hashes: make rehash")
         return 0
     if args.command == "export-qdc":
         from analysis.qdc import write
@@ -131,6 +141,30 @@ def main(argv: list[str] | None = None) -> int:
             return EXIT_INVALID
         print(f"chapter written: {path}")
         return 0
+    if args.command == "notebook":
+        from analysis.notebooks import write as write_notebook
+
+        print(f"executed notebook written to {write_notebook(args.chapter, args.out)}")
+        return 0
+    if args.command == "data-zip":
+        from analysis import archive
+
+        path = archive.write(args.outdir)
+        print(f"{path}\nsha256 {archive.sha256()}")
+        return 0
+    if args.command == "pdf":
+        from analysis.pdf import write_all
+
+        write_all(args.html_dir)
+        return 0
+    if args.command == "anchors":
+        from analysis import anchors, notebooks
+
+        added, gone = anchors.update(args.html_dir, notebooks.chapters())
+        print(f"{len(added)} anchor(s) added to {anchors.REGISTRY.relative_to(anchors.ROOT)}")
+        for entry in gone:
+            print(f"gone from the built book: {entry} (map it in {anchors.MOVED.relative_to(anchors.ROOT)})")
+        return 1 if gone else 0
     return 1
 
 

@@ -52,6 +52,21 @@ def offline_renderer(spec: dict, **metadata) -> dict:
     return {"text/html": markup, "text/plain": "<graphique Altair>"}
 
 
+NOTEBOOK_WIDTH = 640  # pixels; a static image has no container to fill
+
+
+def notebook_renderer(spec: dict, **metadata) -> dict:
+    """Altair's own PNG renderer (vl-convert, no network): draws in Jupyter offline, even untrusted.
+
+    A `width: "container"` chart has no container in a PNG; it gets a fixed width instead.
+    """
+    from altair.vegalite.v6.display import png_renderer
+
+    if spec.get("width") == "container":
+        spec = {**spec, "width": NOTEBOOK_WIDTH}
+    return png_renderer(spec, **metadata)
+
+
 def theme() -> alt.theme.ThemeConfig:
     return {
         "config": {
@@ -66,11 +81,11 @@ def theme() -> alt.theme.ThemeConfig:
 
 
 def setup() -> None:
-    """Book builds use the offline renderer; Jupyter keeps Altair's own (it bundles Vega)."""
+    """Book builds use the offline renderer; Jupyter gets PNG images drawn locally by vl-convert."""
     alt.theme.register("alliances", enable=True)(theme)
     alt.renderers.register("offline", offline_renderer)
-    if os.environ.get(BOOK_BUILD_ENV):
-        alt.renderers.enable("offline")
+    alt.renderers.register("notebook", notebook_renderer)
+    alt.renderers.enable("offline" if os.environ.get(BOOK_BUILD_ENV) else "notebook")
 
 
 def table_fallback(data: pd.DataFrame, summary: str = "Données du graphique (tableau)") -> str:

@@ -34,7 +34,7 @@ from analysis.disclosure import MIN_COUNT, SUPPRESSED
 from analysis.labels import DOMAIN_PROPERTY, unlabelled
 from analysis.labels import TABLE as LABELS_TABLE
 
-REHASH_COMMAND = "python -m analysis rehash"
+REHASH_COMMAND = "make rehash"  # printed in error messages: must work as printed, from the repository root
 YEARS = range(1990, 2031)  # the one range for every year and date of the package (the schema declares none)
 DELIMITER = ","
 __all__ = ["MIN_COUNT", "SUPPRESSED", "YEARS", "validate", "rehash", "Problem"]

@@ -1,0 +1,84 @@
+"""What a re-runner and a citer download, and what every page says about its build.
+
+- the footer of every page: edition, commit, data-package version and build date (analysis.provenance);
+- each chapter's download menu: its executed notebook (.ipynb) and its PDF, instead of the
+  theme's « print this page » button;
+- after the build: the data package as one zip (analysis.archive) and every chapter's executed
+  notebook (analysis.notebooks, cached by content hash in _build/.notebooks). The PDFs come from
+  `make pdf` (analysis.pdf), which prints the built pages.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from sphinx.util import logging
+
+logger = logging.getLogger(__name__)
+NOTEBOOK_CACHE = ".notebooks"  # under _build/, next to jupyter-cache
+
+
+def _footer(app, config) -> None:
+    from analysis import provenance
+
+    options = dict(config.html_theme_options or {})
+    base = str(options.get("extra_footer") or "").strip()
+    options["extra_footer"] = f"{base}\n{provenance.footer_html()}" if base else provenance.footer_html()
+    config.html_theme_options = options
+    # The theme's « Mis à jour le … » would be a second build date outside the marked span.
+    config.html_last_updated_fmt = None
+
+
+def _download_menu(app, pagename, templatename, context, doctree) -> None:
+    from analysis import notebooks, pdf
+
+    if pagename not in _chapters(app):
+        return
+    pathto = context["pathto"]
+    for button in context.get("header_buttons", []):
+        if button.get("label") != "download-buttons":
+            continue
+        items = [b for b in button["buttons"] if b.get("label") != "download-pdf-button"]
+        items.insert(0, {
+            "type": "link", "url": pathto(f"{notebooks.DOWNLOAD_DIR}/{pagename}.ipynb", 1), "text": ".ipynb",
+            "tooltip": "Notebook exécuté (Jupyter)", "icon": "fas fa-code", "label": "download-notebook-button"})
+        items.append({
+            "type": "link", "url": pathto(pdf.chapter_path(pagename), 1), "text": ".pdf",
+            "tooltip": "Ce chapitre en PDF", "icon": "fas fa-file-pdf", "label": "download-pdf-button"})
+        button["buttons"] = items
+
+
+def _chapters(app) -> set[str]:
+    if not hasattr(app, "_toc_chapters"):
+        from analysis import notebooks
+
+        app._toc_chapters = set(notebooks.chapters(Path(app.confdir) / "_toc.yml"))
+    return app._toc_chapters
+
+
+def _downloads(app, exception) -> None:
+    if exception is not None or app.builder.format != "html":
+        return
+    from parallel_execute import jobs
+
+    from analysis import archive, notebooks
+
+    outdir = Path(app.outdir)
+    archive.write(outdir)
+    started = time.monotonic()
+    order = notebooks.chapters(Path(app.confdir) / "_toc.yml")
+    try:
+        notebooks.build_all(outdir / notebooks.DOWNLOAD_DIR, outdir.parent / NOTEBOOK_CACHE, order,
+                            jobs=jobs(), root=Path(app.confdir), log=logger.info)
+    except Exception as err:  # noqa: BLE001 - reported as a build warning (an error under -W)
+        logger.warning(f"executed notebooks: {type(err).__name__}: {str(err)[:2000]}")
+        return
+    logger.info(f"notebooks: {len(order)} ready in {notebooks.DOWNLOAD_DIR}/ ({time.monotonic() - started:.1f} s)")
+
+
+def setup(app):
+    app.connect("config-inited", _footer)
+    app.connect("html-page-context", _download_menu, priority=900)  # after the theme's own buttons (501)
+    app.connect("build-finished", _downloads)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,100 @@
+"""PDFs printed from the built pages (`make pdf`; `make test` prints them before running pytest)."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import unicodedata
+
+import pytest
+from pypdf import PdfReader
+
+from analysis import notebooks, pdf
+from tests.conftest import HTML
+
+CHAPTERS = notebooks.chapters()
+SPEC = re.compile(r'<script type="application/json" id="[^"]+" class="altair-spec">(.*?)</script>', re.S)
+
+
+def _norm(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text).replace("’", "'").replace("\u00a0", " ").replace("\u202f", " ")
+    return re.sub(r"\s+", "", text).lower()
+
+
+def _title(docname: str) -> str:
+    page = (HTML / f"{docname}.html").read_text(encoding="utf-8")
+    h1 = re.search(r"<h1[^>]*>(.*?)</h1>", page, re.S).group(1)
+    return html.unescape(re.sub(r"<[^>]+>", "", h1)).replace("#", "").strip()
+
+
+def _chart_titles(docname: str) -> list[str]:
+    titles = []
+    for raw in SPEC.findall((HTML / f"{docname}.html").read_text(encoding="utf-8")):
+        title = json.loads(raw.replace("<\\/", "</")).get("title")
+        title = title.get("text") if isinstance(title, dict) else title
+        titles.append(title if isinstance(title, str) else title[0])
+    return titles
+
+
+@pytest.fixture(scope="module")
+def pdf_dir(built_html):
+    if not (built_html / pdf.book_path()).exists():
+        pytest.fail("no PDFs in the built book: run `make pdf` (make test prints them)")
+    return built_html
+
+
+@pytest.mark.parametrize("docname", CHAPTERS)
+def test_each_chapter_pdf_has_pages_its_title_and_its_charts(pdf_dir, docname):
+    reader = PdfReader(pdf_dir / pdf.chapter_path(docname))
+    assert len(reader.pages) > 0
+    text = _norm("".join(page.extract_text() or "" for page in reader.pages))
+    assert _norm(_title(docname)) in text
+    for title in _chart_titles(docname):  # a chart's title is drawn by Vega: it is in the PDF only if the chart is
+        assert _norm(title) in text, f"{docname}: chart « {title} » not in the PDF"
+    assert "/CreationDate" not in (reader.metadata or {})
+
+
+def test_the_book_pdf_joins_every_chapter_in_order(pdf_dir):
+    book = PdfReader(pdf_dir / pdf.book_path())
+    chapters = [PdfReader(pdf_dir / pdf.chapter_path(d)) for d in CHAPTERS]
+    assert len(book.pages) == sum(len(c.pages) for c in chapters)
+    assert [item.title for item in book.outline if not isinstance(item, list)] == [
+        c.metadata.title for c in chapters]
+
+
+def test_the_book_pdf_is_linked_from_the_reproduction_page(pdf_dir):
+    page = (pdf_dir / "book/annexes/reproduire.html").read_text(encoding="utf-8")
+    assert f'href="../../{pdf.book_path()}"' in page
+
+
+def test_printing_a_chapter_twice_gives_the_same_bytes(pdf_dir, tmp_path):
+    """Chromium's dates, document id and DOM-numbered structure ids are normalised away."""
+    import io
+
+    from playwright.sync_api import sync_playwright
+    from pypdf import PdfWriter
+
+    docname = next(d for d in CHAPTERS if _chart_titles(d))  # a chapter with charts, drawn asynchronously
+    outputs = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=pdf.CHROMIUM, args=pdf.ARGS)
+        for run in range(2):
+            with pdf._serve(pdf_dir) as base:  # a new port each time
+                raw = pdf._print(browser, f"{base}{docname}.html")
+                target = tmp_path / f"{run}.pdf"
+                pdf._save(PdfWriter(clone_from=PdfReader(io.BytesIO(raw))), docname, target, base)
+            outputs.append(target.read_bytes())
+        browser.close()
+    assert outputs[0] == outputs[1]
+
+
+@pytest.mark.parametrize("docname", ["book/regions/mauricie", "book/annexes/reproduire"])
+def test_links_in_a_pdf_lead_to_the_published_book(pdf_dir, docname):
+    from analysis import citation
+
+    uris = [str(a.get_object()["/A"]["/URI"]) for page in PdfReader(pdf_dir / pdf.chapter_path(docname)).pages
+            for a in page.get("/Annots", []) or [] if "/URI" in a.get_object().get("/A", {})]
+    assert uris and not [u for u in uris if "127.0.0.1" in u or "localhost" in u]
+    site = str(citation.metadata()["url"]).rstrip("/")
+    assert any(u.startswith(f"{site}/book/") for u in uris)
