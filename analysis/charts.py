@@ -10,6 +10,7 @@ import html
 import itertools
 import json
 import os
+import sys
 
 import altair as alt
 import pandas as pd
@@ -63,6 +64,10 @@ def setup() -> None:
     alt.renderers.register("offline", offline_renderer)
     if os.environ.get(BOOK_BUILD_ENV):
         alt.renderers.enable("offline")
+
+
+if sys.modules.get("analysis.book") is not None and sys.modules["analysis.book"].setup_requested():
+    setup()  # the page called book.setup() before it first needed charts
 
 
 def table_fallback(data: pd.DataFrame, summary: str = "Données du graphique (tableau)") -> str:

@@ -108,9 +108,13 @@ def scaled_package(src: Path, dest: Path, factor: int) -> Path:
     return dest
 
 
-def _timed(fn):
-    start = time.perf_counter()
+CPU: dict[str, float] = {}  # part -> CPU seconds of this process (steadier than wall time on a busy machine)
+
+
+def _timed(fn, part: str):
+    start, cpu = time.perf_counter(), time.process_time()
     value = fn()
+    CPU[part] = round(time.process_time() - cpu, 3)
     return round(time.perf_counter() - start, 3), value
 
 
@@ -124,7 +128,7 @@ def measure_one() -> dict:
     from analysis import data, networks, region, validate
     seconds_import = round(time.perf_counter() - start, 3)
 
-    seconds_validate, problems = _timed(lambda: validate.validate(data.DATA_DIR))
+    seconds_validate, problems = _timed(lambda: validate.validate(data.DATA_DIR), "validate")
 
     def aggregates():
         for region_id in data.load("regions")["region_id"]:
@@ -135,13 +139,14 @@ def measure_one() -> dict:
         networks.completeness()
         return networks.compare()
 
-    seconds_regions, _ = _timed(aggregates)
-    seconds_networks, _ = _timed(network_measures)
+    seconds_regions, _ = _timed(aggregates, "regions")
+    seconds_networks, _ = _timed(network_measures, "networks")
     rows = sum(max(0, sum(1 for _ in (data.DATA_DIR / r["path"]).open(encoding="utf-8")) - 1)
                for r in data.descriptor()["resources"] if "path" in r)
     return {"rows": rows, "validation_problems": len(problems), "first_problems": [str(p) for p in problems[:3]],
             "import": seconds_import, "validate": seconds_validate, "regions": seconds_regions,
-            "networks": seconds_networks, "total": round(seconds_validate + seconds_regions + seconds_networks, 3)}
+            "networks": seconds_networks, "total": round(seconds_validate + seconds_regions + seconds_networks, 3),
+            "cpu": {**CPU, "total": round(sum(CPU.values()), 3)}}
 
 
 def growth_exponent(factors: list[int], seconds: list[float]) -> float | None:
@@ -173,6 +178,8 @@ def measure(factors: tuple[int, ...] = FACTORS, src: Path = ROOT / "data", timeo
     done_factors = [f for f in factors if "total" in results.get(f"x{f}", {})]
     parts = ("validate", "regions", "networks", "total")
     exponents = {p: growth_exponent(done_factors, [results[f"x{f}"][p] for f in done_factors]) for p in parts}
+    cpu = [results[f"x{f}"]["cpu"]["total"] for f in done_factors]
+    exponents["cpu_total"] = growth_exponent(done_factors, cpu)
     return {"factors": list(factors), "by_factor": results, "growth_exponent": exponents}
 
 
