@@ -114,7 +114,8 @@ def _bounds() -> str:
 
 def _pre_execute(app, env, docnames) -> None:
     n_jobs = jobs()
-    if n_jobs < 2 or getattr(env, "mystnb_config", None) is None or env.mystnb_config.execution_mode != "cache":
+    config = getattr(env, "mystnb_config", None)
+    if not docnames or n_jobs < 2 or config is None or config.execution_mode != "cache":
         return
     outside = unsupported()
     if outside:
