@@ -180,6 +180,11 @@ def measure(factors: tuple[int, ...] = FACTORS, src: Path = ROOT / "data", timeo
     exponents = {p: growth_exponent(done_factors, [results[f"x{f}"][p] for f in done_factors]) for p in parts}
     cpu = [results[f"x{f}"]["cpu"]["total"] for f in done_factors]
     exponents["cpu_total"] = growth_exponent(done_factors, cpu)
+    # Between the two largest sizes fixed costs weigh least: the slope there is the growth that matters.
+    exponents["cpu_total_largest_step"] = growth_exponent(done_factors[-2:], cpu[-2:])
+    for part in ("validate", "regions", "networks"):
+        exponents[f"cpu_{part}_largest_step"] = growth_exponent(
+            done_factors[-2:], [results[f"x{f}"]["cpu"][part] for f in done_factors[-2:]])
     return {"factors": list(factors), "by_factor": results, "growth_exponent": exponents}
 
 
