@@ -183,7 +183,7 @@ def measure(args) -> dict:
         # A failing test is recorded (exit code, summary), not fatal: the other figures still count.
         seconds, text = make(repo, "test", capture=True, check=False,
                              PYTEST_ARGS=f"{pytest_args()} --durations=15")
-        passed = re.findall(r"^=* ?(\d+ passed.*?) in ([\d.]+)s", text, re.MULTILINE)
+        passed = re.findall(r"^=* ?(\d+ (?:passed|failed|error).*?) in ([\d.]+)s", text, re.MULTILINE)
         out["make_test"] = {**figure(seconds), "pytest_summary": passed[-1][0] if passed else None,
                             "pytest_seconds": float(passed[-1][1]) if passed else None,
                             "exit_code": seconds.returncode, "slowest": slowest_tests(text),
