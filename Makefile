@@ -31,8 +31,13 @@ $(STAMP): requirements.lock pyproject.toml
 
 install: $(STAMP)
 
+# Skipped when data/ and analysis/ hash as at the last successful validation (stamp in _build/, never in data/).
+VALIDATED := _build/.validated
 validate: install
-	$(BIN)/python -m analysis validate data
+	@sum=$$(find data analysis -type f -not -path '*/__pycache__/*' | LC_ALL=C sort | xargs sha256sum | sha256sum); \
+	if [ -f $(VALIDATED) ] && [ "$$(cat $(VALIDATED))" = "$$sum" ]; then \
+	  echo "data/ valid (unchanged since its last validation; rm $(VALIDATED) to force)"; \
+	else $(BIN)/python -m analysis validate data && mkdir -p _build && echo "$$sum" > $(VALIDATED); fi
 
 # After a deliberate edit of a file in data/: re-record its sha256 in data/datapackage.json.
 rehash: install
@@ -80,7 +85,9 @@ test: install browser-deps lint book-all
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 	@$(MAKE) --no-print-directory linkcheck privacy-scan determinism-check
 
-# Cold build, no-change rebuild, rebuild after a data edit, pytest and `make test`, in a scratch copy.
+# Side by side in one run, in scratch copies: floor, cold build vs one-notebook-at-a-time baseline,
+# rebuilds, `make test`, page weight, chart drawing, data ×1/×10/×100 -> bench/results/latest.{json,md}.
+# BENCH_ARGS=--quick skips the slow parts (see python bench/run.py --help).
 bench: install
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 

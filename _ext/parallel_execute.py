@@ -11,6 +11,11 @@ the failure exactly as before, so warnings and -W behave unchanged.
 
 BOOK_EXECUTION_JOBS sets the number of notebooks run at once (default: the usable CPUs, at most 4;
 1 turns this off).
+
+The cache key is reproduced from myst-nb's and jupyter-cache's internals (reader, config copy, stage
+and bundle API), so it is only trusted for the versions it was written and tested against
+(`SUPPORTED`); with any other version this step logs one info line and steps aside, and myst-nb
+executes the notebooks itself, one at a time, exactly as without this extension.
 """
 
 from __future__ import annotations
@@ -24,7 +29,29 @@ from pathlib import Path, PurePosixPath
 from sphinx.util import logging
 
 JOBS_ENV = "BOOK_EXECUTION_JOBS"
+# distribution -> (lowest version supported, first version not supported): major.minor[.patch] tuples.
+SUPPORTED = {"myst-nb": ((1, 0), (1, 5)), "jupyter-cache": ((1, 0), (1, 1))}
 logger = logging.getLogger(__name__)
+
+
+def _version(text: str) -> tuple[int, ...]:
+    return tuple(int(m) for m in re.findall(r"\d+", text.split("+")[0])[:3])
+
+
+def unsupported() -> list[str]:
+    """The installed myst-nb / jupyter-cache versions outside `SUPPORTED`, as `name version` strings."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = []
+    for name, (low, high) in SUPPORTED.items():
+        try:
+            found = version(name)
+        except PackageNotFoundError:
+            out.append(f"{name} (not installed)")
+            continue
+        if not low <= _version(found) < high:
+            out.append(f"{name} {found}")
+    return out
 
 
 def jobs() -> int:
@@ -80,9 +107,20 @@ def _execute(path: Path, notebook, nb_config):
     return None if result.err is not None else result
 
 
+def _bounds() -> str:
+    return ", ".join(f"{name} >={'.'.join(map(str, low))},<{'.'.join(map(str, high))}"
+                     for name, (low, high) in SUPPORTED.items())
+
+
 def _pre_execute(app, env, docnames) -> None:
     n_jobs = jobs()
-    if n_jobs < 2 or getattr(env, "mystnb_config", None) is None or env.mystnb_config.execution_mode != "cache":
+    config = getattr(env, "mystnb_config", None)
+    if not docnames or n_jobs < 2 or config is None or config.execution_mode != "cache":
+        return
+    outside = unsupported()
+    if outside:
+        logger.info(f"parallel pre-execution off: written for {_bounds()}, found {', '.join(outside)}; "
+                    "myst-nb executes the notebooks one at a time")
         return
     from jupyter_cache import get_cache
     from jupyter_cache.base import CacheBundleIn

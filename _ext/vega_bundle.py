@@ -13,23 +13,31 @@ BUNDLE_NAME = "vega-bundle.js"
 BOOK_BUILD_ENV = "ALLIANCES_BOOK_BUILD"
 
 
+def stamp() -> str:
+    """First line of the bundle. The two versions decide it (altair names the Vega-Lite version);
+    reading them from the installed metadata spares each rebuild the import of Altair."""
+    from importlib.metadata import version
+
+    return f"/* vl-convert-python {version('vl-convert-python')}, altair {version('altair')} */\n"
+
+
 def _write_bundle(app) -> None:
     if app.builder.format != "html":
         return
+    first_line = stamp()
+    target = Path(app.outdir) / "_static" / BUNDLE_NAME
+    if target.exists():
+        with target.open(encoding="utf-8") as fh:
+            if fh.readline() == first_line:
+                return  # bundling costs about a second: skip when up to date
     import vl_convert as vlc
     from altair.utils._importers import vl_version_for_vl_convert
 
     vl_version = vl_version_for_vl_convert()
-    stamp = f"/* vl-convert {vlc.__version__}, vega-lite {vl_version} */\n"
-    target = Path(app.outdir) / "_static" / BUNDLE_NAME
-    if target.exists():
-        with target.open(encoding="utf-8") as fh:
-            if fh.readline() == stamp:
-                return  # bundling costs about a second: skip when up to date
     target.parent.mkdir(parents=True, exist_ok=True)
     bundle = vlc.javascript_bundle(vl_version=vl_version)
     # The IIFE keeps the bundle's top-level consts out of the page's global scope.
-    target.write_text(stamp + "(function () {\n" + bundle + "\n})();\n", encoding="utf-8")
+    target.write_text(first_line + "(function () {\n" + bundle + "\n})();\n", encoding="utf-8")
 
 
 def setup(app):

@@ -1,13 +1,32 @@
-"""Helpers chapters call in their first (hidden) cell and for small prose values."""
+"""Helpers chapters call in their first (hidden) cell and for small prose values.
+
+Importing this module is cheap: Altair (about half a second per kernel) is only loaded by pages that
+draw a chart, i.e. that import `analysis.charts` themselves or through a module that draws.
+"""
 
 from __future__ import annotations
 
-from analysis import charts
+import sys
+
+_setup_requested = False
 
 
 def setup() -> None:
-    """Prepare a chapter's kernel: chart theme and the offline renderer for book builds."""
-    charts.setup()
+    """Prepare a chapter's kernel: chart theme and the offline renderer for book builds.
+
+    Done at once when `analysis.charts` is already imported, otherwise by `analysis.charts` when a
+    page first imports it (see `setup_requested`): a page without charts never loads Altair.
+    """
+    global _setup_requested
+    _setup_requested = True
+    charts = sys.modules.get("analysis.charts")
+    if charts is not None:
+        charts.setup()
+
+
+def setup_requested() -> bool:
+    """Whether this kernel asked for the book's chart setup (read by analysis.charts on import)."""
+    return _setup_requested
 
 
 def year(date: str) -> int:

@@ -10,6 +10,7 @@ import hashlib
 import html
 import json
 import os
+import sys
 
 import altair as alt
 import pandas as pd
@@ -86,6 +87,10 @@ def setup() -> None:
     alt.renderers.register("offline", offline_renderer)
     alt.renderers.register("notebook", notebook_renderer)
     alt.renderers.enable("offline" if os.environ.get(BOOK_BUILD_ENV) else "notebook")
+
+
+if sys.modules.get("analysis.book") is not None and sys.modules["analysis.book"].setup_requested():
+    setup()  # the page called book.setup() before it first needed charts
 
 
 def table_fallback(data: pd.DataFrame, summary: str = "Données du graphique (tableau)") -> str:

@@ -1,0 +1,45 @@
+"""A page without charts does not load Altair; a page with charts gets the book's theme and renderer
+whichever comes first, `book.setup()` or the import of `analysis.charts`. Each case runs in a fresh
+interpreter, as a kernel does."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import ROOT
+
+REPORT = ("import json, sys; import altair as alt; "
+          "print(json.dumps([alt.theme.active, alt.renderers.active, 'altair' in sys.modules]))")
+
+
+def _run(code: str) -> str:
+    env = {**os.environ, "ALLIANCES_BOOK_BUILD": "1",
+           "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip().splitlines()[-1]
+
+
+def test_a_page_without_charts_does_not_load_altair():
+    code = ("import sys; from analysis import annexes, book, citation, data; book.setup(); "
+            "print('altair' in sys.modules)")
+    assert _run(code) == "False"
+
+
+@pytest.mark.parametrize("code", [
+    "from analysis import book; book.setup(); from analysis import charts; ",  # setup first, charts later
+    "from analysis import book, charts; book.setup(); ",  # charts first (the usual first cell)
+    "from analysis import chapter; chapter.book.setup(); ",  # a regional chapter
+])
+def test_a_page_with_charts_gets_the_book_theme_and_offline_renderer(code):
+    assert json.loads(_run(code + REPORT)) == ["alliances", "offline", True]
+
+
+def test_without_setup_altair_keeps_its_own_renderer():
+    assert json.loads(_run("from analysis import charts; " + REPORT))[1] == "default"
