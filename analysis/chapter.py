@@ -148,7 +148,8 @@ def _funding_chart(p: region.Profile, period: pd.DataFrame) -> None:
 
 
 def governance(p: region.Profile) -> None:
-    networks.diagram.show(str(p.region["region_id"]), f"{p.name} : organisations et liens documentés")
+    networks.diagram.show(str(p.region["region_id"]), f"{p.name} : organisations et liens documentés",
+                          markup=lambda html: _html(p, html).data)
 
 
 def projects(p: region.Profile) -> None:

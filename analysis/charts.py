@@ -97,7 +97,8 @@ def table_fallback(data: pd.DataFrame, summary: str = "Données du graphique (ta
     """A collapsible HTML table with the chart's data, for screen readers and copy-paste."""
     from analysis import tables
 
-    shown = data.astype(object).apply(lambda column: column.map(tables.cell))  # French cells, as in every table
+    shown = (data.rename_axis(columns=None)  # a pivot's column-axis name is not a header a reader needs
+             .astype(object).apply(lambda column: column.map(tables.cell)))  # French cells, as in every table
     body = shown.to_html(index=False, border=0, classes="table chart-data", escape=False)
     return f"<details class='chart-fallback'><summary>{html.escape(summary)}</summary>{body}</details>"
 

@@ -31,7 +31,7 @@ def render(frame: pd.DataFrame, columns: dict[str, str], caption: str | None = N
     """
     coded = frame
     frame = labels.relabel(frame, table) if table else frame
-    shown = frame[list(columns)].astype(object)
+    shown = frame[list(columns)].rename_axis(columns=None).astype(object)  # a pivot's axis name is no header
     for name, precision in (dated or {}).items():
         if name in shown.columns:
             shown[name] = [dates.french(v, p) or None for v, p in zip(coded[name], coded[precision], strict=True)]

@@ -11,10 +11,12 @@ import re
 NBSP = "\u00a0"
 NNBSP = "\u202f"
 _SPACES = "[ \u00a0\u202f]"
-# A space (or none) before a high punctuation mark that follows a word or a closing guillemet; URLs
-# (`https://`), times (`10:30`) and ratios keep their colon untouched because a digit or a slash follows.
-_BEFORE_COLON = re.compile(rf"(?<=[\w»)\]%$]){_SPACES}?:(?=\s|$)")
-_BEFORE_OTHER = re.compile(rf"(?<=[\w»)\]%$]){_SPACES}?([;?!])(?=\s|$|[»)])")
+# A space (or none) before a high punctuation mark that follows a word, a closing sign, or the start of
+# a text (in HTML the word may end the previous element); URLs (`https://`), times (`10:30`) and ratios
+# keep their colon untouched because a digit or a slash follows.
+_AFTER = r"(?:(?<=[\w»)\]%$’'\"*…])|^)"
+_BEFORE_COLON = re.compile(rf"{_AFTER}{_SPACES}?:(?=\s|$)")
+_BEFORE_OTHER = re.compile(rf"{_AFTER}{_SPACES}?([;?!])(?=\s|$|[»)])")
 _AFTER_OPEN = re.compile(rf"«{_SPACES}?")
 _BEFORE_CLOSE = re.compile(rf"{_SPACES}?»")
 

@@ -21,11 +21,13 @@ NOT_ACRONYMS = frozenset({"ALLIANCE", "MERCI", "MINGANIE", "PORTRAIT", "POUR", "
 # Names of file formats, a licence, a citation style and software: the reproduction and citation
 # apparatus, not terms of the study; no document of sources.csv could support a glossary row for
 # them. OAR is spelled out where it is used (gouvernance page) from a work of the references annex.
-TECHNICAL = frozenset({"APA", "MIT", "RIS", "CSV", "HTML", "GEXF", "URL", "ISBN", "MAXQDA", "ATLAS", "OAR"})
+TECHNICAL = frozenset({"APA", "MIT", "RIS", "CSV", "HTML", "GEXF", "URL", "ISBN", "MAXQDA", "ATLAS", "OAR",
+                       "PDF"})
 
 
 class _Visible(HTMLParser):
-    """Visible text, without code, scripts, styles, navigation or buttons (their text is not prose)."""
+    """Visible French text, without code, scripts, styles, navigation, buttons (their text is not prose) or
+    passages marked `lang="en"` (English typography applies there)."""
 
     SKIP = {"script", "style", "pre", "code", "kbd", "samp", "nav", "button", "svg", "math"}
     BLOCK = {"p", "div", "li", "td", "th", "tr", "dt", "dd", "br", "h1", "h2", "h3", "h4", "h5", "h6", "caption",
@@ -34,24 +36,25 @@ class _Visible(HTMLParser):
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
-        self.stack: list[str] = []
+        self.stack: list[tuple[str, bool]] = []  # open tags, and whether each is marked English
         self.parts: list[str] = []
 
     def handle_starttag(self, tag, attrs):
         if tag in self.BLOCK:
             self.parts.append("\n")
         if tag not in self.VOID:
-            self.stack.append(tag)
+            english = str(dict(attrs).get("lang") or "").lower().startswith("en")
+            self.stack.append((tag, english))
 
     def handle_endtag(self, tag):
         if tag in self.BLOCK:
             self.parts.append("\n")
-        if tag in self.stack:
-            while self.stack and self.stack.pop() != tag:
+        if any(open_tag == tag for open_tag, _ in self.stack):
+            while self.stack and self.stack.pop()[0] != tag:
                 pass
 
     def handle_data(self, text):
-        if not any(tag in self.SKIP for tag in self.stack):
+        if not any(tag in self.SKIP or english for tag, english in self.stack):
             self.parts.append(text)
 
 

@@ -7,6 +7,7 @@ dash patterns and shapes are presentation choices and live here.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
@@ -339,13 +340,18 @@ def sentence(s: graphs.Summary) -> str:
     return typography.fr(text)
 
 
-def show(region_id: str, title: str, data_dir: Path = data.DATA_DIR) -> graphs.Summary:
-    """The sentence, the diagram and its edge table, all from one drawn graph; returns its summary."""
+def show(region_id: str, title: str, data_dir: Path = data.DATA_DIR,
+         markup: Callable[[str], str] = str) -> graphs.Summary:
+    """The sentence, the diagram and its edge table, all from one drawn graph; returns its summary.
+
+    `markup` filters the HTML shown around the chart (a chapter links its glossary terms with it).
+    """
     drawn = graphs.drawn(region_id, data_dir=data_dir)
-    display(HTML(f"<p class='network-summary' data-region='{region_id}' data-organisations="
-                 f"'{drawn.summary.organisations}' data-liens='{drawn.summary.liens}'>"
-                 f"{sentence(drawn.summary)}</p>"))
-    charts.show(draw(drawn.graph, typography.fr(title), territory_names(Path(data_dir))), edge_table(drawn.graph))
+    display(HTML(markup(f"<p class='network-summary' data-region='{region_id}' data-organisations="
+                        f"'{drawn.summary.organisations}' data-liens='{drawn.summary.liens}'>"
+                        f"{sentence(drawn.summary)}</p>")))
+    display(draw(drawn.graph, typography.fr(title), territory_names(Path(data_dir))))
+    display(HTML(markup(charts.table_fallback(edge_table(drawn.graph)))))
     return drawn.summary
 
 
