@@ -90,7 +90,7 @@ def timeline(p: region.Profile) -> None:
         )
         display(chart)
     display(_html(p, tables.folded(f"Faits sur l'Alliance, {p.name} ({len(p.region_facts)} lignes, tableau)",
-                                   _facts_table(p))))
+                                   _facts_table(p), chart_data=not dated.empty)))
 
 
 def _facts_table(p: region.Profile) -> str:

@@ -54,11 +54,16 @@ def render(frame: pd.DataFrame, columns: dict[str, str], caption: str | None = N
     return body
 
 
-def folded(summary: str, body: str, open_: bool = False) -> str:
-    """A long table folded in a <details> element under its chart."""
+def folded(summary: str, body: str, open_: bool = False, chart_data: bool = False) -> str:
+    """A long table folded in a <details> element under its chart.
+
+    `chart_data` marks it as the data of the chart above it (the table a keyboard user reaches instead of
+    the chart's tooltips), like `charts.table_fallback`.
+    """
     state = " open" if open_ else ""
+    css = "folded-table chart-fallback" if chart_data else "folded-table"
     summary = html.escape(typography.fr(summary), quote=False)
-    return f"<details class='folded-table'{state}><summary>{summary}</summary>{body}</details>"
+    return f"<details class='{css}'{state}><summary>{summary}</summary>{body}</details>"
 
 
 def _with_row_ids(body: str, row_ids: list[str]) -> str:

@@ -86,7 +86,7 @@ def tiny_book(tmp_path_factory):
 
 def test_pre_execution_ran(tiny_book):
     _, log = tiny_book
-    assert "executing 2 notebooks, 2 at a time" in log
+    assert "executing 2 notebooks not in the cache, 2 at a time" in log
 
 
 def test_each_notebook_ran_once_and_is_one_cache_record(tiny_book):
