@@ -159,8 +159,8 @@ def html_for(p, frame: pd.DataFrame | None = None) -> str:
             section, name = TABLE_SECTION[point["key"]]
             refs = f"<a class='bref-table' href='#{region_id}-{section}'>{name}</a> {refs}"
         heading = html.escape(typography.fr(point["heading"]), quote=False)
-        items.append(f"<li id='{anchor(region_id, point['key'])}' class='stable-anchor'><strong>{heading}.</strong> "
-                     f"<span{css}>{text}</span> {refs}</li>")
+        items.append(f"<li id='{anchor(region_id, point['key'])}' class='stable-anchor'>"
+                     f"<strong>{heading}.</strong> <span{css}>{text}</span> {refs}</li>")
     return (f"<div class='admonition en-bref stable-anchor' id='{region_id}-bref' role='note'>"
             "<p class='admonition-title'>En bref</p>"
             f"<ul class='bref-points'>{''.join(items)}</ul></div>")

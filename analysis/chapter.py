@@ -8,6 +8,8 @@ section; each returns or displays what the reader sees. Everything regional come
 
 from __future__ import annotations
 
+import html
+
 import altair as alt
 import pandas as pd
 from IPython.display import HTML, display
@@ -225,7 +227,7 @@ def _interview_note(restricted: bool) -> str:
 def _interview_aggregates(p: region.Profile, source) -> None:
     """Banner, then one disclosure-controlled chart: distinct interviewees by dimension of the grid."""
     from analysis import interviews as iv
-    from analysis.validate import MIN_COUNT
+    from analysis.disclosure import MIN_COUNT
 
     classes, heading, text = BANNERS[source.restricted]
     display(HTML(f"<div class='admonition {classes}' role='note'><p class='admonition-title'>{heading}</p>"
@@ -247,6 +249,23 @@ def _interview_aggregates(p: region.Profile, source) -> None:
     fallback = charts.table_fallback(shown, summary=f"Données du graphique (tableau) — {source.label}")
     display(HTML(f"<div class='published-aggregate' data-synthetic='{str(source.synthetic).lower()}'>"
                  f"{fallback}</div>"))
+    summaries = team_summaries(str(p.region["region_id"]))
+    if summaries:
+        display(_html(p, summaries))
+
+
+def team_summaries(region_id: str) -> str:
+    """The research team's summaries for the region (restricted edition), only where their cell is published."""
+    from analysis import interviews as iv
+
+    rows = iv.published_summaries(region_id)
+    if rows.empty:
+        return ""
+    codes = data.load("codebook").set_index("code_id")["label_fr"]
+    items = "".join(f"<li><strong>{html.escape(codes[row.code_id])}</strong>\u00a0: "
+                    f"{html.escape(typography.fr(row.summary_fr))}</li>" for row in rows.itertuples())
+    return ("<div class='team-summaries'><p>Résumés rédigés par l'équipe de recherche, montrés seulement pour "
+            f"les codes dont le décompte de la région est publié\u00a0:</p><ul>{items}</ul></div>")
 
 
 def gaps(p: region.Profile) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from analysis import data, disclosure, interviews, qdpx
+from analysis import chapter, data, disclosure, interviews, qdpx
 from analysis.__main__ import main
 
 NS = qdpx.NAMESPACE
@@ -138,6 +138,13 @@ def test_summaries_are_shown_only_where_the_cell_is_published(project, tmp_path,
     finally:
         interviews._load.cache_clear()
     assert list(shown["code_id"]) == ["axe-individuel"]  # 6 people: shown; 2 people: hidden
+    monkeypatch.setenv(interviews.ENV, str(out))
+    interviews._load.cache_clear()
+    try:
+        box = chapter.team_summaries("mauricie")  # what the restricted chapter shows
+    finally:
+        interviews._load.cache_clear()
+    assert "accompagnement des personnes" in box and "Deux gestionnaires" not in box
     monkeypatch.delenv(interviews.ENV)
     assert interviews.published_summaries("mauricie").empty  # public edition: none
 
