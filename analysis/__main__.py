@@ -9,8 +9,7 @@ import sys
 from pathlib import Path
 
 from analysis.data import DATA_DIR
-
-EXIT_INVALID = 2
+from analysis.report import EXIT_INVALID, report
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -74,29 +73,16 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "validate":
         from analysis.validate import validate
 
-        problems = validate(args.data_dir)
-        for problem in problems:
-            print(problem)
-        if problems:
-            print(f"{len(problems)} problem(s) in {args.data_dir}", file=sys.stderr)
-            return EXIT_INVALID
-        print(f"{args.data_dir}: valid")
-        return _validate_restricted(None, args.data_dir, only_if_set=True)
+        status = report(validate(args.data_dir), f"problem(s) in {args.data_dir}", f"{args.data_dir}: valid")
+        return status or _validate_restricted(None, args.data_dir, only_if_set=True)
     if args.command == "validate-restricted":
         return _validate_restricted(args.folder, args.data_dir)
     if args.command == "compare-builds":
         from analysis.determinism import compare
 
         differences, notes = compare(args.reference, args.other)
-        for line in notes:
-            print(f"note: {line}")
-        for line in differences:
-            print(line)
-        if differences:
-            print(f"{len(differences)} file(s) differ between {args.reference} and {args.other}", file=sys.stderr)
-            return EXIT_INVALID
-        print(f"{args.reference} and {args.other}: identical apart from the build date")
-        return 0
+        return report(differences, f"file(s) differ between {args.reference} and {args.other}",
+                      f"{args.reference} and {args.other}: identical apart from the build date", notes)
     if args.command == "links":
         from analysis import links
 
@@ -198,14 +184,8 @@ def _validate_restricted(folder: Path | None, data_dir: Path, only_if_set: bool 
             return 0
         print(f"no restricted folder: give one, or set {restricted.ENV}", file=sys.stderr)
         return EXIT_INVALID
-    problems = restricted.problems(folder, data_dir)
-    for problem in problems:
-        print(problem)
-    if problems:
-        print(f"{len(problems)} problem(s) in the restricted folder {folder}", file=sys.stderr)
-        return EXIT_INVALID
-    print(f"{folder}: valid restricted interview folder")
-    return 0
+    return report(restricted.problems(folder, data_dir), f"problem(s) in the restricted folder {folder}",
+                  f"{folder}: valid restricted interview folder")
 
 
 if __name__ == "__main__":

@@ -10,12 +10,13 @@ to review.
 
 from __future__ import annotations
 
-import sys
 from collections import defaultdict
 from functools import cache
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlparse
+
+from analysis.report import report as report_problems
 
 SKIPPED_DIRS = {"_static", "_sources", "_images"}
 FOLLOWED_RELS = {"stylesheet", "preload", "prev", "next", "index", "search", "icon", "canonical"}
@@ -105,13 +106,6 @@ def write_report(root: Path, report: Path) -> int:
 
 
 def main(root: Path, report: Path | None = None) -> int:
-    problems = internal_problems(root)
-    for problem in problems:
-        print(problem)
-    if report is not None:
-        print(f"{write_report(root, report)} external address(es) listed in {report}")
-    if problems:
-        print(f"{len(problems)} broken internal link(s) in {root}", file=sys.stderr)
-        return 2
-    print(f"{root}: every internal link and anchor resolves")
-    return 0
+    notes = [] if report is None else [f"{write_report(root, report)} external address(es) listed in {report}"]
+    return report_problems(internal_problems(root), f"broken internal link(s) in {root}",
+                           f"{root}: every internal link and anchor resolves", notes)

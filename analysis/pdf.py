@@ -42,7 +42,8 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 
 
 @contextlib.contextmanager
-def _serve(directory: Path):
+def serve(directory: Path):
+    """Serve a directory on a free 127.0.0.1 port for the duration of the block (the PDFs, the browser tests)."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -195,7 +196,7 @@ def write_all(html_dir: Path = ROOT / "_build" / "html", log=print) -> list[Path
         raise SystemExit("Debian's chromium is missing: run `make browser-deps`")
     docnames = [d for d in notebooks.chapters() if (html_dir / f"{d}.html").exists()]
     written, book = [], PdfWriter()
-    with _serve(html_dir) as base, sync_playwright() as p:
+    with serve(html_dir) as base, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         try:
             for docname in docnames:

@@ -18,11 +18,11 @@ from __future__ import annotations
 import csv
 import html
 import re
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 from analysis import restricted
+from analysis.report import report
 
 ALLOWLIST = Path(__file__).with_name("privacy_allowlist.csv")
 SKIPPED_DIRS = {"_static"}
@@ -113,13 +113,6 @@ def main(root: Path, deny_list: Path | None = None) -> int:
     else:
         deny = restricted.deny_list(restricted.folder_from_env())
     problems, notes = check(root, deny)
-    for line in notes:
-        print(f"note: {line}")
-    for line in problems:
-        print(line)
-    if problems:
-        print(f"{len(problems)} privacy problem(s) in {root}", file=sys.stderr)
-        return 2
-    print(f"{root}: no e-mail address, phone number or deny-listed name "
-          f"({len(deny)} name(s) on the deny-list)")
-    return 0
+    return report(problems, f"privacy problem(s) in {root}",
+                  f"{root}: no e-mail address, phone number or deny-listed name ({len(deny)} name(s) on the "
+                  "deny-list)", notes)

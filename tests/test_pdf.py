@@ -80,7 +80,7 @@ def test_printing_a_chapter_twice_gives_the_same_bytes(pdf_dir, tmp_path):
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=pdf.CHROMIUM, args=pdf.ARGS)
         for run in range(2):
-            with pdf._serve(pdf_dir) as base:  # a new port each time
+            with pdf.serve(pdf_dir) as base:  # a new port each time
                 raw = pdf._print(browser, f"{base}{docname}.html")
                 target = tmp_path / f"{run}.pdf"
                 pdf._save(PdfWriter(clone_from=PdfReader(io.BytesIO(raw))), docname, target, base)
