@@ -66,18 +66,21 @@ def matrix_chart(frame: pd.DataFrame) -> alt.LayerChart:
     )
 
 
+def _region_grid(frame: pd.DataFrame, total: str, x_title: str, row: str) -> alt.Chart:
+    """The grid of a region heatmap: one column per region, labelled with its `total`, one row per `row` value,
+    both in the frame's order."""
+    data = frame.assign(colonne=[f"{r} ({book.french_number(n)})"
+                                 for r, n in zip(frame["region"], frame[total], strict=True)])
+    return alt.Chart(data).encode(
+        x=alt.X("colonne:N", title=x_title, sort=list(dict.fromkeys(data["colonne"])),
+                axis=alt.Axis(labelAngle=-30, labelLimit=200)),
+        y=alt.Y(f"{row}:N", title=None, sort=list(dict.fromkeys(data[row])), axis=alt.Axis(labelLimit=260)),
+    )
+
+
 def theme_heatmap(frame: pd.DataFrame) -> alt.LayerChart:
     """Named projects per theme (rows) and region (columns); the region label carries its project count."""
-    data = frame.copy()
-    data["colonne"] = [f"{r} ({book.french_number(n)})" for r, n in zip(data["region"], data["projets_region"],
-                                                                       strict=True)]
-    columns = list(dict.fromkeys(data["colonne"]))
-    themes = list(dict.fromkeys(data["theme_label"]))
-    base = alt.Chart(data).encode(
-        x=alt.X("colonne:N", title="Région (projets nommés dans la trace publique)", sort=columns,
-                axis=alt.Axis(labelAngle=-30, labelLimit=200)),
-        y=alt.Y("theme_label:N", title=None, sort=themes, axis=alt.Axis(labelLimit=260)),
-    )
+    base = _region_grid(frame, "projets_region", "Région (projets nommés dans la trace publique)", "theme_label")
     cells = base.mark_rect(stroke="white").encode(
         color=alt.Color("projets:Q", title="Projets nommés", scale=alt.Scale(scheme=SEQUENTIAL, domainMin=0)),
         tooltip=[alt.Tooltip("region:N", title="Région"), alt.Tooltip("theme_label:N", title="Thème"),
@@ -103,17 +106,8 @@ def theme_heatmap(frame: pd.DataFrame) -> alt.LayerChart:
 
 def code_share_chart(frame: pd.DataFrame, title: str, dimension_label: str) -> alt.LayerChart:
     """Coded passages per code and region, coloured by their share of the region's coded passages."""
-    data = frame.copy()
-    data["colonne"] = [f"{r} ({book.french_number(n)})" for r, n in zip(data["region"], data["total_region"],
-                                                                       strict=True)]
-    data["part_pct"] = (100 * data["part"]).round(1)
-    columns = list(dict.fromkeys(data["colonne"]))
-    codes = list(dict.fromkeys(data["code_label"]))
-    base = alt.Chart(data).encode(
-        x=alt.X("colonne:N", title="Région (passages codés, toutes dimensions)", sort=columns,
-                axis=alt.Axis(labelAngle=-30, labelLimit=200)),
-        y=alt.Y("code_label:N", title=None, sort=codes, axis=alt.Axis(labelLimit=260)),
-    )
+    base = _region_grid(frame.assign(part_pct=(100 * frame["part"]).round(1)), "total_region",
+                        "Région (passages codés, toutes dimensions)", "code_label")
     cells = base.mark_rect(stroke="white").encode(
         color=alt.Color("part_pct:Q", title="Part des passages de la région (%)",
                         scale=alt.Scale(scheme=SEQUENTIAL, domainMin=0)),
