@@ -53,6 +53,24 @@ def shown_ids(p) -> set[str]:
     return {str(i) for table, key in SHOWN_IN_CHAPTER.items() for i in getattr(p, table)[key]}
 
 
+@lru_cache(maxsize=1)
+def _row_sources() -> dict[str, str]:
+    """Primary key -> `source_ids` cell, for every table of the package that cites sources."""
+    found = {}
+    for res in data.descriptor()["resources"]:
+        key = res["schema"].get("primaryKey")
+        names = {f["name"] for f in res["schema"]["fields"]}
+        if isinstance(key, list) and len(key) == 1 and "source_ids" in names and res["name"] != TABLE:
+            table = data.load(res["name"])
+            found.update(zip(table[key[0]].astype(str), table["source_ids"].fillna(""), strict=True))
+    return found
+
+
+def _first_source(row_id: str) -> str | None:
+    ids = data.split_ids(_row_sources().get(row_id, ""))
+    return ids[0] if ids else None
+
+
 def ref_links(row_ids: object, shown: set[str]) -> str:
     """`[id, id]` after a paragraph: each id links to its line in this chapter or to the sources annex."""
     known_sources = set(data.load("sources")["source_id"])
@@ -62,7 +80,10 @@ def ref_links(row_ids: object, shown: set[str]) -> str:
             parts.append(f'<a href="#{html.escape(row_anchor(rid))}">{html.escape(rid)}</a>')
         elif rid in known_sources:
             parts.append(sources.links(rid))
-        else:  # a row shown on no page with an anchor (organisation, tie, event): named, not linked
+        elif (first := _first_source(rid)) and (href := sources.annex_href(first)):
+            # a row no table of the chapter shows (organisation, tie, event): its first source in the annex
+            parts.append(f'<a class="row-id" href="{html.escape(href)}">{html.escape(rid)}</a>')
+        else:
             parts.append(f'<span class="row-id">{html.escape(rid)}</span>')
     return f'<span class="row-refs">[{", ".join(parts)}]</span>' if parts else ""
 
