@@ -10,11 +10,7 @@ from analysis import notebooks, validate
 from analysis.__main__ import main
 from tests.conftest import ROOT
 
-# Chapters edited outside this change still print a bare `python -m analysis` (fixed at merge).
-NOT_YET = {"book/comparaison/gouvernance.md"}
-PRINTED = [pytest.param(ROOT / path, id=path, marks=[pytest.mark.xfail(reason="printed command not yet fixed")]
-                        if path in NOT_YET else [])
-           for path in ["README.md", *(f"{name}.md" for name in notebooks.chapters())]]
+PRINTED = [pytest.param(ROOT / path, id=path) for path in ["README.md", *(f"{name}.md" for name in notebooks.chapters())]]
 MAKE_CMD = re.compile(r"`make ([a-z-]+)")
 CLI_CMD = re.compile(r"\.venv/bin/python -m analysis ([a-z-]+)")
 
