@@ -10,7 +10,8 @@ from analysis import notebooks, validate
 from analysis.__main__ import main
 from tests.conftest import ROOT
 
-PRINTED = [pytest.param(ROOT / path, id=path) for path in ["README.md", *(f"{name}.md" for name in notebooks.chapters())]]
+PRINTED = [pytest.param(ROOT / path, id=path)
+           for path in ["README.md", *(f"{name}.md" for name in notebooks.chapters())]]
 MAKE_CMD = re.compile(r"`make ([a-z-]+)")
 CLI_CMD = re.compile(r"\.venv/bin/python -m analysis ([a-z-]+)")
 
