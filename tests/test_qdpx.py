@@ -8,6 +8,7 @@ import xml.etree.ElementTree as ET
 import zipfile
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from analysis import chapter, data, disclosure, interviews, qdpx
@@ -67,6 +68,42 @@ def build_project(path: Path, cases: list[dict], codes: dict[str, bool] | None =
                 ET.SubElement(value, f"{q}VariableRef", {"targetGUID": _guid("var", variable)})
                 ET.SubElement(value, f"{q}TextValue").text = case[key]
         ET.SubElement(element, f"{q}SourceRef", {"targetGUID": source_guid})
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr(qdpx.PROJECT_FILE, ET.tostring(root, encoding="unicode", xml_declaration=True))
+    return path
+
+
+def project_from_tables(folder: Path, path: Path, person: str = PERSON) -> Path:
+    """A `.qdpx` holding the interviews of a restricted folder, as a QDA program would export them.
+
+    One case per interview, named after a person (the import must never carry the name over), with
+    region, actor group and level as variables; one text source per case, one coded selection per code.
+    """
+    interviews_ = pd.read_csv(folder / "interviews.csv", dtype=str)
+    codes = pd.read_csv(folder / "interview_codes.csv", dtype=str)
+    ET.register_namespace("", NS)
+    root = ET.Element(f"{{{NS}}}Project", {"name": "Entrevues", "origin": "tests"})
+    book = _el(_el(root, "CodeBook"), "Codes")
+    for code in sorted(set(codes["code_id"])):
+        _el(book, "Code", guid=_guid("code", code), name=code, isCodable="true")
+    variables = _el(root, "Variables")
+    for name in ("region_id", "actor_group", "level"):
+        _el(variables, "Variable", guid=_guid("var", name), name=name, typeOfVariable="Text")
+    cases, sources = _el(root, "Cases"), _el(root, "Sources")
+    for number, row in enumerate(interviews_.itertuples()):
+        source = _el(sources, "TextSource", guid=_guid("src", row.interview_id), name=f"{person} {number}")
+        ET.SubElement(source, f"{{{NS}}}PlainTextContent").text = f"{person} : {QUOTE}."
+        for k, code in enumerate(codes.loc[codes["interview_id"] == row.interview_id, "code_id"]):
+            selection = _el(source, "PlainTextSelection", guid=_guid("sel", row.interview_id, str(k)),
+                            startPosition=0, endPosition=10)
+            coding = _el(selection, "Coding", guid=_guid("coding", row.interview_id, str(k)))
+            _el(coding, "CodeRef", targetGUID=_guid("code", code))
+        case = _el(cases, "Case", guid=_guid("case", row.interview_id), name=f"{person} {number}")
+        for name in ("region_id", "actor_group", "level"):
+            value = _el(case, "VariableValue")
+            _el(value, "VariableRef", targetGUID=_guid("var", name))
+            ET.SubElement(value, f"{{{NS}}}TextValue").text = getattr(row, name)
+        _el(case, "SourceRef", targetGUID=_guid("src", row.interview_id))
     with zipfile.ZipFile(path, "w") as archive:
         archive.writestr(qdpx.PROJECT_FILE, ET.tostring(root, encoding="unicode", xml_declaration=True))
     return path
@@ -206,3 +243,18 @@ def test_output_inside_the_repository_is_refused(project):
     with pytest.raises(qdpx.QdpxError, match="inside the repository"):
         qdpx.import_project(project, data.ROOT / "restreint-test")
     assert not (data.ROOT / "restreint-test").exists()
+
+
+def test_a_restricted_folder_round_trips_through_a_qdpx_project(tmp_path):
+    from tests.test_restricted import opaque_copy
+
+    folder = opaque_copy(tmp_path)
+    project = project_from_tables(folder, tmp_path / "export.qdpx")
+    with zipfile.ZipFile(project) as archive:
+        assert list(qdpx._schema().iter_errors(ET.fromstring(archive.read(qdpx.PROJECT_FILE)))) == []
+    out = qdpx.import_project(project, tmp_path / "importe")
+    before = pd.read_csv(folder / "interview_codes.csv").merge(pd.read_csv(folder / "interviews.csv"))
+    after = pd.read_csv(out / "interview_codes.csv").merge(pd.read_csv(out / "interviews.csv"))
+    per_region = ["region_id", "code_id"]
+    assert before.groupby(per_region).size().equals(after.groupby(per_region).size())
+    assert PERSON not in _every_output(out)
