@@ -104,9 +104,16 @@ def table_fallback(data: pd.DataFrame, summary: str = "Données du graphique (ta
 
 
 def show(chart: alt.TopLevelMixin, data: pd.DataFrame):
-    """Display a chart followed by its table fallback."""
+    """Display a chart followed by its table fallback; the title and description get French spacing
+    (they live in the chart's specification, where the pages' typography pass does not reach)."""
     from IPython.display import HTML, display
 
+    from analysis import typography
+
+    for key in ("title", "description"):
+        value = getattr(chart, key, None)
+        if isinstance(value, str):
+            setattr(chart, key, typography.fr(value))
     display(chart)
     display(HTML(table_fallback(data)))
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis import data, labels, region, typography
+from analysis import data, labels, region, tables, typography
 from analysis.data import split_ids
 
 FINDING_TOPIC = "resultats"  # study_facts rows that are findings of the study (not design or corpus)
@@ -474,7 +474,7 @@ def finding_table_html(frame: pd.DataFrame, fact_id: str) -> str:
     if rows.empty:
         raise KeyError(f"finding_assessments.csv: no assessment for {fact_id!r}")
     rows["passages_html"] = rows["segments"].map(passage_links)
-    body = render(rows, {"region": "Région", "verdict": "Ce que dit la trace publique",
+    body = tables.render(rows, {"region": "Région", "verdict": "Ce que dit la trace publique",
                                 "note": "Lecture de l'édition", "passages_html": "Passages codés"},
                          caption=typography.fr(f"« {rows['constat'].iloc[0]} » : la trace publique, "
                                                "région par région"),
@@ -615,7 +615,7 @@ def avenue_html(rec_id: str, recommendations: pd.DataFrame | None = None, page_p
             verdicts=[" ; ".join(f"{names[r]}{typography.NBSP}: {verdict_of[(f, r)]}" for r in names)
                       for f in basis["fact_id"]],
         )
-        parts.append(render(shown, {"titre": "Constat de l'étude", "ou": "Où dans le résumé",
+        parts.append(tables.render(shown, {"titre": "Constat de l'étude", "ou": "Où dans le résumé",
                                            "verdicts": "Trace publique, région par région"},
                                    caption=typography.fr(f"Constats que prolonge la piste « {rec['title_fr']} »")))
     regional = avenue_regions(rec_id, recs)
@@ -624,49 +624,10 @@ def avenue_html(rec_id: str, recommendations: pd.DataFrame | None = None, page_p
         for r, n in zip(regional["region_id"], regional["region"], strict=True)]
     regional["codes_periode"] = regional["codes_periode"].fillna("aucun passage")
     regional["apres"] = regional["apres"].fillna("non documenté")
-    parts.append(render(regional, {"region_link": "Région", "n_periode": "Passages codés (jusqu'en 2015)",
+    parts.append(tables.render(regional, {"region_link": "Région", "n_periode": "Passages codés (jusqu'en 2015)",
                                           "codes_periode": "Codes relevés", "apres": "Après 2015",
                                           "source_ids": "Documents"},
                                caption=typography.fr(f"Trace régionale des codes de la piste "
                                                      f"« {rec['title_fr']} »"),
                                raw=("region_link",)))
     return "\n".join(parts)
-
-
-# ---------------------------------------------------------------------------------- typography
-
-RAW_COLUMNS = ("source_ids", "segment_id", "region_id", "cell_id", "url")  # identifiers, never retouched
-
-
-def fr_frame(frame: pd.DataFrame, skip: tuple[str, ...] = RAW_COLUMNS, headers: bool = True) -> pd.DataFrame:
-    """A copy with French no-break spaces in every text cell and header (identifier columns left as is)."""
-    out = frame.copy()
-    for column in out.columns:
-        if column in skip or not (out[column].dtype == object or pd.api.types.is_string_dtype(out[column])):
-            continue
-        out[column] = out[column].map(lambda v: typography.fr(v) if isinstance(v, str) else v)
-    if not headers:
-        return out
-    return out.rename(columns=lambda c: typography.fr(c) if isinstance(c, str) and c not in skip else c)
-
-
-def render(frame: pd.DataFrame, columns: dict[str, str], caption: str | None = None,
-           row_ids: list[str] | None = None, raw: tuple[str, ...] = ()) -> str:
-    """`tables.render` with French typography applied to text cells, headers and caption."""
-    from analysis import tables
-
-    shown = fr_frame(frame[list(columns)], skip=RAW_COLUMNS + tuple(raw), headers=False)
-    headers = {k: typography.fr(v) for k, v in columns.items()}
-    return tables.render(shown, headers, caption=typography.fr(caption) if caption else None,
-                         row_ids=row_ids, raw=raw)
-
-
-def show(chart, fallback: pd.DataFrame):
-    """`charts.show` with French typography in the chart's title and description and in its table."""
-    from analysis import charts
-
-    for key in ("title", "description"):
-        value = getattr(chart, key, None)
-        if isinstance(value, str):
-            setattr(chart, key, typography.fr(value))
-    return charts.show(chart, fr_frame(fallback))

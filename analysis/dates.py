@@ -36,10 +36,3 @@ def french(value: object, precision: object = None) -> str:
     day = int(text[8:10])
     return f"{'1er' if day == 1 else day} {month} {year}"
 
-
-def today_french(day: object = None) -> str:
-    """A datetime.date in French (« 1er décembre 2026 »); today when omitted."""
-    import datetime
-
-    day = day or datetime.date.today()
-    return french(day.isoformat(), "jour")

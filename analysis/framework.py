@@ -153,24 +153,6 @@ def recommendation_edges(recommendations: pd.DataFrame, column: str = "code_ids"
     return pd.DataFrame(rows, columns=["recommendation_id", key])
 
 
-def avenue_evidence(rec_id: str, recommendations: pd.DataFrame, codebook: pd.DataFrame,
-                    segments: pd.DataFrame | None = None) -> pd.DataFrame:
-    """For one avenue: each linked code, its dimension, and how many documentary segments support it."""
-    rec = recommendations.set_index("recommendation_id").loc[rec_id]
-    by_id = codebook.set_index("code_id")
-    rows = []
-    for code_id in split_ids(rec["code_ids"]):
-        code = by_id.loc[code_id]
-        row = {"Code": code_id, "Dimension": dimension_label(code["dimension"]),
-               "Libellé": typography.fr(code["label_fr"]),
-               "Origine": labels.label(ORIGIN, code["origin"])}
-        if segments is not None:
-            hits = segments[segments["code_id"] == code_id]
-            row["Segments documentaires"] = len(hits)
-            row["Régions"] = hits["region_id"].nunique()
-        rows.append(row)
-    return pd.DataFrame(rows)
-
 
 # ------------------------------------------------------------------------------------ evidence map
 
@@ -274,9 +256,3 @@ def structure_frame(codebook: pd.DataFrame) -> pd.DataFrame:
     })
 
 
-
-
-def linked_facts(rec_id: str, recommendations: pd.DataFrame, facts: pd.DataFrame) -> pd.DataFrame:
-    """The study facts an avenue rests on, in the cell's order (findings only: a validator rule)."""
-    rec = recommendations.set_index("recommendation_id").loc[rec_id]
-    return facts.set_index("fact_id").loc[split_ids(rec["fact_ids"])].reset_index()

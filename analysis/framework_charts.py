@@ -6,13 +6,11 @@ labels table; nothing here measures or loads.
 
 from __future__ import annotations
 
-import html
-
 import altair as alt
 import networkx as nx
 import pandas as pd
 
-from analysis import framework, labels, tables, typography
+from analysis import framework, labels
 from analysis.charts import PALETTE
 
 # Horizontal position of each layout column in the drawing: the codes' column leaves room for their labels.
@@ -106,27 +104,3 @@ def structure_chart(codebook: pd.DataFrame) -> alt.Chart:
         width="container",
         height=alt.Step(14),
     )
-
-
-def avenue_block(rec_id: str, recommendations: pd.DataFrame, codebook: pd.DataFrame, facts: pd.DataFrame,
-                 segments: pd.DataFrame | None = None) -> str:
-    """HTML for one avenue: its summary (own words), the codes it answers and the study facts behind it."""
-    rec = recommendations.set_index("recommendation_id").loc[rec_id]
-    evidence = framework.avenue_evidence(rec_id, recommendations, codebook, segments)
-    columns = {c: c for c in evidence.columns}
-    linked_facts = framework.linked_facts(rec_id, recommendations, facts)
-    fr = typography.fr
-    locator = f"Dans le résumé de l'étude : {rec['seed_locator']}."
-    parts = [
-        f"<p class='piste-resume'><strong>{html.escape(fr(rec['title_fr']))}.</strong> "
-        f"{html.escape(fr(rec['summary_fr']))}</p>",
-        f"<p class='piste-locator'>{html.escape(fr(locator))}</p>",
-        tables.render(evidence, columns,
-                      caption=fr(f"Codes de la grille auxquels répond la piste « {rec['title_fr']} »")),
-    ]
-    if len(linked_facts):
-        linked_facts = linked_facts.assign(statement_fr=linked_facts["statement_fr"].map(fr))
-        parts.append(tables.render(linked_facts, {"fact_id": "Fait", "statement_fr": "Ce que dit l'étude",
-                                                  "seed_locator": "Où dans le résumé"},
-                                   caption="Constats de l'étude sur lesquels la piste s'appuie"))
-    return "\n".join(parts)

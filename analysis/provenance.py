@@ -13,12 +13,10 @@ import html
 import os
 import subprocess
 
-from analysis import citation
+from analysis import citation, dates
 from analysis.data import DATA_DIR, ROOT, descriptor
 
 UNKNOWN = "inconnue"
-MONTHS_FR = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
-             "octobre", "novembre", "décembre")
 
 
 def edition() -> str:
@@ -51,9 +49,8 @@ def build_date() -> dt.date:
 
 
 def french_date(day: dt.date) -> str:
-    """« 1 décembre 2026 » (« 1er » is the usual written form for the first of the month)."""
-    number = "1er" if day.day == 1 else str(day.day)
-    return f"{number} {MONTHS_FR[day.month - 1]} {day.year}"
+    """« 1er décembre 2026 », « 15 août 2027 »: the book's one way to write a full date."""
+    return dates.french(day.isoformat(), "jour")
 
 
 def footer_html() -> str:

@@ -9,12 +9,12 @@ import sys
 
 import pytest
 
-from analysis import citation, provenance
+from analysis import citation, dates, provenance
 from analysis.data import descriptor
 from tests.conftest import HTML, ROOT, book_pages
 
 FOOTER = re.compile(r'<p class="provenance">(.*?)</p>', re.S)
-FRENCH_DATE = rf"(1er|[12]?\d|3[01]) ({'|'.join(provenance.MONTHS_FR)}) \d{{4}}"
+FRENCH_DATE = rf"(1er|[12]?\d|3[01]) ({'|'.join(dates.MONTHS_FR)}) \d{{4}}"
 
 
 @pytest.mark.parametrize("page", book_pages())
