@@ -31,10 +31,11 @@ $(STAMP): requirements.lock pyproject.toml
 
 install: $(STAMP)
 
-# Skipped when data/ and analysis/ hash as at the last successful validation (stamp in _build/, never in data/).
+# Skipped when the build's inputs (analysis/build/inputs.py) hash as at the last successful validation
+# (stamp in _build/, never in data/).
 VALIDATED := _build/.validated
 validate: install
-	@sum=$$(find data analysis -type f -not -path '*/__pycache__/*' | LC_ALL=C sort | xargs sha256sum | sha256sum); \
+	@sum=$$($(BIN)/python -m analysis.build.inputs); \
 	if [ -f $(VALIDATED) ] && [ "$$(cat $(VALIDATED))" = "$$sum" ]; then \
 	  echo "data/ valid (unchanged since its last validation; rm $(VALIDATED) to force)"; \
 	else $(BIN)/python -m analysis validate data && mkdir -p _build && echo "$$sum" > $(VALIDATED); fi
