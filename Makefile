@@ -112,7 +112,7 @@ validate-restricted: install
 	$(BIN)/python -m analysis validate-restricted
 
 # A second, cold build (empty execution cache) in its own folder must give the same files as the
-# book-all build, byte for byte, apart from the build date (analysis/determinism.py says what is masked).
+# book-all build, byte for byte, apart from the build date (analysis/build/determinism.py says what is masked).
 DETERMINISM := _build/determinism
 determinism: book-all determinism-check
 

@@ -18,7 +18,7 @@ from sphinx.util import logging
 logger = logging.getLogger(__name__)
 STAMP_NAME = ".inputs-fingerprint"
 WATCHED = ("data", "analysis")  # what the chapters read besides their own code cells
-RESTRICTED_ENV = "ALLIANCES_INTERVIEWS_DIR"  # see analysis/interviews.py
+RESTRICTED_ENV = "ALLIANCES_INTERVIEWS_DIR"  # see analysis/interviews/reader.py
 
 
 def fingerprint(*folders: Path) -> str:

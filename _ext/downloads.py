@@ -22,7 +22,8 @@ def _export(app, exception) -> None:
     fingerprint = getattr(app, "_data_fingerprint", None)
     if fingerprint and stamp.exists() and stamp.read_text().strip() == fingerprint:
         return
-    from analysis import networks, qdc
+    from analysis.build import export as networks
+    from analysis.build import qdc
 
     networks.export_all(outdir / networks.DOWNLOAD_DIR)
     qdc.write(outdir / qdc.DOWNLOAD_PATH)

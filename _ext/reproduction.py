@@ -1,11 +1,11 @@
 """What a re-runner and a citer download, and what every page says about its build.
 
-- the footer of every page: edition, commit, data-package version and build date (analysis.provenance);
+- the footer of every page: edition, commit, data-package version and build date (analysis.present.provenance);
 - each chapter's download menu: its executed notebook (.ipynb) and its PDF, instead of the
   theme's « print this page » button;
-- after the build: the data package as one zip (analysis.archive) and every chapter's executed
-  notebook (analysis.notebooks, cached by content hash in _build/.notebooks). The PDFs come from
-  `make pdf` (analysis.pdf), which prints the built pages.
+- after the build: the data package as one zip (analysis.contract.archive) and every chapter's executed
+  notebook (analysis.build.notebooks, cached by content hash in _build/.notebooks). The PDFs come from
+  `make pdf` (analysis.build.pdf), which prints the built pages.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ NOTEBOOK_CACHE = ".notebooks"  # under _build/, next to jupyter-cache
 
 
 def _footer(app, config) -> None:
-    from analysis import provenance
+    from analysis.present import provenance
 
     options = dict(config.html_theme_options or {})
     base = str(options.get("extra_footer") or "").strip()
@@ -31,7 +31,7 @@ def _footer(app, config) -> None:
 
 
 def _download_menu(app, pagename, templatename, context, doctree) -> None:
-    from analysis import notebooks, pdf
+    from analysis.build import notebooks, pdf
 
     if pagename not in _chapters(app):
         return
@@ -51,7 +51,7 @@ def _download_menu(app, pagename, templatename, context, doctree) -> None:
 
 def _chapters(app) -> set[str]:
     if not hasattr(app, "_toc_chapters"):
-        from analysis import notebooks
+        from analysis.build import notebooks
 
         app._toc_chapters = set(notebooks.chapters(Path(app.confdir) / "_toc.yml"))
     return app._toc_chapters
@@ -62,7 +62,8 @@ def _downloads(app, exception) -> None:
         return
     from parallel_execute import jobs
 
-    from analysis import archive, notebooks
+    from analysis.build import notebooks
+    from analysis.contract import archive
 
     outdir = Path(app.outdir)
     archive.write(outdir)

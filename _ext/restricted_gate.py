@@ -1,6 +1,6 @@
 """Stop the build before anything runs when the restricted interview folder has any problem.
 
-When `ALLIANCES_INTERVIEWS_DIR` is set, the folder is checked (analysis/restricted.py) as soon as the
+When `ALLIANCES_INTERVIEWS_DIR` is set, the folder is checked (analysis/interviews/restricted.py) as soon as the
 configuration is read, before the execution cache is touched and before any notebook runs. A problem
 stops the build with a non-zero exit whatever the flags (`--keep-going` only keeps going past
 warnings), and the error says only that the folder is invalid: the details quote paths, ids and
@@ -14,7 +14,7 @@ from sphinx.errors import ExtensionError
 
 
 def _check(app, config) -> None:
-    from analysis import restricted
+    from analysis.interviews import restricted
 
     folder = restricted.folder_from_env()
     if folder is None:

@@ -1,4 +1,4 @@
-"""Keep a renamed section's old anchor working (book/anchors-moved.txt, see analysis/anchors.py).
+"""Keep a renamed section's old anchor working (book/anchors-moved.txt, see analysis/build/anchors.py).
 
 The section that now carries the new anchor also gets the old one as an id; docutils writes it as
 an extra `<span id="old">` at the top of the section, so `page.html#old` still lands there.
@@ -28,7 +28,7 @@ def add_old_ids(doctree: nodes.Node, pairs: list[tuple[str, str]]) -> list[tuple
 
 
 def _apply(app, doctree, docname) -> None:
-    from analysis import anchors
+    from analysis.build import anchors
 
     pairs = anchors.moved(Path(app.confdir) / "book" / anchors.MOVED.name).get(docname, [])
     for old, new in add_old_ids(doctree, pairs):

@@ -1,7 +1,7 @@
 """Ship Vega, Vega-Lite and vega-embed with the book, so charts never call a CDN.
 
 The bundle comes from vl-convert (pinned in requirements.lock) and is written once into
-_static/; the chapters' "offline" Altair renderer (analysis.charts) calls the global vegaEmbed.
+_static/; the chapters' "offline" Altair renderer (analysis.present.charts) calls the global vegaEmbed.
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from docutils import nodes
 
-from analysis import anchors, notebooks
+from analysis.build import anchors, notebooks
 from tests.conftest import HTML, ROOT
 
 

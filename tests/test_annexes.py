@@ -7,7 +7,8 @@ import re
 import pandas as pd
 import pytest
 
-from analysis import annexes, data, sources, tables
+from analysis.contract import data
+from analysis.present import annexes, sources, tables
 from tests.conftest import ROOT
 
 
@@ -92,7 +93,7 @@ def test_cli_help_lists_the_commands():
 
 
 def test_the_study_is_cited_under_its_authors():
-    from analysis import citation
+    from analysis.present import citation
 
     authors = [a["family-names"] for a in citation.study()["authors"]]
     assert authors == ["Lesemann", "St-Germain", "Fordin", "St-Louis"]

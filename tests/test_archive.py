@@ -6,8 +6,8 @@ import hashlib
 import io
 import zipfile
 
-from analysis import archive
-from analysis.data import DATA_DIR, descriptor
+from analysis.contract import archive
+from analysis.contract.data import DATA_DIR, descriptor
 from tests.conftest import HTML
 
 
@@ -46,7 +46,7 @@ def test_built_zip_is_the_one_whose_hash_the_reproduction_page_shows(built_html)
 
 
 def test_the_command_writes_the_zip_and_prints_its_hash(tmp_path, capsys):
-    from analysis.__main__ import main
+    from analysis.build.cli import main
 
     assert main(["data-zip", str(tmp_path)]) == 0
     written = (tmp_path / archive.download_path()).read_bytes()

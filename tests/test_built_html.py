@@ -12,7 +12,8 @@ from urllib.parse import urlparse
 
 import pytest
 
-from analysis import links, privacy
+from analysis.build import links
+from analysis.interviews import privacy
 from tests.conftest import HTML, book_pages
 
 PAGES = book_pages()
@@ -85,7 +86,7 @@ def test_every_chart_has_title_and_description(built_html, page):
 
 def test_every_internal_link_and_anchor_resolves(built_html):
     """Every page (chapters, index, search, genindex): each relative href/src reaches a file and each
-    `#fragment` an element with that id (analysis/links.py; `make linkcheck` lists the external ones)."""
+    `#fragment` an element with that id (analysis/build/links.py; `make linkcheck` lists the external ones)."""
     assert len(links.pages(built_html)) > len(PAGES)
     assert links.internal_problems(built_html) == []
 

@@ -8,7 +8,8 @@ from html.parser import HTMLParser
 
 import pytest
 
-from analysis import data, glossary, labels, typography
+from analysis.contract import data, labels
+from analysis.present import glossary, typography
 from tests.conftest import HTML, book_pages
 
 PAGES = book_pages()

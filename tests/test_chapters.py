@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from analysis import data, template
+from analysis.build import template
+from analysis.contract import data
 from tests.conftest import ROOT
 
 REGION_IDS = list(data.load("regions")["region_id"])
@@ -23,7 +24,7 @@ def test_every_chapter_is_exactly_the_template(region_id):
     path = ROOT / template.CHAPTER.format(region_id=region_id)
     assert path.is_file(), f"{path} missing: run `python -m analysis new-region {region_id}`"
     assert path.read_text(encoding="utf-8") == template.render(region_id), (
-        f"{path} differs from the template: edit analysis/templates/region.md, then rerun new-region")
+        f"{path} differs from the template: edit analysis/build/templates/region.md, then rerun new-region")
 
 
 def test_every_region_is_in_the_toc_and_every_regional_chapter_is_a_region():
@@ -99,7 +100,7 @@ def test_new_region_refuses_an_unknown_id(tmp_path):
 
 
 def _displayed(monkeypatch) -> list:
-    from analysis import chapter
+    from analysis.present import chapter
 
     shown: list = []
     monkeypatch.setattr(chapter, "display", shown.append)
@@ -107,7 +108,9 @@ def _displayed(monkeypatch) -> list:
 
 
 def test_public_chapter_keeps_only_a_note_on_the_interviews(monkeypatch):
-    from analysis import chapter, interviews, region
+    from analysis.interviews import reader as interviews
+    from analysis.present import chapter
+    from analysis.study import region
 
     monkeypatch.delenv(interviews.ENV, raising=False)
     shown = _displayed(monkeypatch)
@@ -120,7 +123,9 @@ def test_public_chapter_keeps_only_a_note_on_the_interviews(monkeypatch):
 
 
 def test_restricted_chapter_shows_the_region_aggregates(tmp_path, monkeypatch):
-    from analysis import chapter, interviews, region
+    from analysis.interviews import reader as interviews
+    from analysis.present import chapter
+    from analysis.study import region
     from tests.test_synthetic import restricted_copy
 
     monkeypatch.setenv(interviews.ENV, str(restricted_copy(tmp_path)))

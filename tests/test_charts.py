@@ -6,7 +6,8 @@ import json
 
 import altair as alt
 
-from analysis import charts, data
+from analysis.contract import data
+from analysis.present import charts
 
 
 def test_offline_renderer_emits_no_external_url():

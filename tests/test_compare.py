@@ -1,4 +1,4 @@
-"""The comparative study as data (analysis.compare) and its pages in the built book."""
+"""The comparative study as data (analysis.study.compare) and its pages in the built book."""
 
 from __future__ import annotations
 
@@ -9,7 +9,9 @@ import pandas as pd
 import pytest
 import yaml
 
-from analysis import compare, compare_charts, data
+from analysis.contract import data
+from analysis.present import compare_charts
+from analysis.study import compare
 from tests.conftest import HTML, ROOT, book_pages
 
 SPEC = re.compile(r'<script type="application/json" id="[^"]+" class="altair-spec">(.*?)</script>', re.S)

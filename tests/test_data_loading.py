@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis import data
-from analysis.validate import validate
+from analysis.contract import data
+from analysis.contract.validate import validate
 from tests.conftest import DATA
 
 

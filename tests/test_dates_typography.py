@@ -1,6 +1,7 @@
 import pytest
 
-from analysis import dates, typography
+from analysis.contract import dates
+from analysis.present import typography
 
 
 @pytest.mark.parametrize(("value", "precision", "shown"), [

@@ -10,9 +10,9 @@ import sys
 
 import altair as alt
 
-from analysis import charts
-from analysis.__main__ import main
-from analysis.determinism import compare, mask
+from analysis.build.cli import main
+from analysis.build.determinism import compare, mask
+from analysis.present import charts
 
 PAGE = """<!DOCTYPE html><html><head>
 <meta name="docbuild:last-update" content="{date}"/></head><body>
@@ -66,7 +66,7 @@ def test_chart_element_id_depends_on_the_spec_only():
     spec = alt.Chart(alt.Data(values=[{"x": 1}])).mark_bar().encode(x="x:Q").to_dict()
     payload = json.dumps(spec, sort_keys=True, ensure_ascii=False).replace("</", "<\\/")
     expected = f"altair-{hashlib.sha256(payload.encode()).hexdigest()[:12]}-0"
-    code = ("import json, sys; from analysis import charts; "
+    code = ("import json, sys; from analysis.present import charts; "
             "print(charts.offline_renderer(json.loads(sys.stdin.read()))['text/html'].split('\"')[1])")
     done = subprocess.run([sys.executable, "-c", code], input=json.dumps(spec), capture_output=True, text=True,
                           cwd="/", check=True)

@@ -7,9 +7,9 @@ import random
 import pandas as pd
 import pytest
 
-from analysis import disclosure
-from analysis.disclosure import MIN_COUNT
-from analysis.disclosure import SUPPRESSED as X
+from analysis.contract import disclosure
+from analysis.contract.disclosure import MIN_COUNT
+from analysis.contract.disclosure import SUPPRESSED as X
 
 
 def table(rows: list[list[int]]) -> pd.DataFrame:

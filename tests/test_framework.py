@@ -9,8 +9,11 @@ import xml.etree.ElementTree as ET
 import pandas as pd
 import pytest
 
-from analysis import data, framework, framework_charts, qdc
-from analysis.__main__ import main
+from analysis.build import qdc
+from analysis.build.cli import main
+from analysis.contract import data
+from analysis.present import framework_charts
+from analysis.study import framework
 from tests.conftest import DATA
 
 REQUIRED_LEAVES = {  # the ids other developers already code documents with, in the summary's order

@@ -1,7 +1,7 @@
 import pandas as pd
 import pytest
 
-from analysis import labels
+from analysis.contract import labels
 
 
 def test_every_enum_value_has_a_french_label():

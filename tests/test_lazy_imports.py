@@ -1,5 +1,5 @@
 """A page without charts does not load Altair; a page with charts gets the book's theme and renderer
-whichever comes first, `book.setup()` or the import of `analysis.charts`. Each case runs in a fresh
+whichever comes first, `book.setup()` or the import of `analysis.present.charts`. Each case runs in a fresh
 interpreter, as a kernel does."""
 
 from __future__ import annotations
@@ -27,19 +27,19 @@ def _run(code: str) -> str:
 
 
 def test_a_page_without_charts_does_not_load_altair():
-    code = ("import sys; from analysis import annexes, book, citation, data; book.setup(); "
+    code = ("import sys; from analysis.present import annexes, book, citation; from analysis.contract import data; book.setup(); "
             "print('altair' in sys.modules)")
     assert _run(code) == "False"
 
 
 @pytest.mark.parametrize("code", [
-    "from analysis import book; book.setup(); from analysis import charts; ",  # setup first, charts later
-    "from analysis import book, charts; book.setup(); ",  # charts first (the usual first cell)
-    "from analysis import chapter; chapter.book.setup(); ",  # a regional chapter
+    "from analysis.present import book; book.setup(); from analysis.present import charts; ",  # setup first, charts later
+    "from analysis.present import book, charts; book.setup(); ",  # charts first (the usual first cell)
+    "from analysis.present import chapter; chapter.book.setup(); ",  # a regional chapter
 ])
 def test_a_page_with_charts_gets_the_book_theme_and_offline_renderer(code):
     assert json.loads(_run(code + REPORT)) == ["alliances", "offline", True]
 
 
 def test_without_setup_altair_keeps_its_own_renderer():
-    assert json.loads(_run("from analysis import charts; " + REPORT))[1] == "default"
+    assert json.loads(_run("from analysis.present import charts; " + REPORT))[1] == "default"

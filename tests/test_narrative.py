@@ -8,7 +8,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis import brief, data, narrative, region
+from analysis.contract import data
+from analysis.present import brief, narrative
+from analysis.study import region
 
 REGION_IDS = list(data.load("regions")["region_id"])
 FIXTURE = Path(__file__).parent / "fixtures" / "narratives" / "mauricie.csv"

@@ -11,9 +11,11 @@ import networkx as nx
 import pandas as pd
 import pytest
 
-from analysis import charts, data, governance, labels
-from analysis.__main__ import main
-from analysis.networks import diagram, export, graphs
+from analysis.build import export
+from analysis.build.cli import main
+from analysis.contract import data, labels
+from analysis.present import charts, diagram
+from analysis.study import governance, graphs
 from tests.conftest import HTML
 
 ACTOR_COLUMNS = ["actor_id", "name", "acronym", "sector", "level", "region_id", "territory_id", "role_fr",

@@ -7,7 +7,7 @@ import re
 import nbformat
 import pytest
 
-from analysis import notebooks
+from analysis.build import notebooks
 from tests.conftest import HTML, ROOT
 
 CHART_DIV = re.compile(r'<div id="altair-[0-9a-f]+-\d+" class="altair-chart"')

@@ -10,7 +10,7 @@ import unicodedata
 import pytest
 from pypdf import PdfReader
 
-from analysis import notebooks, pdf
+from analysis.build import notebooks, pdf
 from tests.conftest import HTML
 
 CHAPTERS = notebooks.chapters()
@@ -91,7 +91,7 @@ def test_printing_a_chapter_twice_gives_the_same_bytes(pdf_dir, tmp_path):
 
 @pytest.mark.parametrize("docname", ["book/regions/mauricie", "book/annexes/reproduire"])
 def test_links_in_a_pdf_lead_to_the_published_book(pdf_dir, docname):
-    from analysis import citation
+    from analysis.present import citation
 
     uris = [str(a.get_object()["/A"]["/URI"]) for page in PdfReader(pdf_dir / pdf.chapter_path(docname)).pages
             for a in page.get("/Annots", []) or [] if "/URI" in a.get_object().get("/A", {})]

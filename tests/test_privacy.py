@@ -1,4 +1,4 @@
-"""Privacy scan (analysis/privacy.py): the built book is clean, and crafted pages, notebooks and PDFs
+"""Privacy scan (analysis/interviews/privacy.py): the built book is clean, and crafted pages, notebooks and PDFs
 holding an e-mail address, a phone number or a deny-listed name are caught."""
 
 from __future__ import annotations
@@ -8,8 +8,8 @@ import json
 
 import pytest
 
-from analysis import privacy
-from analysis.__main__ import main
+from analysis.build.cli import main
+from analysis.interviews import privacy
 from tests.conftest import HTML
 
 NAME = "Hélène Côté"

@@ -9,8 +9,9 @@ import sys
 
 import pytest
 
-from analysis import citation, dates, provenance
-from analysis.data import descriptor
+from analysis.contract import dates
+from analysis.contract.data import descriptor
+from analysis.present import citation, provenance
 from tests.conftest import HTML, ROOT, book_pages
 
 FOOTER = re.compile(r'<p class="provenance">(.*?)</p>', re.S)

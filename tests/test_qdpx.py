@@ -11,8 +11,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis import chapter, data, disclosure, interviews, qdpx
-from analysis.__main__ import main
+from analysis.build.cli import main
+from analysis.contract import data, disclosure
+from analysis.interviews import qdpx
+from analysis.interviews import reader as interviews
+from analysis.present import chapter
 
 NS = qdpx.NAMESPACE
 PERSON = "Ginette Tremblay-Lapointe"    # a case name that must never reach any output

@@ -23,7 +23,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from analysis import data
+from analysis.contract import data
 from tests.conftest import HTML, book_pages
 
 PAGES = book_pages()

@@ -22,7 +22,8 @@ def _app(outdir, fingerprint="abc"):
 
 
 def test_downloads_are_exported_once_per_fingerprint(tmp_path, monkeypatch):
-    from analysis import networks, qdc
+    from analysis.build import export as networks
+    from analysis.build import qdc
 
     calls = []
     monkeypatch.setattr(networks, "export_all", lambda out, *a, **k: calls.append(("networks", out)) or [])
@@ -38,7 +39,8 @@ def test_downloads_are_exported_once_per_fingerprint(tmp_path, monkeypatch):
 
 
 def test_downloads_really_exported_on_the_first_build(tmp_path):
-    from analysis import networks, qdc
+    from analysis.build import export as networks
+    from analysis.build import qdc
 
     downloads._export(_app(tmp_path), None)
     assert any((tmp_path / networks.DOWNLOAD_DIR).iterdir())

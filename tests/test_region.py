@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from analysis import citation, data, region, tables
+from analysis.contract import data
+from analysis.present import citation, tables
+from analysis.study import region
 
 REGION_IDS = list(data.load("regions")["region_id"])
 

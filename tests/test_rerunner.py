@@ -6,8 +6,9 @@ import re
 
 import pytest
 
-from analysis import notebooks, validate
-from analysis.__main__ import main
+from analysis.build import notebooks
+from analysis.build.cli import main
+from analysis.contract import validate
 from tests.conftest import ROOT
 
 PRINTED = [pytest.param(ROOT / path, id=path)

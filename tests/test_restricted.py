@@ -13,10 +13,11 @@ import pytest
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
-from analysis import disclosure, restricted, synthetic
-from analysis import interviews as iv
-from analysis.__main__ import main
-from analysis.validate import SUPPRESSED
+from analysis.build.cli import main
+from analysis.contract import disclosure
+from analysis.contract.validate import SUPPRESSED
+from analysis.interviews import reader as iv
+from analysis.interviews import restricted, synthetic
 from tests.conftest import DATA, ROOT
 
 SECRET_NAME = "Jean Tremblay"  # a person's name, as a careless export would put it in an id
@@ -148,7 +149,7 @@ def test_notebook_traceback_quotes_nothing_from_the_folder(tmp_path, monkeypatch
     name_in_id(folder)
     monkeypatch.setenv(restricted.ENV, str(folder))
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
-        "from analysis import interviews as iv\niv.region_frame('mauricie')")])
+        "from analysis.interviews import reader as iv\niv.region_frame('mauricie')")])
     client = NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(ROOT)}})
     with pytest.raises(CellExecutionError) as caught:
         client.execute()
@@ -203,7 +204,7 @@ def test_restricted_edition_hides_small_and_recoverable_counts(tmp_path, monkeyp
     assert restricted.problems(folder) == []
     monkeypatch.setenv(restricted.ENV, str(folder))
     loaded = iv.load()
-    from analysis import data
+    from analysis.contract import data
     counts = disclosure.interviewees_by_dimension(loaded.interviews, loaded.codes, data.load("codebook"),
                                                   data.load("regions")["region_id"].tolist())
     assert ((counts > 0) & (counts < disclosure.MIN_COUNT)).any().any(), "the crafted data must hold small cells"

@@ -16,8 +16,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis import data, disclosure, privacy, qdpx, restricted
-from analysis.disclosure import SUPPRESSED
+from analysis.contract import data, disclosure
+from analysis.contract.disclosure import SUPPRESSED
+from analysis.interviews import privacy, qdpx, restricted
 from tests.conftest import ROOT
 from tests.test_built_html import AGGREGATE, _interview_specs
 from tests.test_qdpx import project_from_tables

@@ -11,9 +11,10 @@ from collections import Counter
 
 import pytest
 
-from analysis import data, disclosure, synthetic
-from analysis import interviews as iv
-from analysis.validate import validate
+from analysis.contract import data, disclosure
+from analysis.contract.validate import validate
+from analysis.interviews import reader as iv
+from analysis.interviews import synthetic
 from tests.conftest import DATA, ROOT
 
 

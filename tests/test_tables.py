@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis import charts, data, labels, region, tables
+from analysis.contract import data, labels
+from analysis.present import charts, tables
+from analysis.study import region
 
 
 def test_cells_are_french():
@@ -52,7 +54,7 @@ def test_regional_timeline_draws_dated_facts_period_and_end_of_the_cre_from_the_
 
 
 def test_interview_annex_table_has_only_french_headers_and_hides_small_counts():
-    from analysis import interview_annex
+    from analysis.present import interview_annex
 
     table = interview_annex.published_table()
     markup = interview_annex.published_html()

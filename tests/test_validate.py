@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from analysis.__main__ import main
-from analysis.validate import REHASH_COMMAND, rehash
+from analysis.build.cli import main
+from analysis.contract.validate import REHASH_COMMAND, rehash
 from tests.conftest import DATA, ROOT
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from analysis import data, dictionary
+from analysis.contract import data, dictionary
 from tests.conftest import HTML
 
 PAGE = HTML / "book" / "annexes" / "dictionnaire.html"

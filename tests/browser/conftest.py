@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import sync_playwright
 
-from analysis.pdf import ARGS, CHROMIUM, serve  # one browser, one way to serve the book
+from analysis.build.pdf import ARGS, CHROMIUM, serve  # one browser, one way to serve the book
 
 
 @dataclass

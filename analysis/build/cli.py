@@ -1,0 +1,192 @@
+"""Command line: `python -m analysis validate [DATA_DIR]`, `rehash`, `synthesize`, `new-region`, `import-qdpx`,
+`notebook`, `data-zip`, `pdf`, `anchors`, and the quality gates `validate-restricted`, `privacy-scan`,
+`compare-builds`, `links` (see --help)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from analysis.contract.data import DATA_DIR
+from analysis.contract.report import EXIT_INVALID, report
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog=".venv/bin/python -m analysis")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p_validate = sub.add_parser("validate", help="check the data package; exit 2 when invalid")
+    p_validate.add_argument("data_dir", nargs="?", type=Path, default=DATA_DIR)
+    p_restricted = sub.add_parser(
+        "validate-restricted",
+        help="check the restricted interview folder (default: $ALLIANCES_INTERVIEWS_DIR); exit 2 when invalid")
+    p_restricted.add_argument("folder", nargs="?", type=Path, default=None)
+    p_restricted.add_argument("--data-dir", type=Path, default=DATA_DIR)
+    p_privacy = sub.add_parser(
+        "privacy-scan",
+        help="look for e-mail addresses, phone numbers and deny-listed names in a built book; exit 2 on a find")
+    p_privacy.add_argument("directory", type=Path)
+    p_privacy.add_argument("--deny-list", type=Path, default=None,
+                           help="names to refuse (default: deny-list.txt of the restricted folder, if any)")
+    p_compare = sub.add_parser(
+        "compare-builds", help="two builds must be byte-identical apart from the build date; exit 2 otherwise")
+    p_compare.add_argument("reference", type=Path, help="a clean build's HTML folder")
+    p_compare.add_argument("other", type=Path)
+    p_links = sub.add_parser(
+        "links", help="every internal link and anchor of a built book must resolve (exit 2); list external ones")
+    p_links.add_argument("directory", type=Path)
+    p_links.add_argument("--report", type=Path, default=None, help="write the external addresses to this file")
+    p_rehash = sub.add_parser("rehash", help="re-record resource hashes after a deliberate edit")
+    p_rehash.add_argument("data_dir", nargs="?", type=Path, default=DATA_DIR)
+    p_networks = sub.add_parser("export-networks", help="write each region's network as GraphML, GEXF and CSV")
+    p_networks.add_argument("outdir", type=Path)
+    p_networks.add_argument("--data-dir", type=Path, default=DATA_DIR)
+    p_qdc = sub.add_parser("export-qdc", help="write the codebook as a REFI-QDA .qdc file (XSD-checked)")
+    p_qdc.add_argument("out", type=Path)
+    p_qdc.add_argument("--data-dir", type=Path, default=DATA_DIR)
+    p_syn = sub.add_parser("synthesize", help="regenerate the synthetic interview stand-in (data/synthetic/)")
+    p_syn.add_argument("--out", type=Path, default=None, help="output folder (default: DATA_DIR/synthetic)")
+    p_syn.add_argument("--data-dir", type=Path, default=DATA_DIR)
+    p_qdpx = sub.add_parser("import-qdpx", help="import a REFI-QDA project (.qdpx) as restricted interview tables")
+    p_qdpx.add_argument("project", type=Path)
+    p_qdpx.add_argument("--out", type=Path, help="new folder outside the repository (ALLIANCES_INTERVIEWS_DIR)")
+    p_qdpx.add_argument("--mapping", type=Path, default=None, help="CSV kind,qda_name,book_value")
+    p_qdpx.add_argument("--summaries", type=Path, default=None, help="CSV region_id,code_id,summary_fr (team)")
+    p_qdpx.add_argument("--draft-mapping", type=Path, default=None, metavar="FILE",
+                        help="write the project's codes, variables and values with best guesses, then stop")
+    p_qdpx.add_argument("--data-dir", type=Path, default=DATA_DIR)
+    p_new = sub.add_parser("new-region",
+                           help="write book/regions/ID.md from the chapter template; list it in _toc.yml")
+    p_new.add_argument("region_id")
+    p_new.add_argument("--root", type=Path, default=DATA_DIR.parent, help="book folder (default: this repository)")
+    p_nb = sub.add_parser("notebook", help="write a chapter as a notebook executed with nbconvert (fresh kernel)")
+    p_nb.add_argument("chapter", help="chapter name (e.g. mauricie) or path to its .md")
+    p_nb.add_argument("--out", type=Path, default=Path("notebooks"), help="output folder (default: notebooks)")
+    p_zip = sub.add_parser("data-zip", help="write the data package as one zip and print its sha256")
+    p_zip.add_argument("outdir", type=Path, nargs="?", default=Path("."))
+    p_pdf = sub.add_parser("pdf", help="print the built book to PDF (one per chapter + the whole book)")
+    p_pdf.add_argument("html_dir", type=Path, nargs="?", default=Path("_build/html"))
+    p_anchors = sub.add_parser("anchors", help="add newly published anchors to book/anchors.txt")
+    p_anchors.add_argument("html_dir", type=Path, nargs="?", default=Path("_build/html"))
+    args = parser.parse_args(argv)
+
+    if args.command == "validate":
+        from analysis.contract.validate import validate
+
+        status = report(validate(args.data_dir), f"problem(s) in {args.data_dir}", f"{args.data_dir}: valid")
+        return status or _validate_restricted(None, args.data_dir, only_if_set=True)
+    if args.command == "validate-restricted":
+        return _validate_restricted(args.folder, args.data_dir)
+    if args.command == "compare-builds":
+        from analysis.build.determinism import compare
+
+        differences, notes = compare(args.reference, args.other)
+        return report(differences, f"file(s) differ between {args.reference} and {args.other}",
+                      f"{args.reference} and {args.other}: identical apart from the build date", notes)
+    if args.command == "links":
+        from analysis.build import links
+
+        return links.main(args.directory, args.report)
+    if args.command == "privacy-scan":
+        from analysis.interviews import privacy
+
+        return privacy.main(args.directory, args.deny_list)
+    if args.command == "rehash":
+        from analysis.contract.validate import rehash
+
+        rehash(args.data_dir)
+        print(f"hashes re-recorded in {args.data_dir / 'datapackage.json'}")
+        return 0
+    if args.command == "export-networks":
+        from analysis.build.export import export_all
+
+        paths = export_all(args.outdir, args.data_dir)
+        print(f"{len(paths)} network file(s) written to {args.outdir}")
+        return 0
+    if args.command == "synthesize":
+        from analysis.interviews.synthetic import write as write_synthetic
+
+        for path in write_synthetic(args.out, args.data_dir):
+            print(f"synthetic table written: {path}")
+        print("if these files changed, re-record the hashes: make rehash")
+        return 0
+    if args.command == "export-qdc":
+        from analysis.build.qdc import write
+
+        print(f"codebook written to {write(args.out, args.data_dir)}")
+        return 0
+    if args.command == "import-qdpx":
+        return _import_qdpx(args, parser)
+    if args.command == "new-region":
+        from analysis.build.template import write as write_chapter
+
+        try:
+            path = write_chapter(args.region_id, args.root)
+        except (KeyError, ValueError) as error:
+            print(str(error).strip("'\""), file=sys.stderr)
+            return EXIT_INVALID
+        print(f"chapter written: {path}")
+        return 0
+    if args.command == "notebook":
+        from analysis.build.notebooks import write as write_notebook
+
+        print(f"executed notebook written to {write_notebook(args.chapter, args.out)}")
+        return 0
+    if args.command == "data-zip":
+        from analysis.contract import archive
+
+        path = archive.write(args.outdir)
+        print(f"{path}\nsha256 {archive.sha256()}")
+        return 0
+    if args.command == "pdf":
+        from analysis.build.pdf import write_all
+
+        write_all(args.html_dir)
+        return 0
+    if args.command == "anchors":
+        from analysis.build import anchors, notebooks
+
+        added, gone = anchors.update(args.html_dir, notebooks.chapters())
+        print(f"{len(added)} anchor(s) added to {anchors.REGISTRY.relative_to(anchors.ROOT)}")
+        for entry in gone:
+            print(f"gone from the built book: {entry} (map it in {anchors.MOVED.relative_to(anchors.ROOT)})")
+        return 1 if gone else 0
+    return 1
+
+
+def _import_qdpx(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    from analysis.interviews.qdpx import QdpxError, draft_mapping, import_project
+
+    try:
+        if args.draft_mapping:
+            print(f"mapping draft written to {draft_mapping(args.project, args.draft_mapping, args.data_dir)}; "
+                  "complete the empty book_value cells, then import with --mapping")
+            return 0
+        if args.out is None:
+            parser.error("import-qdpx needs --out DIR (or --draft-mapping FILE)")
+        out = import_project(args.project, args.out, args.mapping, args.summaries, args.data_dir)
+    except QdpxError as err:
+        for problem in err.problems:
+            print(problem, file=sys.stderr)
+        print(f"{len(err.problems)} problem(s): nothing was written", file=sys.stderr)
+        return EXIT_INVALID
+    print(f"restricted interview tables written to {out}; build with ALLIANCES_INTERVIEWS_DIR={out}")
+    return 0
+
+
+def _validate_restricted(folder: Path | None, data_dir: Path, only_if_set: bool = False) -> int:
+    """Print every problem of the restricted folder (this terminal only: the details quote its contents)."""
+    from analysis.interviews import restricted
+
+    folder = folder or restricted.folder_from_env()
+    if folder is None:
+        if only_if_set:
+            return 0
+        print(f"no restricted folder: give one, or set {restricted.ENV}", file=sys.stderr)
+        return EXIT_INVALID
+    return report(restricted.problems(folder, data_dir), f"problem(s) in the restricted folder {folder}",
+                  f"{folder}: valid restricted interview folder")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,64 @@
+"""Sources and citations: turn `source_ids` cells into readable references."""
+
+from __future__ import annotations
+
+import html
+import os
+from pathlib import Path
+
+import pandas as pd
+
+from analysis.contract import data
+
+# The « Sources » annex lists every document; each row carries the id `src-<source_id>`.
+ANNEX = data.ROOT / "book" / "annexes" / "sources.md"
+ANCHOR_PREFIX = "src-"
+
+
+def anchor(source_id: str) -> str:
+    """The HTML id of a source's row in the annex."""
+    return ANCHOR_PREFIX + source_id
+
+
+def annex_href(source_id: str, page_dir: Path | None = None) -> str | None:
+    """Relative link from a page's folder to the source's row in the annex.
+
+    A chapter runs with its own folder as working directory (myst-nb and Jupyter both do), and the
+    built HTML mirrors the source tree, so the default `page_dir` is the current directory. Outside
+    the repository there is no annex to point to: None.
+    """
+    page_dir = Path.cwd() if page_dir is None else Path(page_dir)
+    try:
+        page_dir.resolve().relative_to(data.ROOT)
+    except ValueError:
+        return None
+    target = os.path.relpath(ANNEX.with_suffix(".html"), page_dir.resolve())
+    return f"{Path(target).as_posix()}#{anchor(source_id)}"
+
+
+def links(source_ids: str, sources: pd.DataFrame | None = None, page_dir: Path | None = None) -> str:
+    """HTML links for a `a;b` cell, each labelled by its id and titled by the document.
+
+    Each id leads to the document's row in the « Sources » annex (title, date, what it documents and
+    its address); outside the repository it falls back to the document's own address.
+    """
+    sources = data.load("sources") if sources is None else sources
+    by_id = sources.set_index("source_id")
+    parts = []
+    for sid in data.split_ids(source_ids):
+        row = by_id.loc[sid]
+        href = annex_href(sid, page_dir) or row["url"]
+        parts.append(
+            f'<a href="{html.escape(href)}" title="{html.escape(row["title"])}">'
+            f"{html.escape(sid)}</a>"
+        )
+    return ", ".join(parts)
+
+
+def cited(frame: pd.DataFrame, sources: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The frame's distinct cited sources, in first-citation order."""
+    sources = data.load("sources") if sources is None else sources
+    order = []
+    for cell in frame["source_ids"]:
+        order += [sid for sid in data.split_ids(cell) if sid not in order]
+    return sources.set_index("source_id").loc[order].reset_index()

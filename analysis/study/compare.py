@@ -1,0 +1,635 @@
+"""The comparative study as data: the study's findings, their assessment region by region, the
+coding coverage of the grid, and the Alliances side by side.
+
+Every function reads the package (or frames passed in) and returns a frame; the chapters of Part III
+only display them. Nothing here names a region or counts regions by hand: the region list is
+`data/regions.csv`.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from analysis.contract import data, labels
+from analysis.contract.data import split_ids
+from analysis.present import tables, typography
+from analysis.study import region
+
+FINDING_TOPIC = "resultats"  # study_facts rows that are findings of the study (not design or corpus)
+FINDING_PREFIX = "constat-"  # findings assessed region by region (the other `resultats` rows are counts)
+ASSESSMENTS = ["corrobore", "nuance", "contredit", "silence"]  # the order a reader meets them
+SILENCE = "silence"
+MIN_REGIONS = 3  # a dimension of the grid is "covered" when coded passages exist in this many regions
+PERIODS = {"2014-2016": (2014, 2016), "2018-2023": (2018, 2023)}  # what followed, as the issue frames it
+
+
+# ------------------------------------------------------------------------------------------ basics
+
+def regions() -> pd.DataFrame:
+    return data.load("regions")[["region_id", "name"]]
+
+
+def region_names() -> dict[str, str]:
+    frame = regions()
+    return dict(zip(frame["region_id"], frame["name"], strict=True))
+
+
+def dimension_of(codebook: pd.DataFrame) -> pd.Series:
+    """code_id -> top-level dimension (the codebook's `dimension` column)."""
+    return codebook.set_index("code_id")["dimension"]
+
+
+def dimension_order(codebook: pd.DataFrame) -> list[str]:
+    """Dimensions in the order of their root rows in the codebook."""
+    roots = codebook[codebook["parent_id"].isna()]
+    return list(dict.fromkeys(roots["dimension"]))
+
+
+def top_code(codebook: pd.DataFrame) -> pd.Series:
+    """code_id -> its ancestor just under the dimension root (a sub-code maps to its code)."""
+    parent = codebook.set_index("code_id")["parent_id"]
+    roots = set(codebook.loc[codebook["parent_id"].isna(), "code_id"])
+    out = {}
+    for code in parent.index:
+        current = code
+        while pd.notna(parent[current]) and parent[current] not in roots:
+            current = parent[current]
+        out[code] = current
+    return pd.Series(out)
+
+
+# ---------------------------------------------------------------------------------------- findings
+
+def findings(facts: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The study's findings assessed in this book, in file order, with their linked codes as a list."""
+    facts = data.load("study_facts") if facts is None else facts
+    rows = facts[(facts["topic"] == FINDING_TOPIC) & facts["fact_id"].str.startswith(FINDING_PREFIX)].copy()
+    rows["codes"] = rows["items"].map(split_ids)
+    return rows.reset_index(drop=True)
+
+
+def assessments(table: pd.DataFrame | None = None) -> pd.DataFrame:
+    table = data.load("finding_assessments") if table is None else table
+    out = table.copy()
+    out["segments"] = out["segment_ids"].map(split_ids)
+    return out
+
+
+def assessment_problems(table: pd.DataFrame, facts: pd.DataFrame, segments: pd.DataFrame,
+                        region_ids: list[str]) -> list[str]:
+    """Rule breaks in the assessment table, as `finding_assessments.csv:row: what is wrong`.
+
+    Every finding is assessed once in every region; a silence names no passage and any other verdict
+    names at least one; every named passage exists and belongs to the region assessed.
+    """
+    problems = []
+    known = set(findings(facts)["fact_id"])
+    region_of = segments.set_index("segment_id")["region_id"]
+    for row_no, row in enumerate(table.itertuples(index=False), start=2):
+        where = f"finding_assessments.csv:{row_no}"
+        ids = split_ids(row.segment_ids)
+        if row.finding_id not in known:
+            problems.append(f"{where}: finding_id {row.finding_id!r} is not a finding (study_facts, topic "
+                            f"{FINDING_TOPIC}, id {FINDING_PREFIX}…)")
+        if row.assessment == SILENCE and ids:
+            problems.append(f"{where}: a silence names passages ({', '.join(ids)})")
+        if row.assessment != SILENCE and not ids:
+            problems.append(f"{where}: verdict {row.assessment!r} names no passage")
+        for seg in ids:
+            if seg not in region_of.index:
+                problems.append(f"{where}: segment {seg!r} is not in coded_segments")
+            elif region_of[seg] != row.region_id:
+                problems.append(f"{where}: segment {seg!r} belongs to {region_of[seg]}, not {row.region_id}")
+    pairs = set(zip(table["finding_id"], table["region_id"], strict=True))
+    for finding in sorted(known):
+        for region_id in region_ids:
+            if (finding, region_id) not in pairs:
+                problems.append(f"finding_assessments.csv: no row for {finding} × {region_id}")
+    return problems
+
+
+def matrix(table: pd.DataFrame | None = None, facts: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One row per finding × region, with French labels, ready for the matrix chart and its table."""
+    found = findings(facts)
+    table = assessments(table)
+    names = region_names()
+    order = {fid: i for i, fid in enumerate(found["fact_id"])}
+    region_order = {rid: i for i, rid in enumerate(names)}
+    out = table.merge(found[["fact_id", "value_text", "statement_fr", "seed_locator"]], left_on="finding_id",
+                      right_on="fact_id", how="left")
+    out["constat"] = out["value_text"]
+    out["region"] = out["region_id"].map(names)
+    out["verdict"] = out["assessment"].map(labels.mapping("finding_assessment"))
+    out["n_passages"] = out["segments"].map(len)
+    out["note"] = out["note_fr"].map(typography.fr)
+    out["cell_id"] = "cellule-" + out["finding_id"] + "-" + out["region_id"]
+    out = out.assign(_f=out["finding_id"].map(order), _r=out["region_id"].map(region_order))
+    return out.sort_values(["_f", "_r"]).drop(columns=["_f", "_r", "fact_id"]).reset_index(drop=True)
+
+
+def verdict_counts(frame: pd.DataFrame) -> pd.DataFrame:
+    """Count of each verdict per finding (rows) — every verdict column present, zeros included."""
+    counts = pd.crosstab(frame["finding_id"], frame["assessment"]).reindex(columns=ASSESSMENTS, fill_value=0)
+    return counts.reindex(list(dict.fromkeys(frame["finding_id"])))
+
+
+# ------------------------------------------------------------------------------------ coverage
+
+def coverage(segments: pd.DataFrame | None = None, codebook: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Coded passages per top-level dimension (rows, codebook order) and region (columns, regions.csv)."""
+    segments = data.load("coded_segments") if segments is None else segments
+    codebook = data.load("codebook") if codebook is None else codebook
+    dims = segments["code_id"].map(dimension_of(codebook))
+    if dims.isna().any():
+        unknown = sorted(set(segments.loc[dims.isna(), "code_id"]))
+        raise KeyError(f"coded_segments.csv: codes not in the codebook: {', '.join(unknown)}")
+    table = pd.crosstab(dims, segments["region_id"])
+    return table.reindex(index=dimension_order(codebook), columns=list(region_names()), fill_value=0)
+
+
+def silence_reasons(table: pd.DataFrame | None = None, facts: pd.DataFrame | None = None,
+                    codebook: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Silence rows of the assessments, with the dimensions their finding's codes belong to."""
+    codebook = data.load("codebook") if codebook is None else codebook
+    dims = dimension_of(codebook)
+    found = findings(facts).set_index("fact_id")
+    table = assessments(table)
+    rows = table[table["assessment"] == SILENCE].copy()
+    rows["dimensions"] = rows["finding_id"].map(lambda f: sorted({dims[c] for c in found.loc[f, "codes"]}))
+    return rows
+
+
+def coverage_problems(segments: pd.DataFrame | None = None, codebook: pd.DataFrame | None = None,
+                      table: pd.DataFrame | None = None, facts: pd.DataFrame | None = None) -> list[str]:
+    """Dimensions coded in fewer than MIN_REGIONS regions whose silence the matrix does not state."""
+    cov = coverage(segments, codebook)
+    silences = silence_reasons(table, facts, codebook)
+    problems = []
+    for dim, row in cov.iterrows():
+        covered = int((row > 0).sum())
+        if covered >= MIN_REGIONS:
+            continue
+        silent_regions = {r for r, ds in zip(silences["region_id"], silences["dimensions"], strict=True)
+                          if dim in ds}
+        missing = [r for r in cov.columns if row[r] == 0 and r not in silent_regions]
+        if missing:
+            problems.append(f"dimension {dim}: coded in {covered} regions; no stated silence for "
+                            f"{', '.join(missing)}")
+    return problems
+
+
+def record_size() -> pd.DataFrame:
+    """How much each region's public record holds (the denominator for every count of passages)."""
+    comp = region.completeness()
+    return comp[["region_id", "region", "sources", "sources_pagsis", "segments_codes", "projets_nommes",
+                 "lacunes"]]
+
+
+def code_counts(dimension: str, segments: pd.DataFrame | None = None,
+                codebook: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Coded passages of one dimension per code (sub-codes folded into their code) and region, with the
+    share of the region's coded passages they represent. Long format, zero rows included."""
+    segments = data.load("coded_segments") if segments is None else segments
+    codebook = data.load("codebook") if codebook is None else codebook
+    by_id = codebook.set_index("code_id")
+    tops = top_code(codebook)
+    codes = [c for c in codebook.loc[codebook["dimension"] == dimension, "code_id"]
+             if pd.notna(by_id.loc[c, "parent_id"]) and tops[c] == c]
+    seg = segments.assign(code=segments["code_id"].map(tops))
+    seg = seg[seg["code"].isin(codes)]
+    names = region_names()
+    totals = segments.groupby("region_id").size().reindex(list(names), fill_value=0)
+    grid = pd.MultiIndex.from_product([codes, list(names)], names=["code", "region_id"])
+    counts = seg.groupby(["code", "region_id"]).size().reindex(grid, fill_value=0).rename("passages")
+    out = counts.reset_index()
+    out["code_label"] = out["code"].map(by_id["label_fr"])
+    out["region"] = out["region_id"].map(names)
+    out["total_region"] = out["region_id"].map(totals)
+    out["part"] = out["passages"] / out["total_region"].where(out["total_region"] > 0)
+    return out
+
+
+def theme_counts(projects: pd.DataFrame | None = None, codebook: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Named projects per theme and region (long format, zeros included, themes in codebook order)."""
+    projects = data.load("projects") if projects is None else projects
+    codebook = data.load("codebook") if codebook is None else codebook
+    themes = codebook[(codebook["dimension"] == "theme") & codebook["parent_id"].notna()]
+    names = region_names()
+    grid = pd.MultiIndex.from_product([list(themes["code_id"]), list(names)], names=["theme", "region_id"])
+    known = projects.dropna(subset=["theme"])
+    counts = known.groupby(["theme", "region_id"]).size().reindex(grid, fill_value=0).rename("projets")
+    out = counts.reset_index()
+    out["theme_label"] = out["theme"].map(themes.set_index("code_id")["label_fr"])
+    out["region"] = out["region_id"].map(names)
+    named = projects.groupby("region_id").size().reindex(list(names), fill_value=0)
+    out["projets_region"] = out["region_id"].map(named)
+    return out
+
+
+# -------------------------------------------------------------------------------- side by side
+
+def lead_bodies(ties: pd.DataFrame | None = None, actors: pd.DataFrame | None = None) -> pd.Series:
+    """region_id -> the body the ministry signed the Alliance with (or, failing that, funded), if known."""
+    ties = data.load("ties") if ties is None else ties
+    actors = data.load("actors") if actors is None else actors
+    by_id = actors.set_index("actor_id")
+    out = {}
+    for relation in ("finance", "signe-avec"):  # a signature wins over funding when both are documented
+        rows = ties[(ties["source_actor"] == "mess") & (ties["relation"] == relation)]
+        for target in rows["target_actor"]:
+            region_id = by_id.loc[target, "region_id"]
+            if pd.notna(region_id):
+                out[region_id] = by_id.loc[target, "name"]
+    return pd.Series(out, dtype=object)
+
+
+def later_mandataries(ties: pd.DataFrame | None = None, actors: pd.DataFrame | None = None,
+                       span: tuple[int, int] = PERIODS["2018-2023"]) -> pd.Series:
+    """region_id -> the bodies the ministry mandated for the later Alliance (period overlapping `span`)."""
+    ties = data.load("ties") if ties is None else ties
+    actors = data.load("actors") if actors is None else actors
+    by_id = actors.set_index("actor_id")
+    rows = ties[(ties["source_actor"] == "mess") & (ties["relation"] == "mandate")
+                & ties["period"].map(lambda p: _period_overlaps(p, *span))]
+    out: dict[str, list[str]] = {}
+    for target in rows["target_actor"]:
+        region_id = by_id.loc[target, "region_id"]
+        if pd.notna(region_id):
+            out.setdefault(region_id, []).append(by_id.loc[target, "name"])
+    return pd.Series({k: " ; ".join(v) for k, v in out.items()}, dtype=object)
+
+
+def _kinds(territories: pd.DataFrame) -> str:
+    if territories.empty:
+        return ""
+    names = labels.mapping("territory_kind")
+    counts = territories["kind"].value_counts()
+    return " ; ".join(f"{names[k]} ({n})" for k, n in counts.items())
+
+
+def _period_overlaps(period: object, start: int, end: int) -> bool:
+    years = [int(y) for y in str(period).split("-") if y.isdigit()] if pd.notna(period) else []
+    return bool(years) and years[0] <= end and years[-1] >= start
+
+
+def after_counts(region_id: str, start: int, end: int, facts: pd.DataFrame, ties: pd.DataFrame,
+                 actors: pd.DataFrame) -> int:
+    """Dated facts and ties of a region that fall in [start, end]."""
+    of_region = facts[facts["region_id"] == region_id]
+    years = pd.to_numeric(of_region["date"].str[:4], errors="coerce")
+    n_facts = int(years.between(start, end).sum())
+    ids = set(actors.loc[actors["region_id"] == region_id, "actor_id"])
+    mine = ties[ties["source_actor"].isin(ids) | ties["target_actor"].isin(ids)]
+    n_ties = int(mine["period"].map(lambda p: _period_overlaps(p, start, end)).sum())
+    return n_facts + n_ties
+
+
+def side_by_side(segments: pd.DataFrame | None = None, codebook: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One row per region: what its public record says on each comparison dimension."""
+    segments = data.load("coded_segments") if segments is None else segments
+    codebook = data.load("codebook") if codebook is None else codebook
+    facts, ties, actors = data.load("region_facts"), data.load("ties"), data.load("actors")
+    leads = lead_bodies(ties, actors)
+    later = later_mandataries(ties, actors)
+    code_label = codebook.set_index("code_id")["label_fr"]
+    dims = dimension_of(codebook)
+    parent = codebook.set_index("code_id")["parent_id"]
+    comp = region.completeness().set_index("region_id")
+    rows = []
+    for region_id, name in region_names().items():
+        p = region.profile(region_id)
+        env = p.retained_envelope
+        seg = segments[segments["region_id"] == region_id]
+        themes = [c for c in dict.fromkeys(seg["code_id"]) if dims[c] == "theme"]
+        decision = [c for c in dict.fromkeys(seg["code_id"])
+                    if parent.get(c) in ("proc-logique", "proc-gouvernance", "proc-leadership")]
+        sharing = seg[seg["code_id"].isin(["proc-articulation-regional-local", "enj-repartition-enveloppe"])]
+        rows.append({
+            "region_id": region_id,
+            "region": name,
+            "instance": leads.get(region_id, pd.NA),
+            "enveloppe": env["amount"] if env is not None else pd.NA,
+            "territoires": _kinds(p.territories),
+            "n_territoires": len(p.territories),
+            "projets_nommes": len(p.projects),
+            "projets_enonces": comp.loc[region_id, "projets_annonces"],
+            "priorites": " ; ".join(code_label[c] for c in themes) or pd.NA,
+            "partage_passages": len(sharing),
+            "sens_decision": " ; ".join(code_label[c] for c in decision) or pd.NA,
+            "sources": int(comp.loc[region_id, "sources"]),
+            "segments": len(seg),
+            "lacunes": int(comp.loc[region_id, "lacunes"]),
+            "fin_de_cycle": after_counts(region_id, *PERIODS["2014-2016"], facts, ties, actors),
+            "mandataire_suivant": later.get(region_id, pd.NA),
+        })
+    return pd.DataFrame(rows)
+
+
+# ------------------------------------------------------------------------------------ after 2015
+
+def end_facts(facts: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Facts of topic `fin` (the end of the cycle and what replaced the CRÉ), regions in regions.csv order."""
+    from analysis.contract import dates
+
+    facts = data.load("region_facts") if facts is None else facts
+    names = region_names()
+    rows = facts[facts["topic"] == "fin"].copy()
+    rows["region"] = rows["region_id"].map(names)
+    rows["quand"] = [dates.french(d, p) or "non daté" for d, p in zip(rows["date"], rows["date_precision"],
+                                                                        strict=True)]
+    rows["texte"] = rows["statement_fr"].map(typography.fr)
+    rows["_r"] = rows["region_id"].map({r: i for i, r in enumerate(names)})
+    rows["_d"] = rows["date"].fillna("9999")
+    return rows.sort_values(["_r", "_d"]).drop(columns=["_r", "_d"]).reset_index(drop=True)
+
+
+def later_ties(ties: pd.DataFrame | None = None, actors: pd.DataFrame | None = None,
+               start: int = 2015) -> pd.DataFrame:
+    """Ties whose period reaches `start` or later, with both ends named and the relation in French."""
+    ties = data.load("ties") if ties is None else ties
+    actors = data.load("actors") if actors is None else actors
+    names = actors.set_index("actor_id")
+    keep = ties["period"].map(lambda p: _period_overlaps(p, start, 2100))
+    rows = ties[keep].copy()
+    rows["region_id"] = [names.loc[s, "region_id"] if pd.notna(names.loc[s, "region_id"])
+                         else names.loc[t, "region_id"]
+                         for s, t in zip(rows["source_actor"], rows["target_actor"], strict=True)]
+    rows = rows.dropna(subset=["region_id"])
+    rows["de"] = rows["source_actor"].map(names["name"])
+    rows["vers"] = rows["target_actor"].map(names["name"])
+    rows["relation_fr"] = rows["relation"].map(labels.mapping("relation"))
+    rows["region"] = rows["region_id"].map(region_names())
+    return rows.reset_index(drop=True)
+
+
+def after_summary() -> pd.DataFrame:
+    """Per region: end-of-cycle facts, ties still active from 2015, and post-2015 sources."""
+    names = region_names()
+    ends = end_facts()
+    later = later_ties()
+    sources = data.load("sources")
+    rows = []
+    for region_id, name in names.items():
+        rows.append({
+            "region_id": region_id,
+            "region": name,
+            "faits_fin": int((ends["region_id"] == region_id).sum()),
+            "liens_2015_plus": int((later["region_id"] == region_id).sum()),
+            "sources_apres": int(((sources["region_id"] == region_id) & (sources["era"] == "apres-2015")).sum()),
+        })
+    return pd.DataFrame(rows)
+
+
+# ------------------------------------------------------------------------------------- rendering
+
+MATRIX_PAGE = "comparaison/dynamiques-enjeux.html"  # relative to book/
+
+
+def finding_block(fact_id: str, facts: pd.DataFrame | None = None, codebook: pd.DataFrame | None = None,
+                  page_prefix: str = "") -> str:
+    """HTML for one finding: the statement (edition's words), where the summary says it, the grid codes
+    it rests on, and a link to its row of the finding × region matrix."""
+    import html
+
+    found = findings(facts).set_index("fact_id")
+    if fact_id not in found.index:
+        raise KeyError(f"study_facts.csv: no finding {fact_id!r} (topic {FINDING_TOPIC})")
+    codebook = data.load("codebook") if codebook is None else codebook
+    by_code = codebook.set_index("code_id")
+    row = found.loc[fact_id]
+    unknown = [c for c in row["codes"] if c not in by_code.index]
+    if unknown:
+        raise KeyError(f"study_facts.csv: finding {fact_id} names unknown codes {', '.join(unknown)}")
+    codes = ", ".join(html.escape(by_code.loc[c, "label_fr"]) for c in row["codes"])
+    href = f"{page_prefix}{MATRIX_PAGE}#matrice-{fact_id}"
+    counts = verdict_counts(matrix(facts=facts)).loc[fact_id]
+    verdict_names = labels.mapping("finding_assessment")
+    tally = ", ".join(f"{verdict_names[v]} {int(counts[v])}" for v in ASSESSMENTS)
+    return (
+        f"<div class='constat' id='bloc-{html.escape(fact_id)}'>"
+        f"<p class='constat-enonce'>{html.escape(typography.fr(row['statement_fr']))}</p>"
+        f"<p class='constat-source'>Niveau de preuve{typography.NBSP}: étude (résumé). Où dans le résumé"
+        f"{typography.NBSP}: {html.escape(typography.fr(row['seed_locator']))}.</p>"
+        f"<p class='constat-codes'>Codes de la grille qui le traduisent{typography.NBSP}: {codes}. "
+        f"<a href='{html.escape(href)}'>Ce qu'en dit la trace publique de chaque région</a>. "
+        f"Verdicts, en nombre de régions{typography.NBSP}: {html.escape(tally)}.</p>"
+        "</div>"
+    )
+
+
+SIDE_COLUMNS = {  # side_by_side column -> French header, in reading order
+    "region": "Région",
+    "instance": "Instance signataire ou financée par le ministère",
+    "enveloppe_texte": "Enveloppe régionale retenue",
+    "territoires": "Territoires par genre",
+    "projets_nommes": "Projets nommés",
+    "projets_enonces": "Plus grand nombre de projets énoncé",
+    "priorites": "Priorités et thèmes énoncés (passages codés par thème)",
+    "partage_passages": "Passages sur le partage région-MRC",
+    "sens_decision": "Sens de la décision, leadership, gouvernance (codes relevés)",
+    "completude": "Trace publique (documents ; passages codés ; lacunes)",
+    "fin_de_cycle": "Faits et liens datés de 2014 à 2016",
+    "mandataire_suivant": "Mandataire de l'Alliance suivante (2018-2023)",
+}
+
+
+def side_by_side_table(side: pd.DataFrame) -> pd.DataFrame:
+    """The side-by-side frame as a reader sees it: French numbers, gaps said as gaps, typography applied."""
+    out = side.copy()
+    out["enveloppe_texte"] = [("non documentée" if pd.isna(v) else f"{_fr_int(v)} $") for v in out["enveloppe"]]
+    out["projets_enonces"] = out["projets_enonces"].astype(object).where(out["projets_enonces"].notna(),
+                                                                        "non énoncé")
+    out["priorites"] = out["priorites"].fillna("non documentées")
+    out["sens_decision"] = out["sens_decision"].fillna("aucun passage codé")
+    out["mandataire_suivant"] = out["mandataire_suivant"].fillna("non documenté dans le paquet")
+    out["instance"] = out["instance"].fillna("non documentée")
+    out["completude"] = [f"{_fr_int(s)} ; {_fr_int(g)} ; {_fr_int(lac)}"
+                         for s, g, lac in zip(out["sources"], out["segments"], out["lacunes"], strict=True)]
+    for col in ("instance", "territoires", "priorites", "sens_decision", "mandataire_suivant"):
+        out[col] = out[col].map(lambda v: typography.fr(str(v)))
+    return out
+
+
+def _fr_int(value: object) -> str:
+    from analysis.present import book
+
+    return book.french_number(float(value))
+
+
+SEGMENT_ANCHOR = "passage-"  # id of a coded passage's row on the matrix page
+
+
+def passage_links(ids: list[str]) -> str:
+    import html
+
+    if not ids:
+        return "aucun passage"
+    return ", ".join(f"<a href='#{SEGMENT_ANCHOR}{html.escape(i)}'>{html.escape(i)}</a>" for i in ids)
+
+
+def finding_table_html(frame: pd.DataFrame, fact_id: str) -> str:
+    """One finding's row of the matrix as a table (one line per region), wrapped in an anchor block."""
+    import html
+
+
+    rows = frame[frame["finding_id"] == fact_id].copy()
+    if rows.empty:
+        raise KeyError(f"finding_assessments.csv: no assessment for {fact_id!r}")
+    rows["passages_html"] = rows["segments"].map(passage_links)
+    body = tables.render(rows, {"region": "Région", "verdict": "Ce que dit la trace publique",
+                                "note": "Lecture de l'édition", "passages_html": "Passages codés"},
+                         caption=typography.fr(f"« {rows['constat'].iloc[0]} » : la trace publique, "
+                                               "région par région"),
+                         row_ids=list(rows["cell_id"]), raw=("passages_html",))
+    return f"<div class='matrice-constat' id='matrice-{html.escape(fact_id)}'>{body}</div>"
+
+
+def cited_passages(frame: pd.DataFrame, segments: pd.DataFrame | None = None,
+                   codebook: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The coded passages the matrix names, once each, in region then id order, ready to render."""
+    segments = data.load("coded_segments") if segments is None else segments
+    codebook = data.load("codebook") if codebook is None else codebook
+    ids = {s for cell in frame["segments"] for s in cell}
+    rows = segments[segments["segment_id"].isin(ids)].copy()
+    names = region_names()
+    rows["region"] = rows["region_id"].map(names)
+    rows["code"] = rows["code_id"].map(codebook.set_index("code_id")["label_fr"])
+    rows["resume"] = rows["summary_fr"].map(typography.fr)
+    rows["emplacement"] = rows["locator"].map(typography.fr)
+    rows["source_ids"] = rows["source_id"]
+    rows["_r"] = rows["region_id"].map({r: i for i, r in enumerate(names)})
+    return rows.sort_values(["_r", "segment_id"]).drop(columns="_r").reset_index(drop=True)
+
+
+def coverage_table(cov: pd.DataFrame) -> pd.DataFrame:
+    """The coverage crosstab with French dimension and region names and the count of regions covered."""
+    names = region_names()
+    dims = labels.mapping("dimension")
+    out = cov.rename(columns=names)
+    out.insert(0, "Dimension", [dims[d] for d in cov.index])
+    out["Régions couvertes"] = (cov > 0).sum(axis=1).to_numpy()
+    return out.reset_index(drop=True)
+
+
+SOCIAL_BODY_WORDS = "développement social"  # how the regional social-development bodies name themselves
+
+
+def social_bodies(actors: pd.DataFrame | None = None, ties: pd.DataFrame | None = None,
+                  start: int = 2015) -> pd.DataFrame:
+    """Per region: its regional social-development body (if the package has one) and what its ties
+    from `start` on say (relation, other end, period)."""
+    actors = data.load("actors") if actors is None else actors
+    ties = data.load("ties") if ties is None else ties
+    names = actors.set_index("actor_id")["name"]
+    relation = labels.mapping("relation")
+    bodies = actors[(actors["level"] == "regional")
+                    & actors["name"].str.contains(SOCIAL_BODY_WORDS, case=False, regex=False)]
+    rows = []
+    for region_id, region_name in region_names().items():
+        mine = bodies[bodies["region_id"] == region_id]
+        if mine.empty:
+            rows.append({"region_id": region_id, "region": region_name, "organisme": pd.NA, "apres": pd.NA})
+            continue
+        for body in mine.itertuples(index=False):
+            later = ties[((ties["source_actor"] == body.actor_id) | (ties["target_actor"] == body.actor_id))
+                         & ties["period"].map(lambda p: _period_overlaps(p, start, 2100))]
+            described = [
+                f"{names[t.source_actor]} {relation[t.relation]} {names[t.target_actor]} ({t.period})"
+                for t in later.itertuples(index=False)
+            ]
+            rows.append({"region_id": region_id, "region": region_name, "organisme": body.name,
+                         "apres": typography.fr(" ; ".join(described)) if described else pd.NA,
+                         "source_ids": ";".join(dict.fromkeys(s for cell in later["source_ids"]
+                                                              for s in split_ids(cell))) or pd.NA})
+    return pd.DataFrame(rows)
+
+
+# ------------------------------------------------------------------------------- avenues (pistes)
+
+def avenue_findings(rec_id: str, recommendations: pd.DataFrame | None = None,
+                    facts: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The study's findings that share at least one grid code with an avenue (the avenue's basis in the
+    summary's results), with the codes they share."""
+    recs = data.load("recommendations") if recommendations is None else recommendations
+    rec = recs.set_index("recommendation_id").loc[rec_id]
+    codes = set(split_ids(rec["code_ids"]))
+    found = findings(facts)
+    found["partages"] = found["codes"].map(lambda cs: [c for c in cs if c in codes])
+    return found[found["partages"].map(bool)].reset_index(drop=True)
+
+
+def avenue_regions(rec_id: str, recommendations: pd.DataFrame | None = None,
+                   segments: pd.DataFrame | None = None, codebook: pd.DataFrame | None = None,
+                   sources: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Per region: passages coded on the avenue's codes up to 2015 (period and earlier context) and afterwards."""
+    recs = data.load("recommendations") if recommendations is None else recommendations
+    segments = data.load("coded_segments") if segments is None else segments
+    codebook = data.load("codebook") if codebook is None else codebook
+    sources = data.load("sources") if sources is None else sources
+    codes = split_ids(recs.set_index("recommendation_id").loc[rec_id, "code_ids"])
+    label = codebook.set_index("code_id")["label_fr"]
+    era = sources.set_index("source_id")["era"]
+    seg = segments[segments["code_id"].isin(codes)].assign(era=lambda f: f["source_id"].map(era))
+    rows = []
+    for region_id, name in region_names().items():
+        mine = seg[seg["region_id"] == region_id]
+        during = mine[mine["era"] != "apres-2015"]
+        after = mine[mine["era"] == "apres-2015"]
+        rows.append({
+            "region_id": region_id, "region": name,
+            "n_periode": len(during),
+            "codes_periode": " ; ".join(label[c] for c in dict.fromkeys(during["code_id"])) or pd.NA,
+            "n_apres": len(after),
+            "apres": typography.fr(" ".join(after["summary_fr"])) if len(after) else pd.NA,
+            "source_ids": ";".join(dict.fromkeys(mine["source_id"])) or pd.NA,
+        })
+    return pd.DataFrame(rows)
+
+
+def avenue_html(rec_id: str, recommendations: pd.DataFrame | None = None, page_prefix: str = "") -> str:
+    """One avenue's evidence: the study's basis (located in the summary), the findings it extends with
+    their regional verdicts, and the regional passages during and after the Alliance period."""
+    import html
+
+    recs = data.load("recommendations") if recommendations is None else recommendations
+    rec = recs.set_index("recommendation_id").loc[rec_id]
+    basis = avenue_findings(rec_id, recs)
+    frame = matrix()
+    verdict_of = frame.set_index(["finding_id", "region_id"])["verdict"]
+    names = region_names()
+    parts = [
+        f"<p class='piste-resume'><strong>{html.escape(typography.fr(rec['title_fr']))}.</strong> "
+        f"{html.escape(typography.fr(rec['summary_fr']))}</p>",
+        f"<p class='piste-locator'><strong>Appui dans l'étude</strong>{typography.NBSP}: résumé, "
+        f"{html.escape(typography.fr(rec['seed_locator']))} (niveau de preuve{typography.NBSP}: étude).</p>",
+    ]
+    facts = data.load("study_facts").set_index("fact_id")
+    invoked = [f for f in split_ids(rec["fact_ids"]) if f in facts.index]
+    if invoked:
+        items = "".join(f"<li>{html.escape(typography.fr(facts.loc[f, 'statement_fr']))} "
+                        f"<span class='fait-locator'>({html.escape(typography.fr(facts.loc[f, 'seed_locator']))})"
+                        "</span></li>" for f in invoked)
+        parts.append(f"<p>Faits de l'étude sur lesquels elle s'appuie{typography.NBSP}:</p><ul>{items}</ul>")
+    if len(basis):
+        shown = basis.assign(
+            titre=basis["value_text"].map(typography.fr),
+            ou=basis["seed_locator"].map(typography.fr),
+            verdicts=[" ; ".join(f"{names[r]}{typography.NBSP}: {verdict_of[(f, r)]}" for r in names)
+                      for f in basis["fact_id"]],
+        )
+        parts.append(tables.render(shown, {"titre": "Constat de l'étude", "ou": "Où dans le résumé",
+                                           "verdicts": "Trace publique, région par région"},
+                                   caption=typography.fr(f"Constats que prolonge la piste « {rec['title_fr']} »")))
+    regional = avenue_regions(rec_id, recs)
+    regional["region_link"] = [
+        f"<a href='{page_prefix}regions/{html.escape(r)}.html'>{html.escape(n)}</a>"
+        for r, n in zip(regional["region_id"], regional["region"], strict=True)]
+    regional["codes_periode"] = regional["codes_periode"].fillna("aucun passage")
+    regional["apres"] = regional["apres"].fillna("non documenté")
+    parts.append(tables.render(regional, {"region_link": "Région", "n_periode": "Passages codés (jusqu'en 2015)",
+                                          "codes_periode": "Codes relevés", "apres": "Après 2015",
+                                          "source_ids": "Documents"},
+                               caption=typography.fr(f"Trace régionale des codes de la piste "
+                                                     f"« {rec['title_fr']} »"),
+                               raw=("region_link",)))
+    return "\n".join(parts)

@@ -1,0 +1,124 @@
+"""One region's public record, gathered from every table, and the completeness of that record."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from analysis.contract import data
+
+# Tables that carry a region_id column, in the order a chapter presents them.
+REGIONAL_TABLES = ["territories", "funding", "region_facts", "actors", "projects", "coded_segments", "gaps"]
+PAGSIS_YEARS = (2010, 2015)
+
+
+@dataclass(frozen=True)
+class Profile:
+    region: pd.Series
+    sources: pd.DataFrame
+    territories: pd.DataFrame
+    funding: pd.DataFrame
+    region_facts: pd.DataFrame
+    actors: pd.DataFrame
+    ties: pd.DataFrame
+    projects: pd.DataFrame
+    coded_segments: pd.DataFrame
+    gaps: pd.DataFrame
+
+    @property
+    def name(self) -> str:
+        return str(self.region["name"])
+
+    @property
+    def retained_envelope(self) -> pd.Series | None:
+        """The one regional envelope figure the book uses, or None when no source gives one."""
+        rows = self.funding[self.funding["retained"].fillna(False)]
+        return rows.iloc[0] if len(rows) else None
+
+    @property
+    def pagsis_funding(self) -> pd.DataFrame:
+        """Amounts of the 2010-2015 period; undated amounts are kept (they may belong to it)."""
+        start = pd.to_numeric(self.funding["period_start"], errors="coerce")
+        return self.funding[start.isna() | start.between(*PAGSIS_YEARS)]
+
+    @property
+    def stated_project_counts(self) -> pd.DataFrame:
+        """Counts of projects a source states (a count of organisations is not a count of projects)."""
+        facts = self.region_facts
+        return facts[(facts["topic"] == "nombre-de-projets") & (facts["unit"] == "projets")]
+
+
+def profile(region_id: str) -> Profile:
+    regions = data.load("regions").set_index("region_id", drop=False)
+    if region_id not in regions.index:
+        raise KeyError(f"unknown region {region_id!r}; known: {', '.join(regions.index)}")
+    tables = {name: _of_region(data.load(name), region_id) for name in REGIONAL_TABLES}
+    sources = data.load("sources")
+    return Profile(
+        region=regions.loc[region_id],
+        sources=sources[sources["region_id"] == region_id].reset_index(drop=True),
+        ties=_ties_of(tables["actors"], data.load("ties")),
+        **tables,
+    )
+
+
+def _of_region(frame: pd.DataFrame, region_id: str) -> pd.DataFrame:
+    return frame[frame["region_id"] == region_id].reset_index(drop=True)
+
+
+def _ties_of(actors: pd.DataFrame, ties: pd.DataFrame) -> pd.DataFrame:
+    """Ties with at least one end among the region's organisations."""
+    ids = set(actors["actor_id"])
+    keep = ties["source_actor"].isin(ids) | ties["target_actor"].isin(ids)
+    return ties[keep].reset_index(drop=True)
+
+
+# French labels of the completeness columns, shared by the regional chapters and the methodology.
+COMPLETENESS_LABELS = {
+    "sources": "Sources (documents régionaux)",
+    "sources_pagsis": "dont sources de la période 2010-2015",
+    "territoires": "Territoires (MRC et équivalents)",
+    "montants": "Montants publiés",
+    "enveloppe_retenue": "Enveloppe régionale 2010-2015 connue",
+    "signature_documentee": "Date de signature de l'Alliance connue",
+    "projets_nommes": "Projets financés nommés",
+    "projets_annonces": "Plus grand nombre de projets énoncé par une source",
+    "organisations": "Organisations",
+    "liens": "Liens documentés entre organisations",
+    "segments_codes": "Segments codés",
+    "lacunes": "Lacunes relevées",
+}
+
+
+def completeness(region_ids: list[str] | None = None) -> pd.DataFrame:
+    """What each region's public record documents: counts per table and the key facts found or not."""
+    region_ids = region_ids or list(data.load("regions")["region_id"])
+    rows = []
+    for region_id in region_ids:
+        p = profile(region_id)
+        pagsis_sources = p.sources[p.sources["era"] == "pagsis"]
+        rows.append({
+            "region_id": region_id,
+            "region": p.name,
+            "sources": len(p.sources),
+            "sources_pagsis": len(pagsis_sources),
+            "territoires": len(p.territories),
+            "montants": len(p.funding),
+            "enveloppe_retenue": p.retained_envelope is not None,
+            "signature_documentee": bool((p.region_facts["topic"] == "signature").any()
+                                         and p.region_facts.loc[p.region_facts["topic"] == "signature",
+                                                                "date"].notna().any()),
+            "projets_nommes": len(p.projects),
+            "projets_annonces": _max_value(p.stated_project_counts),
+            "organisations": len(p.actors),
+            "liens": len(p.ties),
+            "segments_codes": len(p.coded_segments),
+            "lacunes": len(p.gaps),
+        })
+    return pd.DataFrame(rows)
+
+
+def _max_value(facts: pd.DataFrame) -> object:
+    values = facts["value"].dropna()
+    return int(values.max()) if len(values) else pd.NA
