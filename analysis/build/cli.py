@@ -1,6 +1,7 @@
 """Command line: `python -m analysis validate [DATA_DIR]`, `rehash`, `synthesize`, `new-region`, `import-qdpx`,
 `notebook`, `data-zip`, `pdf`, `anchors`, and the quality gates `validate-restricted`, `privacy-scan`,
 `compare-builds`, `links` (see --help).
+
 Each command imports what it needs when it runs: `validate` must answer without loading Altair,
 networkx or Playwright, so the imports below the commands are deliberate, not a way around a cycle."""
 
