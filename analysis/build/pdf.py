@@ -184,7 +184,6 @@ def write_all(html_dir: Path = ROOT / "_build" / "html", log=print) -> list[Path
     from playwright.sync_api import sync_playwright
     from pypdf import PdfReader, PdfWriter
 
-
     html_dir = Path(html_dir)
     if not (html_dir / "index.html").exists():
         raise SystemExit(f"{html_dir}: no built book; run `make book` first")

@@ -27,6 +27,12 @@ PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F
 _rendered: collections.Counter[str] = collections.Counter()  # spec digest -> charts drawn with it so far
 
 
+def start_page() -> None:
+    """Forget the charts drawn so far: a kernel that runs several chapters in turn (analysis.build.kernels)
+    numbers each page's charts as a fresh kernel would."""
+    _rendered.clear()
+
+
 def element_id(payload: str) -> str:
     """`altair-<digest of the spec>-<n>`: the same on every build (no path, clock or random part), and
     distinct when a kernel draws the same spec twice (n counts the earlier ones)."""
