@@ -44,11 +44,13 @@ validate: install
 rehash: install
 	$(BIN)/python -m analysis rehash data
 
+# Incremental after a build without warnings; otherwise every page is re-read (--all), so a page that failed
+# cannot hide behind the cache (_build/.clean-build is written by _ext/data_freshness.py).
 book: validate
-	$(JB) build . -W -n --keep-going 2>&1 | $(LOG_FILTER)
+	$(JB) build . $(if $(wildcard _build/.clean-build),,--all) -W -n --keep-going 2>&1 | $(LOG_FILTER)
 	@echo "Book built: open $(HTML)/index.html, or run 'make serve' and visit http://127.0.0.1:$(PORT)/"
 
-# --all re-reads every page, so a failing notebook cannot hide behind the cache (CI uses this).
+# --all re-reads every page, whatever the last build was.
 book-all: validate
 	$(JB) build . --all -W -n --keep-going 2>&1 | $(LOG_FILTER)
 
@@ -89,7 +91,7 @@ test-fast: lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS) -m "not built and not browser"
 
 # The PDFs are printed here too, so the tests that read them (and the links to them) always run.
-test: install browser-deps lint book-all
+test: install browser-deps lint book
 	$(BIN)/python -m analysis pdf $(HTML)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 	@$(MAKE) --no-print-directory linkcheck privacy-scan determinism-check
