@@ -361,9 +361,10 @@ def test_a_lead_body_with_no_tie_but_the_ministry_is_flagged(tmp_path):
         pkg / f"{graphs.PHASE_TABLE}.csv", index=False)
     pd.DataFrame({"region_id": ["a", "b"], "name": ["A", "B"]}).to_csv(pkg / "regions.csv", index=False)
     descriptor = json.loads((pkg / "datapackage.json").read_text(encoding="utf-8"))
-    for name, columns in [(graphs.PHASE_TABLE, ["tie_id", "phase", "basis_fr"]), ("regions", ["region_id", "name"])]:
-        descriptor["resources"].append({"name": name, "path": f"{name}.csv",
-                                        "schema": {"fields": [{"name": c, "type": "string"} for c in columns]}})
+    extra = [(graphs.PHASE_TABLE, ["tie_id", "phase", "basis_fr"]), ("regions", ["region_id", "name"])]
+    for name, columns in extra:
+        fields = [{"name": c, "type": "string"} for c in columns]
+        descriptor["resources"].append({"name": name, "path": f"{name}.csv", "schema": {"fields": fields}})
     (pkg / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
     with pytest.warns(UserWarning):  # the ministry is described by the built-in table
         leads = graphs.lead_ties(data_dir=pkg).set_index("region_id")

@@ -382,8 +382,8 @@ def measures_table(table: pd.DataFrame) -> str:
     """The measures of graphs.compare for readers."""
     shown = table.assign(**{c: table[c].map(decimal) for c in
                             ["densite", "centralisation_degre", "centralisation_intermediarite"]},
-                         **{c: table[c].map(percent) for c in
-                            ["part_plus_grand_ensemble", "part_liens_entre_niveaux", "part_circuit_entre_niveaux"]},
+                         **{c: table[c].map(percent) for c in ["part_plus_grand_ensemble",
+                                                               "part_liens_entre_niveaux", "part_circuit_entre_niveaux"]},
                          mode=table["mode"].map(mode_label), mode_retenu=table["mode_retenu"].map(mode_label))
     return tables.render(shown, {
         "region": "Région", "acteurs": "Organisations", "liens": "Liens", "densite": "Densité",
@@ -403,13 +403,15 @@ def robustness_table(stacked: pd.DataFrame) -> str:
     columns = {}
     for (region, _), group in stacked.groupby(["region", "region_id"], sort=False):
         group = group.reset_index(drop=True)
-        cells = [f"{mode_label(r.mode)} (change)" if r.change else mode_label(r.mode) for r in group.itertuples()]
+        cells = [f"{mode_label(r.mode)} (change)" if r.change else mode_label(r.mode)
+                 for r in group.itertuples()]
         shown, changed = graphs.robust_mode(group)
         basis = graphs.mode_basis(changed)
-        columns[region] = cells + [mode_label(shown), BASIS_LABELS[basis] if basis else "aucune variante ne le change"]
+        columns[region] = cells + [mode_label(shown),
+                                   BASIS_LABELS[basis] if basis else "aucune variante ne le change"]
     order = stacked.drop_duplicates("variante")["variante"]
-    frame = pd.DataFrame({"Variante": [VARIANT_LABELS[v] for v in order] + ["Mode retenu", "Le mode selon la règle"]}
-                         | columns)
+    first = [VARIANT_LABELS[v] for v in order] + ["Mode retenu", "Le mode selon la règle"]
+    frame = pd.DataFrame({"Variante": first} | columns)
     return tables.render(frame, {c: c for c in frame.columns}, caption=typography.fr(
         "Vérification des modes : le mode recalculé sous chaque variante"))
 
@@ -417,8 +419,9 @@ def robustness_table(stacked: pd.DataFrame) -> str:
 def mode_reasons(table: pd.DataFrame) -> str:
     """One sentence per region whose mode a variant overturns: the rule's mode, what it rested on, and
     the variants that changed it (`table` is graphs.compare)."""
-    items = [f"<li>{r.region} : {mode_label(r.mode)} selon la règle, qui {BASIS_LABELS[r.fondement]} ; le mode "
-             f"change {french_list([VARIANT_REASONS[v] for v in r.variantes_divergentes.split(';')], '')}.</li>"
+    items = [f"<li>{r.region} : {mode_label(r.mode)} selon la règle, qui {BASIS_LABELS[r.fondement]} ; "
+             f"le mode change {french_list([VARIANT_REASONS[v] for v in r.variantes_divergentes.split(';')], '')}"
+             ".</li>"
              for r in table.itertuples() if r.fondement]
     return typography.fr(f"<ul class='mode-reasons'>{''.join(items)}</ul>") if items else ""
 

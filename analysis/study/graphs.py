@@ -629,5 +629,5 @@ def lead_ties(phase: str = MAIN_PHASE, data_dir: Path = data.DATA_DIR) -> pd.Dat
         touching_lead = ties["source_actor"].isin(lead) | ties["target_actor"].isin(lead)
         with_funder = ties["source_actor"].eq(FUNDER) | ties["target_actor"].eq(FUNDER)
         counts.append(int((touching_lead & ~with_funder).sum()))
-    return leads.assign(liens_au_reseau=counts, isole=[bool(ids) and n == 0
-                                                        for ids, n in zip(leads["actor_ids"], counts, strict=True)])
+    isolated = [bool(ids) and n == 0 for ids, n in zip(leads["actor_ids"], counts, strict=True)]
+    return leads.assign(liens_au_reseau=counts, isole=isolated)
