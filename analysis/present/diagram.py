@@ -378,12 +378,14 @@ def percent(value: float) -> str:
     return f"{book.french_number(100 * value)}\u00a0%"
 
 
+SHARES = ["part_plus_grand_ensemble", "part_liens_entre_niveaux", "part_circuit_entre_niveaux"]
+
+
 def measures_table(table: pd.DataFrame) -> str:
     """The measures of graphs.compare for readers."""
     shown = table.assign(**{c: table[c].map(decimal) for c in
                             ["densite", "centralisation_degre", "centralisation_intermediarite"]},
-                         **{c: table[c].map(percent) for c in ["part_plus_grand_ensemble",
-                                                               "part_liens_entre_niveaux", "part_circuit_entre_niveaux"]},
+                         **{c: table[c].map(percent) for c in SHARES},
                          mode=table["mode"].map(mode_label), mode_retenu=table["mode_retenu"].map(mode_label))
     return tables.render(shown, {
         "region": "Région", "acteurs": "Organisations", "liens": "Liens", "densite": "Densité",
