@@ -421,10 +421,17 @@ def robustness_table(stacked: pd.DataFrame) -> str:
 def mode_reasons(table: pd.DataFrame) -> str:
     """One sentence per region whose mode a variant overturns: the rule's mode, what it rested on, and
     the variants that changed it (`table` is graphs.compare)."""
-    items = [f"<li>{r.region} : {mode_label(r.mode)} selon la règle, qui {BASIS_LABELS[r.fondement]} ; "
-             f"le mode change {french_list([VARIANT_REASONS[v] for v in r.variantes_divergentes.split(';')], '')}"
-             ".</li>"
-             for r in table.itertuples() if r.fondement]
+    items = []
+    for r in table.itertuples():
+        if not r.fondement:
+            continue
+        variants = french_list([VARIANT_REASONS[v] for v in r.variantes_divergentes.split(";")], "")
+        text = (f"{r.region} : {mode_label(r.mode)} selon la règle, un mode qui {BASIS_LABELS[r.fondement]} ; "
+                f"il change {variants}.")
+        if r.fondement == "document-unique" and r.liens_document_unique:
+            text += (f" L'organisation la plus reliée, {r.acteur_central_nom}, tient {r.liens_document_unique} "
+                     f"de ses liens de ce seul document ({french_list(r.documents_uniques.split(';'), '')}).")
+        items.append(f"<li>{text}</li>")
     return typography.fr(f"<ul class='mode-reasons'>{''.join(items)}</ul>") if items else ""
 
 

@@ -526,9 +526,20 @@ def compare(phase: str = MAIN_PHASE, data_dir: Path = data.DATA_DIR) -> pd.DataF
         row = {"region_id": r.region_id, "region": r.name,
                **measures(graph(rec, r.region_id, phase), rec.promoters)}
         shown, changed = robust_mode(robustness_of(rec, r.region_id, phase))
+        single = one_document_ties(region_ties(rec, r.region_id, phase), row["acteur_central"])
         rows.append(row | {"mode_retenu": shown, "variantes_divergentes": ";".join(changed),
-                           "fondement": mode_basis(changed)})
+                           # only a mode the rule gives can rest on something
+                           "fondement": mode_basis(changed) if row["mode"] != UNDETERMINED else "",
+                           "liens_document_unique": len(single),
+                           "documents_uniques": ";".join(sorted(set(single["source_ids"])))})
     return pd.DataFrame(rows)
+
+
+def one_document_ties(ties: pd.DataFrame, actor: str) -> pd.DataFrame:
+    """The ties of `actor` that a single document's fan-out or membership list alone attests."""
+    single = single_fanout_ties(ties) | single_list_ties(ties)
+    touches = ties["source_actor"].eq(actor) | ties["target_actor"].eq(actor)
+    return ties[ties["tie_id"].isin(single) & touches]
 
 
 def robustness_all(phase: str = MAIN_PHASE, data_dir: Path = data.DATA_DIR) -> pd.DataFrame:
