@@ -85,7 +85,9 @@ def source_table(region_id: str, inventory: pd.DataFrame | None = None) -> str:
 
 
 def _document_cell(row) -> str:
-    parts = [f'<a href="{html.escape(row.url)}">{html.escape(typography.fr(row.title))}</a>']
+    # an English title is marked as such, so French typography and the raw-code checks leave it alone
+    lang = ' lang="en"' if row.language == "en" else ""
+    parts = [f'<a href="{html.escape(row.url)}"{lang}>{html.escape(typography.fr(row.title))}</a>']
     if not pd.isna(row.organisation):
         parts.append(f"<em>{html.escape(typography.fr(row.organisation))}</em>")
     site = html.escape(urlparse(row.url).netloc.removeprefix("www."))

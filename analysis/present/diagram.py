@@ -7,6 +7,7 @@ dash patterns and shapes are presentation choices and live here.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
@@ -18,7 +19,7 @@ from IPython.display import HTML, display
 
 from analysis.build import export
 from analysis.contract import data, labels
-from analysis.present import book, charts, tables, typography
+from analysis.present import book, charts, sources, tables, typography
 from analysis.study import graphs
 from analysis.study.graphs import LEVELS, SECTORS, undirected
 
@@ -418,9 +419,17 @@ def robustness_table(stacked: pd.DataFrame) -> str:
         "Vérification des modes : le mode recalculé sous chaque variante"))
 
 
-def mode_reasons(table: pd.DataFrame) -> str:
-    """One sentence per region whose mode a variant overturns: the rule's mode, what it rested on, and
-    the variants that changed it (`table` is graphs.compare)."""
+def _document_link(source_id: str, titles: pd.Series) -> str:
+    """« Title », linked to the document's row in the sources annex (its address when there is none)."""
+    title = html.escape(typography.fr(titles[source_id]).replace("'", "\u2019"), quote=False)
+    href = sources.annex_href(source_id) or ""
+    return f"<a href='{html.escape(href)}'>« {title} »</a>" if href else f"« {title} »"
+
+
+def mode_reasons(table: pd.DataFrame, data_dir: Path = data.DATA_DIR) -> str:
+    """One sentence per region whose mode a variant overturns: the rule's mode, what it rested on, the
+    variants that changed it and, where it rests on one document, which (`table` is graphs.compare)."""
+    titles = data.load("sources", data_dir).set_index("source_id")["title"]
     items = []
     for r in table.itertuples():
         if not r.fondement:
@@ -428,11 +437,14 @@ def mode_reasons(table: pd.DataFrame) -> str:
         variants = french_list([VARIANT_REASONS[v] for v in r.variantes_divergentes.split(";")], "")
         text = (f"{r.region} : {mode_label(r.mode)} selon la règle, un mode qui {BASIS_LABELS[r.fondement]} ; "
                 f"il change {variants}.")
+        text = html.escape(typography.fr(text).replace("'", "’"), quote=False)
         if r.fondement == "document-unique" and r.liens_document_unique:
-            text += (f" L'organisation la plus reliée, {r.acteur_central_nom}, tient {r.liens_document_unique} "
-                     f"de ses liens de ce seul document ({french_list(r.documents_uniques.split(';'), '')}).")
+            documents = french_list([_document_link(sid, titles) for sid in r.documents_uniques.split(";")], "")
+            text += html.escape(f" L’organisation la plus reliée, {r.acteur_central_nom}, tient "
+                                f"{r.liens_document_unique} de ses liens d’un seul document : ",
+                                quote=False) + documents + "."
         items.append(f"<li>{text}</li>")
-    return typography.fr(f"<ul class='mode-reasons'>{''.join(items)}</ul>") if items else ""
+    return f"<ul class='mode-reasons'>{''.join(items)}</ul>" if items else ""
 
 
 def download_links(root: str, data_dir: Path = data.DATA_DIR) -> str:
