@@ -641,7 +641,6 @@ def test_a_mode_is_shown_only_where_every_variant_agrees():
             assert row.variantes_divergentes, row.region
 
 
-@needs_record
 def test_real_record_modes_that_follow_from_the_rule_or_one_document_are_not_kept():
     table = graphs.compare(data_dir=REAL).set_index("region_id")
     robust = graphs.robustness_all(data_dir=REAL).set_index(["region_id", "variante"])
@@ -661,7 +660,6 @@ def test_real_record_modes_that_follow_from_the_rule_or_one_document_are_not_kep
     assert 0 <= table["part_circuit_entre_niveaux"].min() <= table["part_circuit_entre_niveaux"].max() <= 1
 
 
-@needs_record
 def test_real_lead_bodies_tied_only_to_the_ministry_are_flagged():
     leads = graphs.lead_ties(data_dir=REAL).set_index("region_id")
     rec = graphs.record(REAL)
