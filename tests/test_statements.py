@@ -53,7 +53,7 @@ def test_lead_body_is_the_signatory_and_the_funded_body_only_as_a_reading():
     assert mau.value_ids == ("mau-cre",) and mau.status == statements.DOCUMENTED and "mau-tie-01" in mau.row_ids
     cdq = statements.lead_body("centre-du-quebec")  # no signature documented: the body the ministry funds
     assert cdq.value_ids == ("cdq-cre",) and cdq.status == statements.READING
-    assert "lecture de l'édition" in statement.text(cdq)
+    assert "lecture de l’édition" in statement.text(cdq)
 
 
 def test_one_rule_for_the_lead_body_in_the_network_layer_and_the_governance_chapter():

@@ -58,7 +58,7 @@ def points(region_id: str) -> list[dict]:
             notes += [note] if note else []
             ids += [i for i in more if i not in ids]
         if notes:
-            parts.append(html.escape(typography.fr(" ".join(notes)), quote=False))
+            parts.append(html.escape(statement.curly(typography.fr(" ".join(notes))), quote=False))
         out.append({"key": ANCHORS[key], "statement": key, "heading": statement.heading(key),
                     "html": " ".join(parts), "ids": ids, "documented": st.documented})
     return out
