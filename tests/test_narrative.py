@@ -144,3 +144,10 @@ def test_every_row_id_a_narrative_cites_is_shown_or_is_a_source():
                     assert rid in links
 
 
+
+
+def test_brief_spells_out_the_acronyms_it_uses_for_print():
+    markup = brief.html_for(region.profile("cote-nord"))
+    legend = markup[markup.index("bref-sigles"):]
+    assert "CRÉ, Conférence régionale des élus" in legend and "FRSIS, Fonds régional" in legend
+    assert brief.acronym_legend("<li>Sans sigle.</li>") == ""

@@ -14,7 +14,7 @@ import html
 import pandas as pd
 
 from analysis.contract import data, dates
-from analysis.present import book, narrative, statement, tables, typography
+from analysis.present import book, glossary, narrative, statement, tables, typography
 from analysis.study import statements
 from analysis.study.region import PAGSIS_YEARS
 
@@ -131,6 +131,16 @@ def html_for(p) -> str:
         heading = html.escape(point["heading"], quote=False)
         items.append(f"<li id='{anchor(region_id, point['key'])}' class='stable-anchor'>"
                      f"<strong>{heading}.</strong> {point['html']} {refs}</li>")
+    points_html = "".join(items)
     return (f"<div class='admonition en-bref stable-anchor' id='{region_id}-bref' role='note'>"
             "<p class='admonition-title'>En bref</p>"
-            f"<ul class='bref-points'>{''.join(items)}</ul></div>")
+            f"<ul class='bref-points'>{points_html}</ul>{acronym_legend(points_html)}</div>")
+
+
+def acronym_legend(markup: str) -> str:
+    """The acronyms the box uses, spelled out: a printed page has no tooltip to expand them."""
+    used = glossary.expansions(markup)
+    if not used:
+        return ""
+    listed = " ; ".join(f"{a}, {html.escape(e, quote=False)}" for a, e in used)
+    return f"<p class='bref-sigles'>{statement.curly(typography.fr(f'Sigles : {listed}.'))}</p>"
