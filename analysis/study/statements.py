@@ -103,9 +103,8 @@ def _region_actors(region_id: str, data_dir: Path) -> pd.DataFrame:
 
 
 def _actor_label(actor: pd.Series) -> str:
-    """The actor's full name, its acronym after it: print has no tooltip to expand an acronym."""
-    acronym = actor.get("acronym")
-    return f"{actor['name']} ({acronym})" if pd.notna(acronym) and acronym not in actor["name"] else actor["name"]
+    """The actor's full name: its acronym may be nowhere else on the page, and print has no tooltip."""
+    return str(actor["name"])
 
 
 # ---------------------------------------------------------------------------------- the ministry
