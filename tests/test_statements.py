@@ -213,3 +213,10 @@ def test_the_envelope_of_a_fixture_without_a_retained_row_is_a_gap(tmp_path):
     _edit(pkg, "funding", change=lambda r: {**r, "retained": "false"} if r["region_id"] == "mauricie" else r)
     st = statements.envelope("mauricie", pkg)
     assert not st.documented and st.row_ids  # the published figures are still named
+
+
+def test_an_uncertain_or_unknown_successor_carries_its_note():
+    assert statements.successor("laurentides").notes_fr == ()  # read in the 2020 communiqué
+    cdq = statements.successor("centre-du-quebec")
+    assert any("Arthabaska" in n for n in cdq.notes_fr)  # a 2019 medium named another body
+    assert statements.successor("cote-nord").notes_fr  # the gap is explained

@@ -23,7 +23,8 @@ from analysis.study.region import PAGSIS_YEARS
 SHOWN = frozenset({"lead-body", "project-choice", "envelope", "territories", "projects-stated",
                    "projects-named", "priorities", "tension", "transition", "successor"})
 WITH = {"successor": "successor-kind"}
-WITH_NOTES = frozenset({"priorities", "projects-stated"})  # their notes say which territory a value is about
+# Their notes say which territory a value is about, or why a successor is uncertain or unknown.
+WITH_NOTES = frozenset({"priorities", "projects-stated", "successor"})
 # Anchor of each point (kept from the earlier box, so published links still resolve).
 ANCHORS = {"lead-body": "direction", "project-choice": "choix-projets", "envelope": "enveloppe",
            "territories": "territoires", "projects-stated": "projets", "projects-named": "projets-nommes",
