@@ -19,9 +19,18 @@ def _copy(tmp_path):
     return data, code
 
 
-def test_fingerprint_is_stable_without_edits(tmp_path):
-    data, code = _copy(tmp_path)
-    assert data_freshness.fingerprint(data, code) == data_freshness.fingerprint(data, code)
+def test_fingerprint_depends_on_the_files_only(tmp_path):
+    """Two copies in other folders, files written in another order and at other times: one fingerprint."""
+    first = _copy(tmp_path / "one")
+    second = tmp_path / "two"
+    second.mkdir()
+    for folder in first:
+        files = sorted((p for p in folder.rglob("*") if p.is_file()), reverse=True)
+        for path in files:
+            target = second / folder.name / path.relative_to(folder)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(path.read_bytes())
+    assert data_freshness.fingerprint(*first) == data_freshness.fingerprint(second / "data", second / "analysis")
 
 
 def test_fingerprint_moves_when_a_csv_changes(tmp_path):

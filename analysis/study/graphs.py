@@ -31,7 +31,6 @@ from analysis.study import statements
 LEVELS = ("national", "regional", "local")  # drawing order, top to bottom
 SECTORS = ("public", "municipal", "parapublic", "communautaire", "economique", "philanthropie", "recherche",
            "citoyens")
-RELATIONS = ("signe-avec", "mandate", "finance", "coordonne", "accompagne", "siege-a", "membre-de", "conteste")
 
 # Quebec-wide actors referenced by every region. The data package should carry a row for each
 # (region_id empty, level national); this table only fills in when a row is missing.
