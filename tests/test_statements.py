@@ -84,8 +84,15 @@ def test_envelope_is_the_retained_figure_or_a_gap():
 
 
 def test_territories_are_counted_by_kind_in_label_order():
-    st = statements.territories("mauricie")
-    assert st.label_fr == "MRC (3) ; ville exerçant les compétences d'une MRC (3)" and st.quantity == 6
+    territories = data.load("territories")
+    for region_id in REGION_IDS:
+        st = statements.territories(region_id)
+        mine = territories[territories["region_id"] == region_id]
+        counts = mine["kind"].value_counts()
+        order = [k for k in labels.mapping("territory_kind") if k in counts]
+        assert st.value_ids == tuple(f"{k}:{counts[k]}" for k in order) and st.quantity == len(mine)
+    assert statements.territories("mauricie").label_fr.startswith(
+        "MRC (3) ; ville exerçant les compétences d'une MRC (3)")
 
 
 def test_projects_stated_is_the_largest_count_with_its_date_and_comes_first():
