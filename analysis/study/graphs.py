@@ -31,6 +31,7 @@ import networkx as nx
 import pandas as pd
 
 from analysis.contract import data, labels
+from analysis.study import statements
 
 LEVELS = ("national", "regional", "local")  # drawing order, top to bottom
 SECTORS = tuple(labels.mapping("sector"))  # the order of labels.csv
@@ -55,7 +56,6 @@ TRANSITION_YEAR = 2014  # the abolition of the CRÉ was announced in November 20
 MANDATE_RELATIONS = {"mandate", "signe-avec"}
 SEAT_RELATIONS = {"siege-a", "membre-de"}
 FUNDING = "finance"
-FUNDER = "mess"  # the ministry that signs each Alliance: its partner there is the lead body
 
 
 @dataclass(frozen=True)
@@ -96,6 +96,7 @@ class Record:
     actors: pd.DataFrame  # indexed by actor_id
     ties: pd.DataFrame
     promoters: frozenset  # actor ids that promote at least one funded project
+    ministry: str  # the national actor that signs every Alliance (statements.ministry)
 
 
 # --------------------------------------------------------------------------- loading
@@ -114,7 +115,8 @@ def record(data_dir: Path = data.DATA_DIR) -> Record:
                       stacklevel=2)
     projects = data.load_optional("projects", data_dir)
     promoters = frozenset(projects["promoter_actor"].dropna()) if projects is not None else frozenset()
-    return Record(actors.sort_index(), ties[known].reset_index(drop=True), promoters)
+    return Record(actors.sort_index(), ties[known].reset_index(drop=True), promoters,
+                  statements.ministry(Path(data_dir)))
 
 
 def _with_phases(ties: pd.DataFrame, phases: pd.DataFrame | None) -> pd.DataFrame:
@@ -453,22 +455,25 @@ def funding_only_ties(ties: pd.DataFrame) -> set[str]:
     return set(ties.loc[(ties["relation"] == FUNDING) & ~pair.isin(other), "tie_id"])
 
 
-def funder_signature_ties(ties: pd.DataFrame) -> set[str]:
+def funder_signature_ties(ties: pd.DataFrame, ministry: str) -> set[str]:
     """The ministry's own signature or mandate ties: the rule's body test reads them as a mandate, so the
     body the ministry signed with passes that test by construction."""
-    own = (ties["source_actor"] == FUNDER) & ties["relation"].isin(MANDATE_RELATIONS)
+    own = (ties["source_actor"] == ministry) & ties["relation"].isin(MANDATE_RELATIONS)
     return set(ties.loc[own, "tie_id"])
 
 
-DROPPED = {"sans-signature-ministere": funder_signature_ties, "sans-eventail-unique": single_fanout_ties,
-           "sans-liste-unique": single_list_ties, "sans-financement-seul": funding_only_ties}
+# Variant -> the ties it drops, given the region's ties and the record.
+DROPPED = {"sans-signature-ministere": lambda ties, rec: funder_signature_ties(ties, rec.ministry),
+           "sans-eventail-unique": lambda ties, rec: single_fanout_ties(ties),
+           "sans-liste-unique": lambda ties, rec: single_list_ties(ties),
+           "sans-financement-seul": lambda ties, rec: funding_only_ties(ties)}
 
 
 def _variant(rec: Record, region_id: str, phase: str, variant: str) -> tuple[nx.MultiDiGraph, Rule]:
     ties = region_ties(rec, region_id, phase)
     rule = RULE
     if variant in DROPPED:
-        ties = ties[~ties["tie_id"].isin(DROPPED[variant](ties))]
+        ties = ties[~ties["tie_id"].isin(DROPPED[variant](ties, rec))]
     elif variant == "sans-liens-tardifs":
         ties = ties[~ties["period"].map(late).astype(bool)]
     elif variant.startswith(("centralisation", "connexite")):
@@ -607,23 +612,16 @@ def main_brokers(phase: str = MAIN_PHASE, data_dir: Path = data.DATA_DIR) -> pd.
     return pd.DataFrame(rows)
 
 
-def lead_bodies(phase: str = MAIN_PHASE, data_dir: Path = data.DATA_DIR) -> pd.DataFrame:
-    """Per region, the body the ministry signed the Alliance with (a `signe-avec` tie from FUNDER in
-    the phase) or, failing that, the one it funded, with the ties it rests on; empty where neither."""
-    rec = record(Path(data_dir))
+def lead_bodies(data_dir: Path = data.DATA_DIR) -> pd.DataFrame:
+    """Per region, the lead body of the study model (`statements.lead_body`), with the ties it rests
+    on; empty where the record documents neither a signature nor funding by the ministry."""
+    tie_ids = set(record(Path(data_dir)).ties["tie_id"])
     rows = []
     for r in regions(data_dir).itertuples():
-        ties = region_ties(rec, r.region_id, phase)
-        from_funder = ties[ties["source_actor"] == FUNDER]
-        for relation in ("signe-avec", "finance"):
-            chosen = from_funder[from_funder["relation"] == relation]
-            if len(chosen):
-                break
-        targets = sorted(set(chosen["target_actor"]))
-        rows.append({"region_id": r.region_id, "region": r.name, "relation": relation if targets else pd.NA,
-                     "actor_ids": ";".join(targets),
-                     "names": "; ".join(rec.actors.loc[t, "name"] for t in targets),
-                     "tie_ids": ";".join(sorted(chosen["tie_id"]))})
+        st = statements.lead_body(r.region_id, Path(data_dir))
+        rows.append({"region_id": r.region_id, "region": r.name, "status": st.status,
+                     "actor_ids": ";".join(st.value_ids),
+                     "tie_ids": ";".join(i for i in st.row_ids if i in tie_ids)})
     return pd.DataFrame(rows)
 
 
@@ -632,13 +630,14 @@ def lead_ties(phase: str = MAIN_PHASE, data_dir: Path = data.DATA_DIR) -> pd.Dat
     the ministry: none (`isole`) means the record does not tie the body to the network it is said to
     govern, only to the ministry that signed with or funded it."""
     rec = record(Path(data_dir))
-    leads = lead_bodies(phase, data_dir)
+    leads = lead_bodies(data_dir)
+    ministry = statements.ministry(Path(data_dir))
     counts = []
     for r in leads.itertuples():
         ties = region_ties(rec, r.region_id, phase)
         lead = set(data.split_ids(r.actor_ids))
         touching_lead = ties["source_actor"].isin(lead) | ties["target_actor"].isin(lead)
-        with_funder = ties["source_actor"].eq(FUNDER) | ties["target_actor"].eq(FUNDER)
+        with_funder = ties["source_actor"].eq(ministry) | ties["target_actor"].eq(ministry)
         counts.append(int((touching_lead & ~with_funder).sum()))
     isolated = [bool(ids) and n == 0 for ids, n in zip(leads["actor_ids"], counts, strict=True)]
     return leads.assign(liens_au_reseau=counts, isole=isolated)
