@@ -9,23 +9,23 @@ every page as outdated.
 from __future__ import annotations
 
 import hashlib
-import os
 import shutil
 from pathlib import Path
 
 from sphinx.util import logging
 
+from analysis.contract import env
+
 logger = logging.getLogger(__name__)
 STAMP_NAME = ".inputs-fingerprint"
 WATCHED = ("data", "analysis")  # what the chapters read besides their own code cells
-RESTRICTED_ENV = "ALLIANCES_INTERVIEWS_DIR"  # see analysis/interviews/reader.py
 
 
 def fingerprint(*folders: Path) -> str:
     digest = hashlib.sha256()
-    for folder in folders:
+    for number, folder in enumerate(folders):
         for path in sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
-            digest.update(f"{folder.name}/{path.relative_to(folder).as_posix()}".encode())
+            digest.update(f"{number}/{path.relative_to(folder).as_posix()}".encode())
             digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()
 
@@ -35,9 +35,9 @@ def _paths(app) -> tuple[list[Path], Path, Path]:
     build_dir = Path(app.outdir).parent  # _build/html -> _build
     cache = Path(app.config.nb_execution_cache_path or build_dir / ".jupyter_cache")
     folders = [root / name for name in WATCHED]
-    restricted = os.environ.get(RESTRICTED_ENV, "").strip()
+    restricted = env.interviews_dir()
     if restricted:  # a restricted edition reads interview files from outside the repository
-        folders.append(Path(restricted))
+        folders.append(restricted)
     return folders, build_dir / STAMP_NAME, cache
 
 
@@ -47,8 +47,10 @@ def _check(app, config) -> None:
     previous = stamp.read_text().strip() if stamp.exists() else None
     app._data_changed = previous != app._data_fingerprint
     if app._data_changed and previous is not None:
-        logger.info(f"{' or '.join(f.name + '/' for f in folders)} changed since the last build: "
-                    "every chapter is executed again")
+        # Named by role, never by path: a restricted folder's name must not reach the log.
+        names = [f"{name}/" for name in WATCHED] + ["the restricted interviews"] * (len(folders) > len(WATCHED))
+        watched = " or ".join(names)
+        logger.info(f"{watched} changed since the last build: every chapter is executed again")
     if app._data_changed and cache.exists():
         shutil.rmtree(cache)
 

@@ -28,7 +28,8 @@ from pathlib import Path, PurePosixPath
 
 from sphinx.util import logging
 
-JOBS_ENV = "BOOK_EXECUTION_JOBS"
+from analysis.contract import env
+
 # distribution -> (lowest version supported, first version not supported): major.minor[.patch] tuples.
 SUPPORTED = {"myst-nb": ((1, 0), (1, 5)), "jupyter-cache": ((1, 0), (1, 1))}
 logger = logging.getLogger(__name__)
@@ -55,7 +56,7 @@ def unsupported() -> list[str]:
 
 
 def jobs() -> int:
-    value = os.environ.get(JOBS_ENV, "").strip()
+    value = env.value(env.EXECUTION_JOBS)
     if value:
         return max(1, int(value))
     return max(1, min(4, len(os.sched_getaffinity(0))))

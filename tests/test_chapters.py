@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from analysis.build import template
-from analysis.contract import data
+from analysis.contract import data, env
 from tests.conftest import ROOT
 
 REGION_IDS = list(data.load("regions")["region_id"])
@@ -108,11 +108,10 @@ def _displayed(monkeypatch) -> list:
 
 
 def test_public_chapter_keeps_only_a_note_on_the_interviews(monkeypatch):
-    from analysis.interviews import reader as interviews
     from analysis.present import chapter
     from analysis.study import region
 
-    monkeypatch.delenv(interviews.ENV, raising=False)
+    monkeypatch.delenv(env.INTERVIEWS_DIR, raising=False)
     shown = _displayed(monkeypatch)
     chapter.interviews(region.profile("mauricie"))
     markup = "".join(getattr(item, "data", "") for item in shown)
@@ -123,12 +122,11 @@ def test_public_chapter_keeps_only_a_note_on_the_interviews(monkeypatch):
 
 
 def test_restricted_chapter_shows_the_region_aggregates(tmp_path, monkeypatch):
-    from analysis.interviews import reader as interviews
     from analysis.present import chapter
     from analysis.study import region
     from tests.test_synthetic import restricted_copy
 
-    monkeypatch.setenv(interviews.ENV, str(restricted_copy(tmp_path)))
+    monkeypatch.setenv(env.INTERVIEWS_DIR, str(restricted_copy(tmp_path)))
     shown = _displayed(monkeypatch)
     chapter.interviews(region.profile("mauricie"))
     markup = "".join(item.data for item in shown if isinstance(getattr(item, "data", None), str))

@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis.contract import data, disclosure
+from analysis.contract import data, disclosure, env
 from analysis.contract.disclosure import SUPPRESSED
 from analysis.interviews import privacy, qdpx, restricted
 from tests.conftest import ROOT
@@ -41,9 +41,9 @@ def restricted_build(tmp_path_factory):
     (folder / restricted.DENY_LIST).write_text(f"{DENIED}\n", encoding="utf-8")
     assert restricted.problems(folder) == []
     out = tmp_path_factory.mktemp("restricted-edition")
-    env = {**os.environ, restricted.ENV: str(folder)}
+    environ = {**os.environ, env.INTERVIEWS_DIR: str(folder)}
     done = subprocess.run([str(ROOT / ".venv" / "bin" / "jb"), "build", str(ROOT), "--path-output", str(out),
-                           "--all", "-W", "-n", "--keep-going"], env=env, capture_output=True, text=True,
+                           "--all", "-W", "-n", "--keep-going"], env=environ, capture_output=True, text=True,
                           timeout=1200)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     return folder, out / "_build"

@@ -8,8 +8,12 @@ import argparse
 import sys
 from pathlib import Path
 
-from analysis.contract.data import DATA_DIR
+from analysis.contract import env
+from analysis.contract.data import DATA_DIR, ROOT
 from analysis.contract.report import EXIT_INVALID, report
+
+# Default outputs go under _build/ (ignored by git), never into the checkout itself.
+BUILD = Path("_build")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -36,13 +40,15 @@ def main(argv: list[str] | None = None) -> int:
         "links", help="every internal link and anchor of a built book must resolve (exit 2); list external ones")
     p_links.add_argument("directory", type=Path)
     p_links.add_argument("--report", type=Path, default=None, help="write the external addresses to this file")
-    p_rehash = sub.add_parser("rehash", help="re-record resource hashes after a deliberate edit")
+    p_rehash = sub.add_parser("rehash", help="validate, then re-record resource hashes after a deliberate edit")
     p_rehash.add_argument("data_dir", nargs="?", type=Path, default=DATA_DIR)
     p_networks = sub.add_parser("export-networks", help="write each region's network as GraphML, GEXF and CSV")
-    p_networks.add_argument("outdir", type=Path)
+    p_networks.add_argument("outdir", type=Path, nargs="?", default=BUILD / "reseaux",
+                            help="output folder (default: _build/reseaux)")
     p_networks.add_argument("--data-dir", type=Path, default=DATA_DIR)
     p_qdc = sub.add_parser("export-qdc", help="write the codebook as a REFI-QDA .qdc file (XSD-checked)")
-    p_qdc.add_argument("out", type=Path)
+    p_qdc.add_argument("out", type=Path, nargs="?", default=BUILD / "grille.qdc",
+                       help="output file (default: _build/grille.qdc)")
     p_qdc.add_argument("--data-dir", type=Path, default=DATA_DIR)
     p_syn = sub.add_parser("synthesize", help="regenerate the synthetic interview stand-in (data/synthetic/)")
     p_syn.add_argument("--out", type=Path, default=None, help="output folder (default: DATA_DIR/synthetic)")
@@ -58,12 +64,15 @@ def main(argv: list[str] | None = None) -> int:
     p_new = sub.add_parser("new-region",
                            help="write book/regions/ID.md from the chapter template; list it in _toc.yml")
     p_new.add_argument("region_id")
+    p_new.add_argument("--force", action="store_true", help="rewrite an existing chapter from the template")
     p_new.add_argument("--root", type=Path, default=DATA_DIR.parent, help="book folder (default: this repository)")
     p_nb = sub.add_parser("notebook", help="write a chapter as a notebook executed with nbconvert (fresh kernel)")
     p_nb.add_argument("chapter", help="chapter name (e.g. mauricie) or path to its .md")
-    p_nb.add_argument("--out", type=Path, default=Path("notebooks"), help="output folder (default: notebooks)")
+    p_nb.add_argument("--out", type=Path, default=BUILD / "notebooks",
+                      help="output folder (default: _build/notebooks)")
     p_zip = sub.add_parser("data-zip", help="write the data package as one zip and print its sha256")
-    p_zip.add_argument("outdir", type=Path, nargs="?", default=Path("."))
+    p_zip.add_argument("outdir", type=Path, nargs="?", default=BUILD / "donnees",
+                       help="output folder (default: _build/donnees)")
     p_pdf = sub.add_parser("pdf", help="print the built book to PDF (one per chapter + the whole book)")
     p_pdf.add_argument("html_dir", type=Path, nargs="?", default=Path("_build/html"))
     p_anchors = sub.add_parser("anchors", help="add newly published anchors to book/anchors.txt")
@@ -88,12 +97,16 @@ def main(argv: list[str] | None = None) -> int:
 
         return links.main(args.directory, args.report)
     if args.command == "privacy-scan":
-        from analysis.interviews import privacy
+        from analysis.interviews import privacy, restricted
 
-        return privacy.main(args.directory, args.deny_list)
+        return privacy.main(args.directory, args.deny_list, restricted.interview_ids(env.interviews_dir()))
     if args.command == "rehash":
-        from analysis.contract.validate import rehash
+        from analysis.contract.validate import rehash, validate
 
+        # An edit's new hash is expected; any other problem must be fixed before its bytes are vouched for.
+        problems = [str(p) for p in validate(args.data_dir) if p.rule != "hash"]
+        if problems:
+            return report(problems, f"problem(s) in {args.data_dir}: fix them first; no hash was re-recorded", "")
         rehash(args.data_dir)
         print(f"hashes re-recorded in {args.data_dir / 'datapackage.json'}")
         return 0
@@ -121,7 +134,7 @@ def main(argv: list[str] | None = None) -> int:
         from analysis.build.template import write as write_chapter
 
         try:
-            path = write_chapter(args.region_id, args.root)
+            path = write_chapter(args.region_id, args.root, force=args.force)
         except (KeyError, ValueError) as error:
             print(str(error).strip("'\""), file=sys.stderr)
             return EXIT_INVALID
@@ -130,6 +143,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "notebook":
         from analysis.build.notebooks import write as write_notebook
 
+        if env.interviews_dir() is not None and _inside(args.out, ROOT):
+            print(f"--out: {args.out} is inside the repository, and {env.INTERVIEWS_DIR} is set: a notebook of "
+                  "the restricted edition must be written outside it", file=sys.stderr)
+            return EXIT_INVALID
         print(f"executed notebook written to {write_notebook(args.chapter, args.out)}")
         return 0
     if args.command == "data-zip":
@@ -170,7 +187,7 @@ def _import_qdpx(args: argparse.Namespace, parser: argparse.ArgumentParser) -> i
             print(problem, file=sys.stderr)
         print(f"{len(err.problems)} problem(s): nothing was written", file=sys.stderr)
         return EXIT_INVALID
-    print(f"restricted interview tables written to {out}; build with ALLIANCES_INTERVIEWS_DIR={out}")
+    print(f"restricted interview tables written to {out}; build with: make book-restricted DIR={out}")
     return 0
 
 
@@ -178,14 +195,19 @@ def _validate_restricted(folder: Path | None, data_dir: Path, only_if_set: bool 
     """Print every problem of the restricted folder (this terminal only: the details quote its contents)."""
     from analysis.interviews import restricted
 
-    folder = folder or restricted.folder_from_env()
+    folder = folder or env.interviews_dir()
     if folder is None:
         if only_if_set:
             return 0
-        print(f"no restricted folder: give one, or set {restricted.ENV}", file=sys.stderr)
+        print(f"no restricted folder: give one, or set {env.INTERVIEWS_DIR}", file=sys.stderr)
         return EXIT_INVALID
-    return report(restricted.problems(folder, data_dir), f"problem(s) in the restricted folder {folder}",
-                  f"{folder}: valid restricted interview folder")
+    return report(restricted.problems(folder, data_dir), "problem(s) in the restricted folder",
+                  "valid restricted interview folder")
+
+
+def _inside(path: Path, root: Path) -> bool:
+    path = Path(path).expanduser().resolve()
+    return path == root or root in path.parents
 
 
 if __name__ == "__main__":

@@ -19,17 +19,15 @@ from pathlib import Path
 
 import yaml
 
+from analysis.contract import env
 from analysis.contract.data import ROOT
 
 DOWNLOAD_DIR = "telechargements/notebooks"  # inside the built HTML
-BOOK_BUILD_ENV = "ALLIANCES_BOOK_BUILD"  # analysis.present.charts reads it; a re-runner's kernel never has it
 TIMEOUT = 300
 KERNEL = "python3"
 # What a chapter reads besides its own text: a change here re-executes every notebook.
 INPUTS = ("data", "analysis", "requirements.lock", "CITATION.cff", "_toc.yml")
 CACHE_VERSION = "1"
-# a restricted edition's interview files (analysis/interviews/reader.py)
-RESTRICTED_ENV = "ALLIANCES_INTERVIEWS_DIR"
 
 
 def chapters(toc: Path = ROOT / "_toc.yml") -> list[str]:
@@ -80,9 +78,9 @@ def convert(source: Path):
 
 
 def _kernel_env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k != BOOK_BUILD_ENV}
-    env["PYTHONHASHSEED"] = "0"
-    return env
+    kernel = {k: v for k, v in os.environ.items() if k != env.BOOK_BUILD}  # a re-runner's kernel never has it
+    kernel["PYTHONHASHSEED"] = "0"
+    return kernel
 
 
 def execute(notebook, cwd: Path, attempts: int = 3):
@@ -156,10 +154,10 @@ def inputs_digest(root: Path = ROOT) -> str:
     """One hash of everything a chapter reads besides its own text."""
     digest = hashlib.sha256(CACHE_VERSION.encode())
     folders = [root / name for name in INPUTS]
-    restricted = os.environ.get(RESTRICTED_ENV, "").strip()
+    restricted = env.interviews_dir()
     if restricted:  # never serve a public notebook to a restricted build, nor the reverse
         digest.update(b"restricted")
-        folders.append(Path(restricted))
+        folders.append(restricted)
     for path in folders:
         files = [path] if path.is_file() else sorted(p for p in path.rglob("*")
                                                       if p.is_file() and "__pycache__" not in p.parts)
