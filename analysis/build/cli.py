@@ -26,6 +26,13 @@ def main(argv: list[str] | None = None) -> int:
         help="check the restricted interview folder (default: $ALLIANCES_INTERVIEWS_DIR); exit 2 when invalid")
     p_restricted.add_argument("folder", nargs="?", type=Path, default=None)
     p_restricted.add_argument("--data-dir", type=Path, default=DATA_DIR)
+    p_book_r = sub.add_parser(
+        "build-restricted", help="check the restricted folder, then build the restricted edition outside the "
+        "repository with a quiet log that never names the folder (make book-restricted)")
+    p_book_r.add_argument("folder", type=Path)
+    p_book_r.add_argument("--out", type=Path, default=None,
+                          help="output folder, outside the repository (default: ~/alliances-edition-restreinte)")
+    p_book_r.add_argument("--toc", type=Path, default=None, help="another table of contents (a smaller book)")
     p_privacy = sub.add_parser(
         "privacy-scan",
         help="look for e-mail addresses, phone numbers and deny-listed names in a built book; exit 2 on a find")
@@ -86,6 +93,10 @@ def main(argv: list[str] | None = None) -> int:
         return status or _validate_restricted(None, args.data_dir, only_if_set=True)
     if args.command == "validate-restricted":
         return _validate_restricted(args.folder, args.data_dir)
+    if args.command == "build-restricted":
+        from analysis.build import restricted_book
+
+        return restricted_book.main(args.folder, args.out, toc=args.toc)
     if args.command == "compare-builds":
         from analysis.build.determinism import compare
 
@@ -195,7 +206,7 @@ def _validate_restricted(folder: Path | None, data_dir: Path, only_if_set: bool 
     """Print every problem of the restricted folder (this terminal only: the details quote its contents)."""
     from analysis.interviews import restricted
 
-    folder = folder or env.interviews_dir()
+    folder = Path(folder).expanduser() if folder else env.interviews_dir()
     if folder is None:
         if only_if_set:
             return 0

@@ -23,12 +23,13 @@ from __future__ import annotations
 import csv
 import html
 import re
+import sys
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
 from analysis.contract import env
-from analysis.contract.report import report
+from analysis.contract.report import EXIT_INVALID, report
 
 ALLOWLIST = Path(__file__).with_name("privacy_allowlist.csv")
 DENY_LIST = "deny-list.txt"  # in the restricted folder: one name per line, `#` starts a comment
@@ -159,6 +160,10 @@ def check(root: Path, deny: list[str] | None = None, allowed: dict | None = None
 
 
 def main(root: Path, deny_file: Path | None = None, ids: list[str] = ()) -> int:
+    root = Path(root).expanduser()
+    if not root.is_dir():
+        print(f"{root}: no such folder: build the book first", file=sys.stderr)
+        return EXIT_INVALID
     deny = deny_list_file(deny_file) if deny_file is not None else deny_list(env.interviews_dir())
     problems, notes = check(root, deny, ids=ids)
     return report(problems, f"privacy problem(s) in {root}",
