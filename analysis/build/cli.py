@@ -65,6 +65,8 @@ def main(argv: list[str] | None = None) -> int:
     p_qdpx.add_argument("--out", type=Path, help="new folder outside the repository (ALLIANCES_INTERVIEWS_DIR)")
     p_qdpx.add_argument("--mapping", type=Path, default=None, help="CSV kind,qda_name,book_value")
     p_qdpx.add_argument("--summaries", type=Path, default=None, help="CSV region_id,code_id,summary_fr (team)")
+    p_qdpx.add_argument("--deny-list", type=Path, default=None,
+                        help="names that must never be published, one a line; copied into --out as deny-list.txt")
     p_qdpx.add_argument("--draft-mapping", type=Path, default=None, metavar="FILE",
                         help="write the project's codes, variables and values with best guesses, then stop")
     p_qdpx.add_argument("--data-dir", type=Path, default=DATA_DIR)
@@ -192,7 +194,7 @@ def _import_qdpx(args: argparse.Namespace, parser: argparse.ArgumentParser) -> i
             return 0
         if args.out is None:
             parser.error("import-qdpx needs --out DIR (or --draft-mapping FILE)")
-        out = import_project(args.project, args.out, args.mapping, args.summaries, args.data_dir)
+        out = import_project(args.project, args.out, args.mapping, args.summaries, args.data_dir, args.deny_list)
     except QdpxError as err:
         for problem in err.problems:
             print(problem, file=sys.stderr)

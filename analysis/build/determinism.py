@@ -64,7 +64,9 @@ def compare(reference: Path, other: Path) -> tuple[list[str], list[str]]:
         a, b = _content(reference / name), _content(other / name)
         if a != b:
             differences.append(_first_difference(name, a, b))
-    notes = [f"{name}: only in {other}" for name in sorted(in_other - in_ref)]
+    # Leftovers of older incremental builds are not a difference: one line says how many, not which.
+    extra = len(in_other - in_ref)
+    notes = [f"{extra} file(s) only in {other}, left by earlier builds (not compared)"] if extra else []
     return differences, notes
 
 

@@ -297,7 +297,7 @@ def _write(path: Path, columns: list[str], rows: list[dict]) -> None:
 
 
 def import_project(qdpx: Path, out: Path, mapping: Path | None = None, summaries: Path | None = None,
-                   data_dir: Path = DATA_DIR) -> Path:
+                   data_dir: Path = DATA_DIR, deny_list: Path | None = None) -> Path:
     """Import `qdpx` into the folder `out` (created; must be empty or absent). All or nothing."""
     out = Path(out)
     _outside_repository(out, "--out")
@@ -315,6 +315,8 @@ def import_project(qdpx: Path, out: Path, mapping: Path | None = None, summaries
                [{**r, "synthetic": "false"} for r in codes])
         if summaries is not None:
             _write(stage / SUMMARIES_FILE, list(SUMMARY_COLUMNS), _summaries(summaries))
+        if deny_list is not None:  # kept with the tables: every later check and build reads it there
+            shutil.copyfile(deny_list, stage / restricted.DENY_LIST)
         problems = restricted.problems(stage, Path(data_dir))
         if problems:  # named by file, row and column of the staged copy: no path, no personal detail
             raise QdpxError(problems)
