@@ -68,11 +68,22 @@ def test_new_region_writes_the_chapter_and_its_toc_entry_then_the_chapter_runs(t
     _add_region(root, "gaspesie", "Gaspésie–Îles-de-la-Madeleine")
     env = {**os.environ, "PYTHONPATH": str(root)}
     env.pop("ALLIANCES_INTERVIEWS_DIR", None)
-    for _ in range(2):  # twice: the toc entry is added once
-        done = subprocess.run([sys.executable, "-m", "analysis", "new-region", "gaspesie"], cwd=root, env=env,
-                              capture_output=True, text=True, check=False)
-        assert done.returncode == 0, done.stderr
     chapter = root / "book" / "regions" / "gaspesie.md"
+
+    def new_region(*flags):
+        return subprocess.run([sys.executable, "-m", "analysis", "new-region", "gaspesie", *flags], cwd=root,
+                              env=env, capture_output=True, text=True, check=False)
+
+    done = new_region()
+    assert done.returncode == 0, done.stderr
+    # A second run must not overwrite the region's own prose; --force does, and the toc entry stays single.
+    chapter.write_text(chapter.read_text(encoding="utf-8") + "\nProse propre à la région.\n", encoding="utf-8")
+    done = new_region()
+    assert done.returncode == 2 and "--force" in done.stderr
+    assert "Prose propre à la région." in chapter.read_text(encoding="utf-8")
+    done = new_region("--force")
+    assert done.returncode == 0, done.stderr
+    assert "Prose propre à la région." not in chapter.read_text(encoding="utf-8")
     assert "# Gaspésie–Îles-de-la-Madeleine" in chapter.read_text(encoding="utf-8")
     toc = (root / "_toc.yml").read_text(encoding="utf-8")
     assert toc.count("- file: book/regions/gaspesie\n") == 1
