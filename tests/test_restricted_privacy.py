@@ -6,6 +6,7 @@ once), by the import and by the documented build, and none of the values reaches
 from __future__ import annotations
 
 import csv
+import zipfile
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -166,3 +167,21 @@ def test_every_restricted_build_scans_its_output_and_removes_pages_that_leak(tmp
         restricted_gate._scan(app, None)
     assert not html.exists()
     _assert_nothing_leaks(str(caught.value), _secrets(folder, interview_id))
+
+
+def test_schema_errors_name_elements_and_attributes_never_values(tmp_path):
+    ns = qdpx.NAMESPACE
+    xml = (f'<Project xmlns="{ns}" name="Entrevues" origin="x" remarque="Marie Secret"><CodeBook><Codes>'
+           f'<Code guid="Jean Tremblay" name="code" isCodable="Ginette"/></Codes></CodeBook>'
+           '<Cases><Case guid="11111111-1111-1111-1111-111111111111" name="Ginette"><Lucie/></Case></Cases>'
+           '</Project>')
+    path = tmp_path / "projet.qdpx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr(qdpx.PROJECT_FILE, xml)
+    with pytest.raises(qdpx.QdpxError) as caught:
+        qdpx.read_project(path)
+    text = "\n".join(caught.value.problems)
+    for name in ("/Project/CodeBook/Codes/Code", "remarque", "guid", "isCodable", "Lucie"):
+        assert name in text, text
+    for value in ("Marie Secret", "Jean Tremblay", "Ginette"):
+        assert value not in text, text

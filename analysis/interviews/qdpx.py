@@ -109,16 +109,26 @@ def read_project(path: Path) -> Project:
         raise QdpxError([f"{PROJECT_FILE}: {root.tag.split('}')[-1]}: namespace {namespace or '(none)'!r} is not "
                          f"the REFI-QDA project schema 1.0 ({NAMESPACE}); export the project as REFI-QDA "
                          "1.0 (QDA-XML 1.0)"])
-    # Schema messages can quote a value (a case name, a text); only the element path and the rule are kept.
-    problems = [f"{PROJECT_FILE}: {err.path}: does not follow Project.xsd ({_sanitised(err.reason)})"
-                for err in _schema().iter_errors(root)]
+    # Schema messages can quote a value (a case name, a text): element and attribute names are kept, values not.
+    problems = [f"{PROJECT_FILE}: {_local_names(err.path or '')}: does not follow Project.xsd "
+                f"({_sanitised(err.reason)})" for err in _schema().iter_errors(root)]
     if problems:
         raise QdpxError(problems)
     return _collect(root)
 
 
+def _local_names(text: str) -> str:
+    return re.sub(r"\{[^}]*\}", "", text)
+
+
 def _sanitised(reason: str | None) -> str:
-    return re.sub(r"'[^']*'|\"[^\"]*\"", "'…'", reason or "invalid")[:160]
+    """A schema message that keeps element and attribute names and replaces every value by '…'."""
+    text = (reason or "invalid").replace("n't", " not")
+    text = _local_names(re.sub(r"\[.*\]", "the schema", text))  # pattern lists, then namespaces
+    text = re.sub(r"\battribute (\w+)=('[^']*'|\"[^\"]*\")", r"attribute \1='…'", text)
+    text = re.sub(r"'([A-Za-z_][\w.-]*)'(?= attribute not allowed)", r"\1", text)  # an attribute's name
+    text = re.sub(r"\btag '([A-Za-z_][\w.-]*)'", r"tag \1", text)  # an element's name
+    return re.sub(r"'[^']*'|\"[^\"]*\"", "'…'", text)[:200]
 
 
 def _collect(root: ET.Element) -> Project:
