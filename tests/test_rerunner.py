@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
+import subprocess
+from pathlib import Path
 
 import pytest
 
 from analysis.build import notebooks
 from analysis.build.cli import main
-from analysis.contract import validate
+from analysis.contract import env, validate
 from tests.conftest import ROOT
 
 PRINTED = [pytest.param(ROOT / path, id=path)
@@ -67,3 +71,68 @@ def test_the_lab_lock_is_the_book_lock_plus_jupyterlab():
     book, lab = _lock("requirements.lock"), _lock("requirements-lab.lock")
     assert {name: lab.get(name) for name in book} == book
     assert "jupyterlab" in lab
+
+
+# --- every command the README and the reproduction page print runs as printed --------------------------
+
+CLI_SPAN = re.compile(r"`(\.venv/bin/python -m analysis [^`|]+)`")
+MAKE_DIR_SPAN = re.compile(r"(make (?:validate-restricted|book-restricted) DIR=[^\s`]+)")
+PAGES_WITH_COMMANDS = ("README.md", "book/annexes/reproduire.md")
+
+
+def _printed_commands() -> list[str]:
+    """The CLI commands in code spans, in the order a reader meets them, then the restricted make commands
+    (which read the folder the import writes)."""
+    cli, make = [], []
+    for name in PAGES_WITH_COMMANDS:
+        text = (ROOT / name).read_text(encoding="utf-8")
+        cli += [" ".join(m.group(1).split()) for m in CLI_SPAN.finditer(text)]
+        make += [m.group(1) for m in MAKE_DIR_SPAN.finditer(text)]
+    return list(dict.fromkeys(cli + make))
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*")
+            if p.is_file() and "_build" not in p.relative_to(root).parts and "__pycache__" not in p.parts}
+
+
+def test_printed_commands_run_as_printed_and_write_only_under_build_or_outside(tmp_path):
+    """From the root of a copy of the repository, with a team's export in ~/entrevues/: each printed command
+    succeeds, and none writes into the checkout (outputs go to _build/ or outside the repository)."""
+    import pandas as pd
+
+    from tests.test_qdpx import project_from_tables
+    from tests.test_restricted import opaque_copy
+
+    commands = _printed_commands()
+    assert any("--draft-mapping ~/entrevues/" in c for c in commands), commands
+    assert any(c.startswith("make book-restricted DIR=~/") for c in commands), commands
+    repo = tmp_path / "repo"
+    for folder in ("analysis", "data", "book", "tools"):
+        shutil.copytree(ROOT / folder, repo / folder, ignore=shutil.ignore_patterns("__pycache__", "_build"))
+    for path in ROOT.iterdir():  # README, licences, Makefile, locks, book configuration
+        if path.is_file():
+            shutil.copy(path, repo / path.name)
+    (repo / ".venv").symlink_to(ROOT / ".venv")
+    home = tmp_path / "home"
+    team = home / "entrevues"
+    team.mkdir(parents=True)
+    crafted = opaque_copy(tmp_path)
+    project_from_tables(crafted, team / "projet.qdpx")
+    interviews = pd.read_csv(crafted / "interviews.csv", dtype=str)
+    first = pd.read_csv(crafted / "interview_codes.csv", dtype=str).merge(interviews, on="interview_id").iloc[0]
+    (team / "resumes.csv").write_text("region_id,code_id,summary_fr\n"
+                                      f"{first.region_id},{first.code_id},Les élus ont choisi les projets.\n",
+                                      encoding="utf-8")
+    (team / "exclusion.txt").write_text("Ginette Tremblay-Lapointe\n", encoding="utf-8")
+    before = _tree(repo)
+    environ = {k: v for k, v in os.environ.items() if k != env.INTERVIEWS_DIR} | {"HOME": str(home)}
+    for command in commands:
+        if command.startswith("make book-restricted"):
+            continue  # the same command builds a book: tests/test_restricted_build.py runs it on a small one
+        done = subprocess.run(["bash", "-c", command], cwd=repo, env=environ, capture_output=True, text=True,
+                              timeout=600)
+        assert done.returncode == 0, (command, done.stdout[-2000:], done.stderr[-2000:])
+    assert _tree(repo) == before, "a printed command wrote into the checkout"
+    assert (team / "tables" / "interviews.csv").is_file() and (team / "tables" / "deny-list.txt").is_file()
+    assert sorted(p.name for p in (repo / "_build").iterdir()) >= ["donnees", "grille.qdc", "notebooks"]
