@@ -112,8 +112,10 @@ def test_printed_commands_run_as_printed_and_write_only_under_build_or_outside(t
         shutil.copytree(ROOT / folder, repo / folder, ignore=shutil.ignore_patterns("__pycache__", "_build"))
     for path in ROOT.iterdir():  # README, licences, Makefile, locks, book configuration
         if path.is_file():
-            shutil.copy(path, repo / path.name)
+            shutil.copy2(path, repo / path.name)
     (repo / ".venv").symlink_to(ROOT / ".venv")
+    # The copy shares this checkout's environment: make must never reinstall it from the copy.
+    stamps = [f"-o {p.relative_to(ROOT)}" for p in (ROOT / ".venv").glob(".installed-*")]
     home = tmp_path / "home"
     team = home / "entrevues"
     team.mkdir(parents=True)
@@ -126,7 +128,8 @@ def test_printed_commands_run_as_printed_and_write_only_under_build_or_outside(t
                                       encoding="utf-8")
     (team / "exclusion.txt").write_text("Ginette Tremblay-Lapointe\n", encoding="utf-8")
     before = _tree(repo)
-    environ = {k: v for k, v in os.environ.items() if k != env.INTERVIEWS_DIR} | {"HOME": str(home)}
+    environ = {k: v for k, v in os.environ.items() if k != env.INTERVIEWS_DIR} | {
+        "HOME": str(home), "MAKEFLAGS": " ".join(stamps)}
     for command in commands:
         if command.startswith("make book-restricted"):
             continue  # the same command builds a book: tests/test_restricted_build.py runs it on a small one
@@ -134,5 +137,10 @@ def test_printed_commands_run_as_printed_and_write_only_under_build_or_outside(t
                               timeout=600)
         assert done.returncode == 0, (command, done.stdout[-2000:], done.stderr[-2000:])
     assert _tree(repo) == before, "a printed command wrote into the checkout"
+    # ... nor reinstalled the shared environment from the copy (a fresh interpreter still finds this one).
+    code = "import analysis; print(analysis.__file__)"
+    where = subprocess.run([str(ROOT / ".venv" / "bin" / "python"), "-c", code], cwd=tmp_path, capture_output=True,
+                           text=True, check=True).stdout.strip()
+    assert Path(where).parent == ROOT / "analysis"
     assert (team / "tables" / "interviews.csv").is_file() and (team / "tables" / "deny-list.txt").is_file()
     assert sorted(p.name for p in (repo / "_build").iterdir()) >= ["donnees", "grille.qdc", "notebooks"]

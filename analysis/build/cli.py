@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from analysis.contract import env
-from analysis.contract.data import DATA_DIR, ROOT
+from analysis.contract.data import DATA_DIR, in_repository
 from analysis.contract.report import EXIT_INVALID, report
 
 # Default outputs go under _build/ (ignored by git), never into the checkout itself.
@@ -98,7 +98,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "build-restricted":
         from analysis.build import restricted_book
 
-        return restricted_book.main(args.folder, args.out, toc=args.toc)
+        # A smaller book cannot resolve its links to the pages it leaves out: only the full book is strict.
+        return restricted_book.main(args.folder, args.out, toc=args.toc, strict=args.toc is None)
     if args.command == "compare-builds":
         from analysis.build.determinism import compare
 
@@ -156,7 +157,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "notebook":
         from analysis.build.notebooks import write as write_notebook
 
-        if env.interviews_dir() is not None and _inside(args.out, ROOT):
+        if env.interviews_dir() is not None and in_repository(args.out):
             print(f"--out: {args.out} is inside the repository, and {env.INTERVIEWS_DIR} is set: a notebook of "
                   "the restricted edition must be written outside it", file=sys.stderr)
             return EXIT_INVALID
@@ -216,11 +217,6 @@ def _validate_restricted(folder: Path | None, data_dir: Path, only_if_set: bool 
         return EXIT_INVALID
     return report(restricted.problems(folder, data_dir), "problem(s) in the restricted folder",
                   "valid restricted interview folder")
-
-
-def _inside(path: Path, root: Path) -> bool:
-    path = Path(path).expanduser().resolve()
-    return path == root or root in path.parents
 
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from analysis.build import buildlog
 from analysis.contract import env
-from analysis.contract.data import ROOT
+from analysis.contract.data import ROOT, in_repository
 from analysis.contract.report import EXIT_INVALID
 from analysis.interviews import restricted
 
@@ -31,10 +31,6 @@ INSIDE = ("The restricted edition was not built: its output folder is inside the
           "committed. Give OUT= a folder outside the repository (the default is ~/alliances-edition-restreinte).")
 FAILED = ("The restricted edition was not built: {reason}. The lines above, also kept in {log}, say which page "
           "or step failed; nothing under {html} may be published until a build of the same folder succeeds.")
-
-
-def _inside(path: Path, root: Path) -> bool:
-    return path == root or root in path.parents
 
 
 def _reason(lines: list[str]) -> str:
@@ -52,7 +48,7 @@ def main(folder: Path, out: Path | None = None, root: Path = ROOT, toc: Path | N
          strict: bool = True) -> int:
     folder = Path(folder).expanduser().resolve()
     out = Path(out or DEFAULT_OUT).expanduser().resolve()
-    if _inside(out, Path(root).resolve()):
+    if in_repository(out, root):
         print(INSIDE, file=sys.stderr)
         return EXIT_INVALID
     try:

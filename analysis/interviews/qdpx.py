@@ -283,8 +283,8 @@ def interview_ids(case_guids: list[str]) -> dict[str, str]:
 
 def _outside_repository(out: Path, option: str) -> None:
     """What is drawn from the team's project never lands in the checkout (it could be committed)."""
-    out = out.expanduser().resolve()
-    if out == data.ROOT or data.ROOT in out.parents:
+    if data.in_repository(out):
+        out = out.expanduser().resolve()
         raise QdpxError([f"{option}: {out} is inside the repository; what is drawn from the project must "
                          "live outside it (for example under ~/entrevues/)"])
 
