@@ -138,12 +138,12 @@ determinism-check:
 	@echo "determinism: second cold build into $(DETERMINISM) (log: $(DETERMINISM)/build.log)"
 	@$(JB) build . --path-output $(DETERMINISM) --all -W -n --keep-going > $(DETERMINISM)/build.log 2>&1 \
 	  || { tail -40 $(DETERMINISM)/build.log; exit 1; }
-	$(BIN)/python -m analysis compare-builds $(DETERMINISM)/_build/html $(HTML)
+	@$(BIN)/python -m analysis compare-builds $(DETERMINISM)/_build/html $(HTML)
 
 # Internal links and anchors must resolve (exit 2 otherwise); external ones are listed, never fetched.
 linkcheck:
 	@test -f $(HTML)/index.html || { echo "No book yet: run 'make book' first."; exit 1; }
-	$(BIN)/python -m analysis links $(HTML) --report _build/linkcheck/external-links.txt
+	@$(BIN)/python -m analysis links $(HTML) --report _build/linkcheck/external-links.txt
 
 # E-mail addresses, phone numbers and deny-listed names (deny-list.txt of the restricted folder, when
 # $ALLIANCES_INTERVIEWS_DIR is set) anywhere in _build: pages, executed notebooks, downloads, PDFs.

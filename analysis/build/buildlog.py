@@ -24,6 +24,9 @@ NOISE = re.compile(
     r"|looking for now-outdated|pickling environment|checking consistency|preparing documents|copying assets"
     r"|Config Path|Source Folder)"
     r"|: Using cached notebook: ID=|^\[etoc\]"
+    # jupyter-book's closing banner: `make book` prints where the book is in one line of its own
+    r"|^=+$|^(Finished generating HTML|Your book's HTML|You can look at your book|Or paste this line"
+    r"|The HTML pages are in)|^(\.\./|file://)"
 )
 HIDDEN = "(a line naming the restricted interview folder was left out of the log)"
 
