@@ -53,3 +53,26 @@ def test_bytecode_caches_do_not_count(tmp_path):
     (code / "__pycache__").mkdir(exist_ok=True)
     (code / "__pycache__" / "x.pyc").write_bytes(b"\0")
     assert data_freshness.fingerprint(data, code) == before
+
+
+def test_a_changed_restricted_folder_is_announced_without_its_name(tmp_path, monkeypatch):
+    """Rebuilding a restricted edition after its folder changed says so by role, never by path or name."""
+    from types import SimpleNamespace
+
+    from analysis.contract import env
+
+    folder = tmp_path / "dossier-confidentiel-xq7"
+    folder.mkdir()
+    (folder / "interviews.csv").write_text("interview_id\n", encoding="utf-8")
+    monkeypatch.setenv(env.INTERVIEWS_DIR, str(folder))
+    build = tmp_path / "sortie" / "_build"
+    (build / "html").mkdir(parents=True)
+    (build / data_freshness.STAMP_NAME).write_text("an older fingerprint\n")
+    messages = []
+    monkeypatch.setattr(data_freshness, "logger", SimpleNamespace(info=messages.append))
+    app = SimpleNamespace(confdir=str(ROOT), outdir=str(build / "html"),
+                          config=SimpleNamespace(nb_execution_cache_path=str(build / ".jupyter_cache")))
+    data_freshness._check(app, app.config)
+    assert app._data_changed and messages == [
+        "data/ or analysis/ or the restricted interviews changed since the last build: every chapter is executed "
+        "again"]
