@@ -35,6 +35,8 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from analysis.contract.env import EXECUTION_JOBS
+
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "_build" / "bench"  # `make bench RECORD=1` writes bench/results/ (tracked) instead
 VENV_BIN = Path(sys.executable).parent
@@ -50,7 +52,7 @@ def load() -> list[float]:
 def env_for(repo: Path, **extra: str | None) -> dict[str, str]:
     # The editable install points `analysis` at the checkout; the kernels and tests use the copy's.
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(repo), os.environ.get("PYTHONPATH")]))}
-    env.pop("BOOK_EXECUTION_JOBS", None)
+    env.pop(EXECUTION_JOBS, None)
     for key, value in extra.items():
         if value is not None:
             env[key] = value

@@ -66,13 +66,13 @@ def test_new_region_writes_the_chapter_and_its_toc_entry_then_the_chapter_runs(t
 
     root = _copy_repository(tmp_path)
     _add_region(root, "gaspesie", "Gaspésie–Îles-de-la-Madeleine")
-    env = {**os.environ, "PYTHONPATH": str(root)}
-    env.pop("ALLIANCES_INTERVIEWS_DIR", None)
+    environ = {**os.environ, "PYTHONPATH": str(root)}
+    environ.pop(env.INTERVIEWS_DIR, None)
     chapter = root / "book" / "regions" / "gaspesie.md"
 
     def new_region(*flags):
         return subprocess.run([sys.executable, "-m", "analysis", "new-region", "gaspesie", *flags], cwd=root,
-                              env=env, capture_output=True, text=True, check=False)
+                              env=environ, capture_output=True, text=True, check=False)
 
     done = new_region()
     assert done.returncode == 0, done.stderr
@@ -90,7 +90,7 @@ def test_new_region_writes_the_chapter_and_its_toc_entry_then_the_chapter_runs(t
     assert template.toc_regions(root)[-1] == "gaspesie"
 
     monkeypatch.setenv("PYTHONPATH", str(root))
-    monkeypatch.delenv("ALLIANCES_INTERVIEWS_DIR", raising=False)
+    monkeypatch.delenv(env.INTERVIEWS_DIR, raising=False)
     notebook = jupytext.read(chapter)
     NotebookClient(notebook, timeout=300, kernel_name="python3",
                    resources={"metadata": {"path": str(chapter.parent)}}).execute()
