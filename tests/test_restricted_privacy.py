@@ -185,3 +185,17 @@ def test_schema_errors_name_elements_and_attributes_never_values(tmp_path):
         assert name in text, text
     for value in ("Marie Secret", "Jean Tremblay", "Ginette"):
         assert value not in text, text
+
+
+def test_a_personal_detail_in_a_coded_field_is_not_quoted_back(tmp_path, capsys):
+    """A value the validator would quote (an unknown region) is redacted when it holds a personal detail."""
+    folder, cells, interview_id = _holder(tmp_path)
+    region, code = cells[0]
+    (folder / restricted.SUMMARIES_FILE).write_text(
+        "region_id,code_id,summary_fr\n"
+        f"jo@exemple.org,{code},Résumé sans détail.\n"
+        f"jean tremblay,{code},Résumé sans détail.\n", encoding="utf-8")
+    assert main(["validate-restricted", str(folder)]) == 2
+    captured = capsys.readouterr()
+    assert "region-exists" in captured.out and "email" in captured.out and "deny-list" in captured.out
+    _assert_nothing_leaks(captured.out + captured.err, (*_secrets(folder, interview_id), "jo@exemple.org"))

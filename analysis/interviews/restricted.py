@@ -149,7 +149,15 @@ def problems(folder: Path, data_dir: Path = DATA_DIR) -> list[str]:
         found += _structure_problems(tables, data_dir)
         if summaries is not None:
             found += _summary_cell_problems(summaries, tables)
-    return found
+    return [_redacted(line, deny) for line in found]
+
+
+def _redacted(line: str, deny: list[str]) -> str:
+    """A message that quotes a cell (an unknown value, say) never repeats a personal detail it holds."""
+    line = privacy.PHONE.sub("…", privacy.EMAIL.sub("…", line))
+    if privacy.personal_details(line, deny):
+        line = re.sub(r"'[^']*'", "'…'", line)
+    return line
 
 
 def _local(problem):
