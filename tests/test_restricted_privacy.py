@@ -199,3 +199,21 @@ def test_a_personal_detail_in_a_coded_field_is_not_quoted_back(tmp_path, capsys)
     captured = capsys.readouterr()
     assert "region-exists" in captured.out and "email" in captured.out and "deny-list" in captured.out
     _assert_nothing_leaks(captured.out + captured.err, (*_secrets(folder, interview_id), "jo@exemple.org"))
+
+
+def test_every_problem_of_the_folder_at_once_root_causes_first(tmp_path):
+    """An encoding error does not hide a missing column in another file nor an unknown region in a summary;
+    checks that need the broken tables say once that they wait."""
+    folder, cells, _ = _holder(tmp_path)
+    path = folder / "interviews.csv"
+    lines = path.read_bytes().split(b"\n")
+    path.write_bytes(b"\n".join([lines[0], lines[1] + " \xe9".encode("latin-1")[1:], *lines[2:]]))
+    codes = folder / "interview_codes.csv"
+    codes.write_text(codes.read_text(encoding="utf-8").replace("interview_id,code_id,synthetic",
+                                                              "interview_id,code,synthetic", 1), encoding="utf-8")
+    (folder / restricted.SUMMARIES_FILE).write_text(
+        f"region_id,code_id,summary_fr\ngaspesie,{cells[0][1]},Résumé.\n", encoding="utf-8")
+    rules = [p.split(": ")[1] for p in restricted.problems(folder)]
+    assert {"encoding", "header", "region-exists"} <= set(rules), rules
+    assert rules.count("skipped") == 2 and rules.index("encoding") < rules.index("skipped")
+    assert "opaque-id" not in rules and "under-threshold" not in rules  # nothing blamed on unread tables
