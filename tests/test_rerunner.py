@@ -144,3 +144,23 @@ def test_printed_commands_run_as_printed_and_write_only_under_build_or_outside(t
     assert Path(where).parent == ROOT / "analysis"
     assert (team / "tables" / "interviews.csv").is_file() and (team / "tables" / "deny-list.txt").is_file()
     assert sorted(p.name for p in (repo / "_build").iterdir()) >= ["donnees", "grille.qdc", "notebooks"]
+
+
+def _dry_run(*args: str) -> str:
+    return subprocess.run(["make", "-n", *args], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+
+
+def test_make_writes_tracked_files_only_when_asked():
+    assert "bench/results" not in _dry_run("bench")  # results under _build/bench
+    assert "--output bench/results" in _dry_run("bench", "RECORD=1")
+    lock = _dry_run("lock")
+    assert "mktemp -d" in lock and "/tmp/" not in lock  # no fixed temporary folder to clobber
+
+
+def test_restricted_recipes_never_echo_the_folder():
+    folder = "/home/equipe/dossier-confidentiel-xq7"
+    for target in ("book-restricted", "validate-restricted"):
+        recipe = [line for line in _dry_run(target, f"DIR={folder}").splitlines() if folder in line]
+        makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+        body = makefile.split(f"\n{target}:", 1)[1].split("\n\n", 1)[0]
+        assert recipe and all(line.startswith("\t@") for line in body.splitlines()[1:] if "$(DIR)" in line)
