@@ -77,9 +77,10 @@ def test_rehash_refuses_invalid_data(tmp_path, capsys):
     # A deliberate, valid edit: its new hash is recorded, and the package is valid again.
     shutil.copyfile(DATA / "projects.csv", data_dir / "projects.csv")
     path = data_dir / "territories.csv"
-    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
-    assert lines[1].endswith(",\n")  # an empty note
-    path.write_text(lines[0] + lines[1][:-1] + "note ajoutée\n" + "".join(lines[2:]), encoding="utf-8")
+    rows = list(csv.reader(path.open(encoding="utf-8", newline="")))
+    rows[1][rows[0].index("note")] = "note ajoutée"
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, lineterminator="\n").writerows(rows)
     assert [p.rule for p in validate(data_dir)] == ["hash"]
     assert main(["rehash", str(data_dir)]) == 0
     assert validate(data_dir) == []
