@@ -52,7 +52,7 @@ rehash: install
 # Incremental after a build without warnings; otherwise every page is re-read (--all), so a page that failed
 # cannot hide behind the cache (_build/.clean-build is written by _ext/data_freshness.py).
 book: validate
-	@echo "building the book: each chapter is executed once (about 4 minutes from a fresh clone on two cores)"
+	@echo "building the book: one line per chapter executed (a cold build takes about a minute on a quiet two-core machine, up to five when it is busy)"
 	@$(JB) build . $(if $(wildcard _build/.clean-build),,--all) -W -n --keep-going 2>&1 | $(LOG_FILTER)
 	@echo "Book built: open $(HTML)/index.html, or run 'make serve' and visit http://127.0.0.1:$(PORT)/"
 
