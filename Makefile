@@ -13,11 +13,13 @@ PORT   ?= 8000
 # pytest-xdist: test files spread over the cores; each file stays whole, in order, on one worker
 # (test_validate.py ends by checking what its other tests left in data/). PYTEST_ARGS= runs in one process.
 PYTEST_ARGS ?= -n auto --maxprocesses 4 --dist loadfile
-# ipykernel 7 logs a transport warning each time a kernel starts; it says nothing about the book.
-LOG_FILTER := sed -u '/Kernel is running over TCP without encryption/d'
+# The quiet build log: one line per chapter executed, every warning and error, no configuration dumps
+# and no ipykernel transport warnings (analysis/build/buildlog.py).
+LOG_FILTER := $(BIN)/python -u -m analysis.build.buildlog
 PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 
-.PHONY: install validate rehash book book-all serve lint unit test test-fast browser-deps bench lock clean pdf anchors lab \
+.PHONY: install validate rehash book book-all book-restricted serve lint unit test test-fast browser-deps bench lock clean \
+        pdf anchors lab \
         validate-restricted determinism determinism-check linkcheck privacy-scan
 
 # The Python version is checked first: an unsupported one stops here, saying what to install.
@@ -25,8 +27,10 @@ $(STAMP): requirements.lock pyproject.toml
 	@if test -x $(BIN)/python; then $(BIN)/python tools/check_python.py; else \
 	  command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) not found: install Python 3.11, 3.12 or 3.13, then: make install PYTHON=python3.12" >&2; exit 1; }; \
 	  $(PYTHON) tools/check_python.py && $(PYTHON) -m venv $(VENV); fi
-	$(PIP) -r requirements.lock
-	$(PIP) --no-deps --no-build-isolation -e .
+	@echo "installing the $$(grep -c '==' requirements.lock) pinned packages of requirements.lock into $(VENV) (about 2 minutes on two cores)..."
+	@$(PIP) -r requirements.lock
+	@echo "installing the analysis package (editable)..."
+	@$(PIP) --no-deps --no-build-isolation -e .
 	@rm -f $(VENV)/.installed-* && touch $@
 
 install: $(STAMP)
@@ -40,19 +44,29 @@ validate: install
 	  echo "data/ valid (unchanged since its last validation; rm $(VALIDATED) to force)"; \
 	else $(BIN)/python -m analysis validate data && mkdir -p _build && echo "$$sum" > $(VALIDATED); fi
 
-# After a deliberate edit of a file in data/: re-record its sha256 in data/datapackage.json.
+# After a deliberate edit of a file in data/: validate, then re-record its sha256 in data/datapackage.json
+# (refused while any other problem remains).
 rehash: install
 	$(BIN)/python -m analysis rehash data
 
 # Incremental after a build without warnings; otherwise every page is re-read (--all), so a page that failed
 # cannot hide behind the cache (_build/.clean-build is written by _ext/data_freshness.py).
 book: validate
-	$(JB) build . $(if $(wildcard _build/.clean-build),,--all) -W -n --keep-going 2>&1 | $(LOG_FILTER)
+	@echo "building the book: one line per chapter executed (a cold build takes about a minute on a quiet two-core machine, up to five when it is busy)"
+	@$(JB) build . $(if $(wildcard _build/.clean-build),,--all) -W -n --keep-going 2>&1 | $(LOG_FILTER)
 	@echo "Book built: open $(HTML)/index.html, or run 'make serve' and visit http://127.0.0.1:$(PORT)/"
 
 # --all re-reads every page, whatever the last build was.
 book-all: validate
-	$(JB) build . --all -W -n --keep-going 2>&1 | $(LOG_FILTER)
+	@$(JB) build . --all -W -n --keep-going 2>&1 | $(LOG_FILTER)
+
+# The restricted edition (the data holder's machine only): make book-restricted DIR=~/entrevues/tables
+# [OUT=~/alliances-edition-restreinte]. The folder is checked first, the output goes outside the repository,
+# the built files are privacy-scanned, and no log line names the folder (analysis/build/restricted_book.py).
+# The recipe lines are not echoed: they hold the folder's path.
+book-restricted: validate
+	@test -n "$(DIR)" || { echo "give the interview folder: make book-restricted DIR=~/entrevues/tables" >&2; exit 2; }
+	@$(BIN)/python -m analysis build-restricted "$(DIR)" $(if $(OUT),--out "$(OUT)")
 
 # One PDF per chapter and one for the whole book, printed from the built pages by headless Chromium,
 # into $(HTML)/telechargements/pdf/ (the chapters' download menus link there).
@@ -97,21 +111,23 @@ test: install browser-deps lint book
 	@$(MAKE) --no-print-directory linkcheck privacy-scan determinism-check
 
 # Side by side in one run, in scratch copies: floor, cold build vs one-notebook-at-a-time baseline,
-# rebuilds, `make test`, page weight, chart drawing, data ×1/×10/×100 -> bench/results/latest.{json,md}.
+# rebuilds, `make test`, page weight, chart drawing, data ×1/×10/×100 -> _build/bench/latest.{json,md};
+# `make bench RECORD=1` writes them to bench/results/ (tracked) for an edition's record.
 # BENCH_ARGS=--quick skips the slow parts (see python bench/run.py --help).
 bench: install
-	$(BIN)/python bench/run.py $(BENCH_ARGS)
+	$(BIN)/python bench/run.py $(BENCH_ARGS) $(if $(RECORD),--output bench/results)
 
 # Regenerate the exact locks from pyproject.toml in a throw-away environment (with Python 3.11).
 LOCK_HEADER := \# Exact versions of everything `make install` puts in .venv, pip, setuptools and wheel included (regenerate: make lock). Python 3.11; installs unchanged on 3.12 and 3.13.
+# The throw-away environment lives in a folder of its own from mktemp, removed whatever happens.
 lock:
-	rm -rf /tmp/alliances-lock && $(PYTHON) -m venv /tmp/alliances-lock
-	/tmp/alliances-lock/bin/pip install --quiet --upgrade pip setuptools wheel
-	/tmp/alliances-lock/bin/pip install --quiet -e '.[test]'
-	( echo '$(LOCK_HEADER)'; /tmp/alliances-lock/bin/pip freeze --all --exclude-editable ) > requirements.lock
-	/tmp/alliances-lock/bin/pip install --quiet -c requirements.lock -e '.[lab]'
+	tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && $(PYTHON) -m venv "$$tmp/venv" && \
+	"$$tmp/venv/bin/pip" install --quiet --upgrade pip setuptools wheel && \
+	"$$tmp/venv/bin/pip" install --quiet -e '.[test]' && \
+	( echo '$(LOCK_HEADER)'; "$$tmp/venv/bin/pip" freeze --all --exclude-editable ) > requirements.lock && \
+	"$$tmp/venv/bin/pip" install --quiet -c requirements.lock -e '.[lab]' && \
 	( echo '# requirements.lock plus JupyterLab, for `make lab` (regenerate: make lock).'; \
-	  /tmp/alliances-lock/bin/pip freeze --all --exclude-editable ) > requirements-lab.lock
+	  "$$tmp/venv/bin/pip" freeze --all --exclude-editable ) > requirements-lab.lock
 
 clean:
 	rm -rf _build
@@ -120,13 +136,13 @@ clean:
 # The restricted interview folder ($ALLIANCES_INTERVIEWS_DIR), with every detail, on this terminal only:
 # a build that meets a problem says no more than "invalid" (_ext/restricted_gate.py).
 validate-restricted: install
-	$(BIN)/python -m analysis validate-restricted
+	@$(BIN)/python -m analysis validate-restricted $(if $(DIR),"$(DIR)")
 
 # Determinism, as make test checks it: every chapter the build executed is run again, in warm kernels, from the
 # notebook the build stored, and must give the same outputs, cell for cell (analysis/build/determinism.py).
 determinism-check:
 	@test -f $(HTML)/index.html || { echo "No book yet: run 'make book' first."; exit 1; }
-	$(BIN)/python -m analysis reexecute _build/.jupyter_cache
+	@$(BIN)/python -m analysis reexecute _build/.jupyter_cache
 
 # The longer check: a second, cold build in its own folder must give the same files as the book-all build,
 # byte for byte, apart from the build date (analysis/build/determinism.py says what is masked).
@@ -136,15 +152,16 @@ determinism: book-all
 	@echo "determinism: second cold build into $(DETERMINISM) (log: $(DETERMINISM)/build.log)"
 	@$(JB) build . --path-output $(DETERMINISM) --all -W -n --keep-going > $(DETERMINISM)/build.log 2>&1 \
 	  || { tail -40 $(DETERMINISM)/build.log; exit 1; }
-	$(BIN)/python -m analysis compare-builds $(DETERMINISM)/_build/html $(HTML)
+	@$(BIN)/python -m analysis compare-builds $(DETERMINISM)/_build/html $(HTML)
 
 # Internal links and anchors must resolve (exit 2 otherwise); external ones are listed, never fetched.
 linkcheck:
 	@test -f $(HTML)/index.html || { echo "No book yet: run 'make book' first."; exit 1; }
-	$(BIN)/python -m analysis links $(HTML) --report _build/linkcheck/external-links.txt
+	@$(BIN)/python -m analysis links $(HTML) --report _build/linkcheck/external-links.txt
 
 # E-mail addresses, phone numbers and deny-listed names (deny-list.txt of the restricted folder, when
 # $ALLIANCES_INTERVIEWS_DIR is set) anywhere in _build: pages, executed notebooks, downloads, PDFs.
+# A restricted edition: make privacy-scan DIR=~/entrevues/tables OUT=~/alliances-edition-restreinte.
 privacy-scan:
-	@test -f $(HTML)/index.html || { echo "No book yet: run 'make book' first."; exit 1; }
-	$(BIN)/python -m analysis privacy-scan _build
+	@$(if $(OUT),true,test -f $(HTML)/index.html) || { echo "No book yet: run 'make book' first."; exit 1; }
+	@$(if $(DIR),ALLIANCES_INTERVIEWS_DIR="$(DIR)") $(BIN)/python -m analysis privacy-scan $(if $(OUT),"$(OUT)/_build",_build)

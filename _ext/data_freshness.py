@@ -8,20 +8,19 @@ the last build, drop the execution cache and mark every page as outdated.
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 
 from sphinx.util import logging
 
 from analysis.build import inputs
+from analysis.contract import env
 
 logger = logging.getLogger(__name__)
 STAMP_NAME = ".inputs-fingerprint"
 # Written only by a build that ended without a warning; `make book` re-reads every page when it is missing,
 # so a page that failed once cannot hide behind the cache in the next incremental build.
 CLEAN_NAME = ".clean-build"
-RESTRICTED_ENV = "ALLIANCES_INTERVIEWS_DIR"  # see analysis/interviews/reader.py
 
 
 def _paths(app) -> tuple[Path, Path]:
@@ -33,8 +32,7 @@ def _paths(app) -> tuple[Path, Path]:
 def _check(app, config) -> None:
     stamp, cache = _paths(app)
     (stamp.parent / CLEAN_NAME).unlink(missing_ok=True)  # until this build ends clean
-    restricted = os.environ.get(RESTRICTED_ENV, "").strip()  # a restricted edition's interview files
-    app._data_fingerprint = inputs.fingerprint(Path(app.confdir), Path(restricted) if restricted else None)
+    app._data_fingerprint = inputs.fingerprint(Path(app.confdir), env.interviews_dir())  # restricted files too
     previous = stamp.read_text().strip() if stamp.exists() else None
     app._data_changed = previous != app._data_fingerprint
     if app._data_changed and previous is not None:  # names no folder: a restricted one must not reach the log

@@ -30,7 +30,7 @@ from pathlib import Path, PurePosixPath
 from sphinx.util import logging
 
 from analysis.build import kernels
-from analysis.build.kernels import JOBS_ENV, jobs  # noqa: F401 - JOBS_ENV: the setting's name, for tests
+from analysis.build.kernels import jobs  # noqa: F401 - the setting's reader, for the build and tests
 
 # distribution -> (lowest version supported, first version not supported): major.minor[.patch] tuples.
 SUPPORTED = {"myst-nb": ((1, 0), (1, 5)), "jupyter-cache": ((1, 0), (1, 1))}

@@ -49,11 +49,16 @@ def _download_menu(app, pagename, templatename, context, doctree) -> None:
         button["buttons"] = items
 
 
+def _toc(app) -> Path:
+    """The table of contents this build uses (`jb build --toc` gives a smaller book)."""
+    return Path(app.confdir) / (getattr(app.config, "external_toc_path", None) or "_toc.yml")
+
+
 def _chapters(app) -> set[str]:
     if not hasattr(app, "_toc_chapters"):
         from analysis.build import notebooks
 
-        app._toc_chapters = set(notebooks.chapters(Path(app.confdir) / "_toc.yml"))
+        app._toc_chapters = set(notebooks.chapters(_toc(app)))
     return app._toc_chapters
 
 
@@ -68,7 +73,7 @@ def _downloads(app, exception) -> None:
     outdir = Path(app.outdir)
     archive.write(outdir)
     started = time.monotonic()
-    order = notebooks.chapters(Path(app.confdir) / "_toc.yml")
+    order = notebooks.chapters(_toc(app))
     try:
         notebooks.build_all(outdir / notebooks.DOWNLOAD_DIR, outdir.parent / NOTEBOOK_CACHE, order,
                             jobs=jobs(), root=Path(app.confdir), log=logger.info)

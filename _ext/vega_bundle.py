@@ -9,8 +9,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from analysis.contract import env
+
 BUNDLE_NAME = "vega-bundle.js"
-BOOK_BUILD_ENV = "ALLIANCES_BOOK_BUILD"
 
 
 def stamp() -> str:
@@ -42,7 +43,7 @@ def _write_bundle(app) -> None:
 
 def setup(app):
     # Kernels started by this build inherit the variable and pick the offline renderer.
-    os.environ[BOOK_BUILD_ENV] = "1"
+    os.environ[env.BOOK_BUILD] = "1"
     app.connect("builder-inited", _write_bundle)
     app.add_js_file(BUNDLE_NAME)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

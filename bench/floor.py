@@ -16,6 +16,8 @@ import sys
 import time
 from pathlib import Path
 
+from analysis.contract.env import BOOK_BUILD
+
 
 def chapters(root: Path) -> list[Path]:
     """The MyST notebooks of `_toc.yml` (pages with a jupytext header), in table-of-contents order."""
@@ -49,7 +51,7 @@ def code_cells(path: Path) -> list[str]:
 def run(root: Path) -> dict:
     from IPython.core.interactiveshell import InteractiveShell
 
-    os.environ.setdefault("ALLIANCES_BOOK_BUILD", "1")  # the variable _ext/vega_bundle.py sets for kernels
+    os.environ.setdefault(BOOK_BUILD, "1")  # the variable _ext/vega_bundle.py sets for kernels
     shell = InteractiveShell.instance()
     seconds = {}
     cells = 0

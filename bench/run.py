@@ -1,4 +1,4 @@
-"""Side-by-side speed benchmark: writes bench/results/latest.json and bench/results/latest.md.
+"""Side-by-side speed benchmark: writes latest.json and latest.md into _build/bench/ (or --output).
 
 Everything is measured in one run, on this machine, in throw-away copies of the repository (the
 checkout's `_build/` and `data/` are never touched), so the ratios compare like with like even when the
@@ -35,8 +35,10 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from analysis.contract.env import EXECUTION_JOBS
+
 ROOT = Path(__file__).resolve().parents[1]
-RESULTS = ROOT / "bench" / "results"
+RESULTS = ROOT / "_build" / "bench"  # `make bench RECORD=1` writes bench/results/ (tracked) instead
 VENV_BIN = Path(sys.executable).parent
 PROSE_CHAPTER = "book/regions/mauricie.md"
 DATA_EDIT = ("ties.csv", "note")  # the table and column the data-edit rebuild changes in the copy
@@ -50,7 +52,7 @@ def load() -> list[float]:
 def env_for(repo: Path, **extra: str | None) -> dict[str, str]:
     # The editable install points `analysis` at the checkout; the kernels and tests use the copy's.
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(repo), os.environ.get("PYTHONPATH")]))}
-    env.pop("BOOK_EXECUTION_JOBS", None)
+    env.pop(EXECUTION_JOBS, None)
     for key, value in extra.items():
         if value is not None:
             env[key] = value

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from analysis.build import template
-from analysis.contract import data
+from analysis.contract import data, env
 from tests.conftest import ROOT
 
 REGION_IDS = list(data.load("regions")["region_id"])
@@ -66,20 +66,31 @@ def test_new_region_writes_the_chapter_and_its_toc_entry_then_the_chapter_runs(t
 
     root = _copy_repository(tmp_path)
     _add_region(root, "gaspesie", "Gaspésie–Îles-de-la-Madeleine")
-    env = {**os.environ, "PYTHONPATH": str(root)}
-    env.pop("ALLIANCES_INTERVIEWS_DIR", None)
-    for _ in range(2):  # twice: the toc entry is added once
-        done = subprocess.run([sys.executable, "-m", "analysis", "new-region", "gaspesie"], cwd=root, env=env,
-                              capture_output=True, text=True, check=False)
-        assert done.returncode == 0, done.stderr
+    environ = {**os.environ, "PYTHONPATH": str(root)}
+    environ.pop(env.INTERVIEWS_DIR, None)
     chapter = root / "book" / "regions" / "gaspesie.md"
+
+    def new_region(*flags):
+        return subprocess.run([sys.executable, "-m", "analysis", "new-region", "gaspesie", *flags], cwd=root,
+                              env=environ, capture_output=True, text=True, check=False)
+
+    done = new_region()
+    assert done.returncode == 0, done.stderr
+    # A second run must not overwrite the region's own prose; --force does, and the toc entry stays single.
+    chapter.write_text(chapter.read_text(encoding="utf-8") + "\nProse propre à la région.\n", encoding="utf-8")
+    done = new_region()
+    assert done.returncode == 2 and "--force" in done.stderr
+    assert "Prose propre à la région." in chapter.read_text(encoding="utf-8")
+    done = new_region("--force")
+    assert done.returncode == 0, done.stderr
+    assert "Prose propre à la région." not in chapter.read_text(encoding="utf-8")
     assert "# Gaspésie–Îles-de-la-Madeleine" in chapter.read_text(encoding="utf-8")
     toc = (root / "_toc.yml").read_text(encoding="utf-8")
     assert toc.count("- file: book/regions/gaspesie\n") == 1
     assert template.toc_regions(root)[-1] == "gaspesie"
 
     monkeypatch.setenv("PYTHONPATH", str(root))
-    monkeypatch.delenv("ALLIANCES_INTERVIEWS_DIR", raising=False)
+    monkeypatch.delenv(env.INTERVIEWS_DIR, raising=False)
     notebook = jupytext.read(chapter)
     NotebookClient(notebook, timeout=300, kernel_name="python3",
                    resources={"metadata": {"path": str(chapter.parent)}}).execute()
@@ -108,11 +119,10 @@ def _displayed(monkeypatch) -> list:
 
 
 def test_public_chapter_keeps_only_a_note_on_the_interviews(monkeypatch):
-    from analysis.interviews import reader as interviews
     from analysis.present import chapter
     from analysis.study import region
 
-    monkeypatch.delenv(interviews.ENV, raising=False)
+    monkeypatch.delenv(env.INTERVIEWS_DIR, raising=False)
     shown = _displayed(monkeypatch)
     chapter.interviews(region.profile("mauricie"))
     markup = "".join(getattr(item, "data", "") for item in shown)
@@ -123,12 +133,11 @@ def test_public_chapter_keeps_only_a_note_on_the_interviews(monkeypatch):
 
 
 def test_restricted_chapter_shows_the_region_aggregates(tmp_path, monkeypatch):
-    from analysis.interviews import reader as interviews
     from analysis.present import chapter
     from analysis.study import region
     from tests.test_synthetic import restricted_copy
 
-    monkeypatch.setenv(interviews.ENV, str(restricted_copy(tmp_path)))
+    monkeypatch.setenv(env.INTERVIEWS_DIR, str(restricted_copy(tmp_path)))
     shown = _displayed(monkeypatch)
     chapter.interviews(region.profile("mauricie"))
     markup = "".join(item.data for item in shown if isinstance(getattr(item, "data", None), str))

@@ -121,3 +121,26 @@ def test_only_a_build_without_warnings_records_itself_clean(tmp_path):
     app._warncount = 1
     data_freshness._record(app, None)
     assert not clean.exists()
+
+
+def test_a_changed_restricted_folder_is_announced_without_its_name(tmp_path, monkeypatch):
+    """Rebuilding a restricted edition after its folder changed says so without its path or name."""
+    from types import SimpleNamespace
+
+    from _ext import data_freshness
+    from analysis.contract import env
+
+    folder = tmp_path / "dossier-confidentiel-xq7"
+    folder.mkdir()
+    (folder / "interviews.csv").write_text("interview_id\n", encoding="utf-8")
+    monkeypatch.setenv(env.INTERVIEWS_DIR, str(folder))
+    build = tmp_path / "sortie" / "_build"
+    (build / "html").mkdir(parents=True)
+    (build / data_freshness.STAMP_NAME).write_text("an older fingerprint\n")
+    messages = []
+    monkeypatch.setattr(data_freshness, "logger", SimpleNamespace(info=messages.append))
+    app = SimpleNamespace(confdir=str(ROOT), outdir=str(build / "html"),
+                          config=SimpleNamespace(nb_execution_cache_path=str(build / ".jupyter_cache")))
+    data_freshness._check(app, app.config)
+    assert app._data_changed and len(messages) == 1
+    assert folder.name not in messages[0] and str(tmp_path) not in messages[0]

@@ -11,6 +11,7 @@ import sys
 
 import pytest
 
+from analysis.contract import env
 from tests.conftest import ROOT
 
 REPORT = ("import json, sys; import altair as alt; "
@@ -18,9 +19,9 @@ REPORT = ("import json, sys; import altair as alt; "
 
 
 def _run(code: str) -> str:
-    env = {**os.environ, "ALLIANCES_BOOK_BUILD": "1",
+    environ = {**os.environ, env.BOOK_BUILD: "1",
            "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
-    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=environ, capture_output=True, text=True,
                           timeout=120)
     assert done.returncode == 0, done.stderr
     return done.stdout.strip().splitlines()[-1]

@@ -8,6 +8,7 @@ import nbformat
 import pytest
 
 from analysis.build import notebooks
+from analysis.contract import env
 from tests.conftest import HTML, ROOT
 
 CHART_DIV = re.compile(r'<div id="altair-[0-9a-f]+-\d+" class="altair-chart"')
@@ -35,7 +36,7 @@ def test_unknown_chapter_lists_the_known_ones():
 
 def test_one_chapter_runs_with_nbconvert_in_a_clean_kernel(tmp_path, built_html, monkeypatch):
     """`python -m analysis notebook contexte`: no error output, the chart drawn as a local image."""
-    monkeypatch.setenv(notebooks.BOOK_BUILD_ENV, "1")  # must not reach the kernel
+    monkeypatch.setenv(env.BOOK_BUILD, "1")  # must not reach the kernel
     path = notebooks.write("contexte", tmp_path)
     notebook = nbformat.read(path, as_version=4)
     nbformat.validate(notebook)
@@ -90,5 +91,5 @@ def test_the_build_reuses_a_notebook_until_its_chapter_or_inputs_change(tmp_path
 
 def test_a_restricted_build_never_shares_cached_notebooks_with_the_public_one(tmp_path, monkeypatch):
     public = notebooks.inputs_digest()
-    monkeypatch.setenv(notebooks.RESTRICTED_ENV, str(tmp_path))
+    monkeypatch.setenv(env.INTERVIEWS_DIR, str(tmp_path))
     assert notebooks.inputs_digest() != public

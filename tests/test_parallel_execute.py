@@ -16,6 +16,7 @@ from types import SimpleNamespace
 
 import pytest
 
+from analysis.contract import env
 from tests.conftest import ROOT
 
 sys.path.insert(0, str(ROOT / "_ext"))
@@ -52,15 +53,15 @@ def test_version_parsing():
 
 def test_outside_the_bounds_it_steps_aside(monkeypatch):
     monkeypatch.setattr(parallel_execute, "unsupported", lambda: ["myst-nb 9.0.0"])
-    monkeypatch.setenv(parallel_execute.JOBS_ENV, "2")
+    monkeypatch.setenv(env.EXECUTION_JOBS, "2")
     import jupyter_cache
 
     def no_cache(*args, **kwargs):
         raise AssertionError("the cache must not be touched outside the supported versions")
 
     monkeypatch.setattr(jupyter_cache, "get_cache", no_cache)
-    env = SimpleNamespace(mystnb_config=SimpleNamespace(execution_mode="cache"))
-    assert parallel_execute._pre_execute(None, env, ["a", "b"]) is None
+    sphinx_env = SimpleNamespace(mystnb_config=SimpleNamespace(execution_mode="cache"))
+    assert parallel_execute._pre_execute(None, sphinx_env, ["a", "b"]) is None
 
 
 @pytest.fixture(scope="module")
@@ -78,8 +79,8 @@ def tiny_book(tmp_path_factory):
     (book / "_toc.yml").write_text("format: jb-book\nroot: one\nchapters:\n  - file: two\n", encoding="utf-8")
     for name in ("one", "two"):
         (book / f"{name}.md").write_text(NOTEBOOK.format(name=name), encoding="utf-8")
-    env = {**os.environ, parallel_execute.JOBS_ENV: "2"}
-    done = subprocess.run([str(ROOT / ".venv" / "bin" / "jb"), "build", str(book)], cwd=book, env=env,
+    environ = {**os.environ, env.EXECUTION_JOBS: "2"}
+    done = subprocess.run([str(ROOT / ".venv" / "bin" / "jb"), "build", str(book)], cwd=book, env=environ,
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     return book, done.stdout

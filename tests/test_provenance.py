@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from analysis.contract import dates
+from analysis.contract import dates, env
 from analysis.contract.data import descriptor
 from analysis.present import citation, provenance
 from tests.conftest import HTML, ROOT, book_pages
@@ -37,7 +37,7 @@ def test_french_dates():
 
 
 def test_source_date_epoch_fixes_the_build_date(monkeypatch):
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1796083200")  # 2026-12-01 00:00 UTC
+    monkeypatch.setenv(env.SOURCE_DATE_EPOCH, "1796083200")  # 2026-12-01 00:00 UTC
     assert provenance.build_date() == dt.date(2026, 12, 1)
 
 

@@ -12,8 +12,8 @@ import pandas as pd
 import pytest
 
 from analysis.build.cli import main
-from analysis.contract import data, disclosure
-from analysis.interviews import qdpx
+from analysis.contract import data, disclosure, env
+from analysis.interviews import qdpx, restricted
 from analysis.interviews import reader as interviews
 from analysis.present import chapter
 
@@ -141,10 +141,10 @@ def test_built_projects_follow_the_vendored_schema(project):
 
 def test_import_writes_tables_that_build_disclosure_controlled_aggregates(project, tmp_path, monkeypatch):
     out = qdpx.import_project(project, tmp_path / "restreint")
-    assert interviews.check_restricted(out) == []
+    assert restricted.problems(out) == []
     written = _every_output(out)
     assert PERSON not in written and QUOTE not in written and "Tremblay" not in written
-    monkeypatch.setenv(interviews.ENV, str(out))
+    monkeypatch.setenv(env.INTERVIEWS_DIR, str(out))
     interviews._load.cache_clear()
     interviews._by_dimension.cache_clear()
     try:
@@ -171,21 +171,21 @@ def test_summaries_are_shown_only_where_the_cell_is_published(project, tmp_path,
                          "mauricie,app-developpement-communautaire,Deux gestionnaires en parlent.\n",
                          encoding="utf-8")
     out = qdpx.import_project(project, tmp_path / "restreint", summaries=summaries)
-    monkeypatch.setenv(interviews.ENV, str(out))
+    monkeypatch.setenv(env.INTERVIEWS_DIR, str(out))
     interviews._load.cache_clear()
     try:
         shown = interviews.published_summaries("mauricie")
     finally:
         interviews._load.cache_clear()
     assert list(shown["code_id"]) == ["axe-individuel"]  # 6 people: shown; 2 people: hidden
-    monkeypatch.setenv(interviews.ENV, str(out))
+    monkeypatch.setenv(env.INTERVIEWS_DIR, str(out))
     interviews._load.cache_clear()
     try:
         box = chapter.team_summaries("mauricie")  # what the restricted chapter shows
     finally:
         interviews._load.cache_clear()
     assert "accompagnement des personnes" in box and "Deux gestionnaires" not in box
-    monkeypatch.delenv(interviews.ENV)
+    monkeypatch.delenv(env.INTERVIEWS_DIR)
     assert interviews.published_summaries("mauricie").empty  # public edition: none
 
 

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import hashlib
+import os
 import re
+import shutil
+import subprocess
+from pathlib import Path
 
 import pytest
 
 from analysis.build import notebooks
 from analysis.build.cli import main
-from analysis.contract import validate
+from analysis.contract import env, validate
 from tests.conftest import ROOT
 
 PRINTED = [pytest.param(ROOT / path, id=path)
@@ -67,3 +72,98 @@ def test_the_lab_lock_is_the_book_lock_plus_jupyterlab():
     book, lab = _lock("requirements.lock"), _lock("requirements-lab.lock")
     assert {name: lab.get(name) for name in book} == book
     assert "jupyterlab" in lab
+
+
+# --- every command the README and the reproduction page print runs as printed --------------------------
+
+CLI_SPAN = re.compile(r"`(\.venv/bin/python -m analysis [^`|]+)`")
+MAKE_DIR_SPAN = re.compile(r"(make (?:validate-restricted|book-restricted) DIR=[^\s`]+)")
+PAGES_WITH_COMMANDS = ("README.md", "book/annexes/reproduire.md")
+
+
+def _printed_commands() -> list[str]:
+    """The CLI commands in code spans, in the order a reader meets them, then the restricted make commands
+    (which read the folder the import writes)."""
+    cli, make = [], []
+    for name in PAGES_WITH_COMMANDS:
+        text = (ROOT / name).read_text(encoding="utf-8")
+        cli += [" ".join(m.group(1).split()) for m in CLI_SPAN.finditer(text)]
+        make += [m.group(1) for m in MAKE_DIR_SPAN.finditer(text)]
+    return list(dict.fromkeys(cli + make))
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*")
+            if p.is_file() and "_build" not in p.relative_to(root).parts and "__pycache__" not in p.parts}
+
+
+def test_printed_commands_run_as_printed_and_write_only_under_build_or_outside(tmp_path):
+    """From the root of a copy of the repository, with a team's export in ~/entrevues/: each printed command
+    succeeds, and none writes into the checkout (outputs go to _build/ or outside the repository)."""
+    import pandas as pd
+
+    from tests.test_qdpx import project_from_tables
+    from tests.test_restricted import opaque_copy
+
+    commands = _printed_commands()
+    assert any("--draft-mapping ~/entrevues/" in c for c in commands), commands
+    assert any(c.startswith("make book-restricted DIR=~/") for c in commands), commands
+    repo = tmp_path / "repo"
+    for folder in ("analysis", "data", "book", "tools"):
+        shutil.copytree(ROOT / folder, repo / folder, ignore=shutil.ignore_patterns("__pycache__", "_build"))
+    for path in ROOT.iterdir():  # README, licences, Makefile, locks, book configuration
+        if path.is_file():
+            shutil.copy2(path, repo / path.name)
+    (repo / ".venv").symlink_to(ROOT / ".venv")
+    # The copy shares this checkout's environment: make must never reinstall it from the copy.
+    # The Makefile names its install stamp after the locks' hash; -o tells make never to run its recipe.
+    digest = hashlib.sha256((ROOT / "requirements.lock").read_bytes() + (ROOT / "pyproject.toml").read_bytes())
+    stamps = [f"-o .venv/.installed-{digest.hexdigest()[:12]}"]
+    home = tmp_path / "home"
+    team = home / "entrevues"
+    team.mkdir(parents=True)
+    crafted = opaque_copy(tmp_path)
+    project_from_tables(crafted, team / "projet.qdpx")
+    interviews = pd.read_csv(crafted / "interviews.csv", dtype=str)
+    first = pd.read_csv(crafted / "interview_codes.csv", dtype=str).merge(interviews, on="interview_id").iloc[0]
+    (team / "resumes.csv").write_text("region_id,code_id,summary_fr\n"
+                                      f"{first.region_id},{first.code_id},Les élus ont choisi les projets.\n",
+                                      encoding="utf-8")
+    (team / "exclusion.txt").write_text("Ginette Tremblay-Lapointe\n", encoding="utf-8")
+    before = _tree(repo)
+    environ = {k: v for k, v in os.environ.items() if k != env.INTERVIEWS_DIR} | {
+        "HOME": str(home), "MAKEFLAGS": " ".join(stamps)}
+    for command in commands:
+        if command.startswith("make book-restricted"):
+            continue  # the same command builds a book: tests/test_restricted_build.py runs it on a small one
+        done = subprocess.run(["bash", "-c", command], cwd=repo, env=environ, capture_output=True, text=True,
+                              timeout=600)
+        assert done.returncode == 0, (command, done.stdout[-2000:], done.stderr[-2000:])
+    assert _tree(repo) == before, "a printed command wrote into the checkout"
+    # ... nor reinstalled the shared environment from the copy (a fresh interpreter still finds this one).
+    code = "import analysis; print(analysis.__file__)"
+    where = subprocess.run([str(ROOT / ".venv" / "bin" / "python"), "-c", code], cwd=tmp_path, capture_output=True,
+                           text=True, check=True).stdout.strip()
+    assert Path(where).parent == ROOT / "analysis"
+    assert (team / "tables" / "interviews.csv").is_file() and (team / "tables" / "deny-list.txt").is_file()
+    assert sorted(p.name for p in (repo / "_build").iterdir()) >= ["donnees", "grille.qdc", "notebooks"]
+
+
+def _dry_run(*args: str) -> str:
+    return subprocess.run(["make", "-n", *args], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+
+
+def test_make_writes_tracked_files_only_when_asked():
+    assert "bench/results" not in _dry_run("bench")  # results under _build/bench
+    assert "--output bench/results" in _dry_run("bench", "RECORD=1")
+    lock = _dry_run("lock")
+    assert "mktemp -d" in lock and "/tmp/" not in lock  # no fixed temporary folder to clobber
+
+
+def test_restricted_recipes_never_echo_the_folder():
+    folder = "/home/equipe/dossier-confidentiel-xq7"
+    for target in ("book-restricted", "validate-restricted"):
+        recipe = [line for line in _dry_run(target, f"DIR={folder}").splitlines() if folder in line]
+        makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+        body = makefile.split(f"\n{target}:", 1)[1].split("\n\n", 1)[0]
+        assert recipe and all(line.startswith("\t@") for line in body.splitlines()[1:] if "$(DIR)" in line)

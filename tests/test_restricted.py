@@ -14,7 +14,7 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
 from analysis.build.cli import main
-from analysis.contract import disclosure
+from analysis.contract import disclosure, env
 from analysis.contract.validate import SUPPRESSED
 from analysis.interviews import reader as iv
 from analysis.interviews import restricted, synthetic
@@ -101,7 +101,7 @@ def clean_caches():
 def test_a_valid_restricted_folder_passes(tmp_path, monkeypatch, clean_caches):
     folder = opaque_copy(tmp_path)
     assert restricted.problems(folder) == []
-    monkeypatch.setenv(restricted.ENV, str(folder))
+    monkeypatch.setenv(env.INTERVIEWS_DIR, str(folder))
     assert main(["validate"]) == 0
     assert iv.load().restricted
 
@@ -112,7 +112,7 @@ def test_bad_folder_is_refused_with_details_on_the_terminal_only(case, tmp_path,
     folder = opaque_copy(tmp_path)
     breaker, rule = BREAKS[case]
     breaker(folder)
-    monkeypatch.setenv(restricted.ENV, str(folder))
+    monkeypatch.setenv(env.INTERVIEWS_DIR, str(folder))
     assert main(["validate"]) == 2
     out = capsys.readouterr().out
     assert rule in out, out
@@ -128,7 +128,7 @@ def test_bad_folder_is_refused_with_details_on_the_terminal_only(case, tmp_path,
 
 
 def test_public_edition_ignores_the_restricted_checks(monkeypatch, capsys):
-    monkeypatch.delenv(restricted.ENV, raising=False)
+    monkeypatch.delenv(env.INTERVIEWS_DIR, raising=False)
     assert main(["validate"]) == 0
     assert main(["validate-restricted"]) == 2  # nothing to check is an error when asked explicitly
 
@@ -147,7 +147,7 @@ def test_notebook_traceback_quotes_nothing_from_the_folder(tmp_path, monkeypatch
     and in reports/) names neither the folder, nor an id, nor a value."""
     folder = opaque_copy(tmp_path)
     name_in_id(folder)
-    monkeypatch.setenv(restricted.ENV, str(folder))
+    monkeypatch.setenv(env.INTERVIEWS_DIR, str(folder))
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
         "from analysis.interviews import reader as iv\niv.region_frame('mauricie')")])
     client = NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(ROOT)}})
@@ -167,11 +167,11 @@ def test_real_book_build_stops_and_writes_nothing_from_the_folder(tmp_path):
     folder = opaque_copy(holder)
     deny_listed_name(folder)
     out = tmp_path / "sortie"
-    env = {**os.environ, restricted.ENV: str(folder)}
+    environ = {**os.environ, env.INTERVIEWS_DIR: str(folder)}
     jb = Path(os.environ.get("VIRTUAL_ENV", ROOT / ".venv")) / "bin" / "jb"
     done = subprocess.run([str(jb if jb.exists() else ROOT / ".venv" / "bin" / "jb"), "build", str(ROOT),
                            "--path-output", str(out), "-W", "-n", "--keep-going"],
-                          env=env, capture_output=True, text=True, timeout=600)
+                          env=environ, capture_output=True, text=True, timeout=600)
     assert done.returncode != 0
     assert restricted.GENERIC_MESSAGE in done.stdout + done.stderr
     secrets = (FOLDER_NAME, SECRET_ID, SECRET_NAME)
@@ -202,7 +202,7 @@ def test_restricted_edition_hides_small_and_recoverable_counts(tmp_path, monkeyp
     folder = opaque_copy(tmp_path)
     small_cells(folder)
     assert restricted.problems(folder) == []
-    monkeypatch.setenv(restricted.ENV, str(folder))
+    monkeypatch.setenv(env.INTERVIEWS_DIR, str(folder))
     loaded = iv.load()
     from analysis.contract import data
     counts = disclosure.interviewees_by_dimension(loaded.interviews, loaded.codes, data.load("codebook"),

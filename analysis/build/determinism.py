@@ -23,7 +23,7 @@ import re
 from pathlib import Path
 
 from analysis.build import kernels
-from analysis.present.charts import BOOK_BUILD_ENV
+from analysis.contract import env
 
 MASK = "[date de construction]"
 _BUILD_DATE_ELEMENT = re.compile(
@@ -74,7 +74,9 @@ def compare(reference: Path, other: Path) -> tuple[list[str], list[str]]:
         a, b = _content(reference / name), _content(other / name)
         if a != b:
             differences.append(_first_difference(name, a, b))
-    notes = [f"{name}: only in {other}" for name in sorted(in_other - in_ref)]
+    # Leftovers of older incremental builds are not a difference: one line says how many, not which.
+    extra = len(in_other - in_ref)
+    notes = [f"{extra} file(s) only in {other}, left by earlier builds (not compared)"] if extra else []
     return differences, notes
 
 
@@ -97,7 +99,7 @@ def reexecuted(cache_path: Path, root: Path, jobs: int = 2, timeout: int = 300) 
             if cell.cell_type == "code":
                 cell.outputs, cell.execution_count = [], None
         fresh.append(blank)
-    os.environ[BOOK_BUILD_ENV] = "1"  # as during the build (_ext/vega_bundle.py): the kernels inherit it
+    os.environ[env.BOOK_BUILD] = "1"  # as during the build (_ext/vega_bundle.py): the kernels inherit it
     results = kernels.run_all([(path, nb, timeout, False) for (path, _), nb in zip(stored, fresh, strict=True)],
                               jobs)
     problems = []

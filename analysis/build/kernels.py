@@ -20,12 +20,12 @@ from jupyter_client.manager import AsyncKernelManager
 from jupyter_core.utils import run_sync
 from nbclient import NotebookClient
 
-JOBS_ENV = "BOOK_EXECUTION_JOBS"  # how many kernels run at once; 1 leaves the build's execution to myst-nb
+from analysis.contract import env
 
 
 def jobs() -> int:
     """Kernels to run at once: BOOK_EXECUTION_JOBS, or the usable CPUs (at most 4)."""
-    value = os.environ.get(JOBS_ENV, "").strip()
+    value = env.value(env.EXECUTION_JOBS)  # 1 leaves the build's execution to myst-nb
     if value:
         return max(1, int(value))
     return max(1, min(4, len(os.sched_getaffinity(0))))

@@ -20,15 +20,13 @@ from pathlib import Path
 import yaml
 
 from analysis.build import inputs
+from analysis.contract import env
 from analysis.contract.data import ROOT
 
 DOWNLOAD_DIR = "telechargements/notebooks"  # inside the built HTML
-BOOK_BUILD_ENV = "ALLIANCES_BOOK_BUILD"  # analysis.present.charts reads it; a re-runner's kernel never has it
 TIMEOUT = 300
 KERNEL = "python3"
 CACHE_VERSION = "1"
-# a restricted edition's interview files (analysis/interviews/reader.py)
-RESTRICTED_ENV = "ALLIANCES_INTERVIEWS_DIR"
 
 
 def chapters(toc: Path = ROOT / "_toc.yml") -> list[str]:
@@ -79,9 +77,9 @@ def convert(source: Path):
 
 
 def _kernel_env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k != BOOK_BUILD_ENV}
-    env["PYTHONHASHSEED"] = "0"
-    return env
+    kernel = {k: v for k, v in os.environ.items() if k != env.BOOK_BUILD}  # a re-runner's kernel never has it
+    kernel["PYTHONHASHSEED"] = "0"
+    return kernel
 
 
 def execute(notebook, cwd: Path, attempts: int = 3):
@@ -153,10 +151,10 @@ def write(chapter: str, outdir: Path, root: Path = ROOT) -> Path:
 
 def inputs_digest(root: Path = ROOT) -> str:
     """One hash of everything a chapter reads besides its own text (analysis.build.inputs)."""
-    restricted = os.environ.get(RESTRICTED_ENV, "").strip()
+    restricted = env.interviews_dir()
     # never serve a public notebook to a restricted build, nor the reverse
     edition = "restricted" if restricted else "public"
-    return f"{CACHE_VERSION}-{edition}-" + inputs.fingerprint(root, Path(restricted) if restricted else None)
+    return f"{CACHE_VERSION}-{edition}-" + inputs.fingerprint(root, restricted)
 
 
 def build_all(outdir: Path, cache_dir: Path, docnames: Iterable[str], jobs: int = 2,

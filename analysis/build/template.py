@@ -51,10 +51,14 @@ def add_to_toc(region_id: str, root: Path = data.ROOT) -> bool:
     return True
 
 
-def write(region_id: str, root: Path = data.ROOT, data_dir: Path | None = None) -> Path:
-    """Write (or rewrite) the region's chapter from the template and list it in the toc."""
+def write(region_id: str, root: Path = data.ROOT, data_dir: Path | None = None, force: bool = False) -> Path:
+    """Write the region's chapter from the template and list it in the toc; an existing chapter holds a
+    region's own prose, so it is rewritten only when `force` says so."""
     data_dir = Path(root) / "data" if data_dir is None else Path(data_dir)
     path = Path(root) / CHAPTER.format(region_id=region_id)
+    if path.exists() and not force:
+        raise ValueError(f"{CHAPTER.format(region_id=region_id)} already exists and may hold the region's own "
+                         "prose; nothing was written (--force rewrites it from the template)")
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(render(region_id, data_dir), encoding="utf-8")
     add_to_toc(region_id, root)

@@ -10,6 +10,12 @@ import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA_DIR = ROOT / "data"
+
+
+def in_repository(path: Path, root: Path = ROOT) -> bool:
+    """Whether `path` (after ~ and symlinks) lies in the checkout, where a file could be committed."""
+    path = Path(path).expanduser().resolve()
+    return path == Path(root).resolve() or Path(root).resolve() in path.parents
 DESCRIPTOR = "datapackage.json"
 ID_SEPARATOR = ";"
 

@@ -215,8 +215,9 @@ def read_table(data_dir: Path, res: dict) -> tuple[Table | None, list[Problem]]:
                                 "save it as UTF-8 without BOM"))
         raw = raw[len(codecs.BOM_UTF8):]
     bad = encoding_problems(path, raw)
-    if bad:
-        return None, problems + bad
+    if bad:  # the rows cannot be trusted, but the header still says whether a column is missing
+        rows, _ = parse_csv(path, raw.decode("utf-8", errors="replace"))
+        return None, problems + bad + header_problems(path, rows[0][1] if rows else [], names)
     rows, syntax = parse_csv(path, raw.decode("utf-8"))
     header = header_problems(path, rows[0][1] if rows else [], names)
     if syntax or header:
@@ -486,6 +487,9 @@ def rule_territories(tables: dict[str, Table]) -> list[Problem]:
     if not has(tables, "territories", {"territory_id", "region_id"}):
         return []
     region_of = {rec["territory_id"]: rec["region_id"] for _, rec in tables["territories"].records()}
+    if "regions" in tables:  # a territory in an unknown region is that row's problem, not its users'
+        known = {rec["region_id"] for _, rec in tables["regions"].records()}
+        region_of = {territory: region for territory, region in region_of.items() if region in known}
     problems = []
     for table in tables.values():
         if table.res["name"] == "territories" or not {"region_id", "territory_id"} <= set(table.names):
@@ -861,7 +865,42 @@ def merge(schema: list[Problem], rules: list[Problem]) -> list[Problem]:
     return [p for p in schema if (p.file, p.row, p.column) not in ruled or p.row == 0] + rules
 
 
+# Rules that read every table with a one-field primary key: run only when all of them loaded.
+NEEDS_ALL_TABLES = {rule_row_ids}
+# Problems found before any cell is read: the root causes, listed first.
+ROOT_RULES = {"descriptor", "missing-file", "empty-file", "bom", "encoding", "csv-syntax", "delimiter", "header"}
+
+
+def skipped(res: dict) -> Problem:
+    """The one line that stands for every check a table that failed to load could not get."""
+    return Problem(res["path"], 0, 0, "skipped",
+                   "not loaded because of the problems above: its rows, the foreign keys into it and the row ids "
+                   "citing it are checked once they are fixed")
+
+
+def dependency_order(resources: list[dict]) -> dict[str, int]:
+    """file -> rank, referenced tables first (regions before territories before actors), so the problem
+    of a row that others point at comes before the problems it causes in them."""
+    refs = {r["path"]: {k["reference"].get("resource") for k in r["schema"].get("foreignKeys", [])}
+            - {"", r["name"]} for r in resources}
+    path_of = {r["name"]: r["path"] for r in resources}
+    rank: dict[str, int] = {}
+
+    def depth(path: str, seen: frozenset = frozenset()) -> int:
+        if path not in rank:
+            parents = [path_of[n] for n in refs.get(path, ()) if n in path_of and path_of[n] not in seen]
+            rank[path] = 1 + max((depth(p, seen | {path}) for p in parents), default=-1)
+        return rank[path]
+
+    for res in resources:
+        depth(res["path"])
+    return rank
+
+
 def validate(data_dir: Path = DATA_DIR) -> list[Problem]:
+    """Every problem of the package, root causes first: what stops a file from being read, then one line
+    per table that could not be loaded, then the schema and the rules, referenced tables before the
+    tables that point at them."""
     data_dir = Path(data_dir)
     descriptor, problems = read_descriptor(data_dir)
     if descriptor is None:
@@ -877,12 +916,19 @@ def validate(data_dir: Path = DATA_DIR) -> list[Problem]:
             tables[res["name"]] = table
     skip = {r["name"] for r in resources} - set(tables)
     schema = check_frictionless(data_dir, descriptor, skip) if tables else []
-    rules = [p for rule in RULES for p in rule(tables)]
+    rules = [p for rule in RULES if not (skip and rule in NEEDS_ALL_TABLES) for p in rule(tables)]
     # A short or blank row would also fail every later check; its raw message is the one to act on.
     structural = [p for p in schema if p.rule in {"row-length", "blank-row"}]
     broken = {(p.file, p.row) for p in structural}
     checked = [p for p in merge(schema, rules) if (p.file, p.row) not in broken]
-    return sorted(set(problems + structural + checked))
+    found = set(problems + structural + checked) | {skipped(r) for r in resources if r["name"] in skip}
+    rank = dependency_order(resources)
+
+    def order(p: Problem) -> tuple:
+        stage = 0 if p.rule in ROOT_RULES else 1 if p.rule == "skipped" else 2
+        return (stage, rank.get(p.file, 0) if stage == 2 else 0, p)
+
+    return sorted(found, key=order)
 
 
 def rehash(data_dir: Path = DATA_DIR) -> dict:

@@ -1,11 +1,16 @@
-"""Privacy scan of a built book: e-mail addresses, North American phone numbers, deny-listed names.
+"""The privacy rule, written once: e-mail addresses, phone numbers, deny-listed names, interview ids.
+
+`personal_details(text, deny, ids)` is the rule. It is applied to every free-text cell of the
+restricted folder before any page is written (analysis/interviews/restricted.py: the build gate,
+`validate-restricted`, `import-qdpx`) and to every file of a built book (`scan`, below), which every
+restricted build runs on its own output.
 
 `python -m analysis privacy-scan DIR [--deny-list FILE]` reads every page (`.html`), notebook
 (`.ipynb`), source copy and download under DIR, and every PDF when `pypdf` is installed (otherwise it
 says that PDFs were skipped). Theme and library assets (`_static/`) are not content and are skipped.
 It exits 2 on any finding. The deny-list defaults to `deny-list.txt` of the restricted interview folder
-(analysis/interviews/restricted.py) when `ALLIANCES_INTERVIEWS_DIR` is set; a finding names the list's line
-number, never the name itself, so the scan's own output does not spread it.
+when `ALLIANCES_INTERVIEWS_DIR` is set (its interview ids are then looked for too); a finding names the
+list's line number, never the name itself, so the scan's own output does not spread it.
 
 Nothing is whitelisted silently: a legitimate match (an organisation's generic contact address in a
 public source, say) must be listed in `privacy_allowlist.csv` beside this module, with the exact text
@@ -18,18 +23,70 @@ from __future__ import annotations
 import csv
 import html
 import re
+import sys
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from analysis.contract.report import report
-from analysis.interviews import restricted
+from analysis.contract import env
+from analysis.contract.report import EXIT_INVALID, report
 
 ALLOWLIST = Path(__file__).with_name("privacy_allowlist.csv")
+DENY_LIST = "deny-list.txt"  # in the restricted folder: one name per line, `#` starts a comment
 SKIPPED_DIRS = {"_static"}
 TEXT_SUFFIXES = {".html", ".ipynb", ".txt", ".md", ".csv", ".json", ".js", ".graphml", ".gexf", ".qdc", ".xml"}
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}", re.IGNORECASE)
 # 418 555-0123, (418) 555-0123, 418.555.0123, +1 418-555-0123, 1 800 555-0123, and a bare 555-0123.
 PHONE = re.compile(r"(?<![\w.-])(?:(?:\+?1[\s.-])?(?:\(\d{3}\)\s?|\d{3}[\s.-]))?\d{3}[\s.-]\d{4}(?![\w-])")
+# What a finding says of each kind, without the value it found.
+KINDS = {"email": "an e-mail address", "phone": "a phone number", "deny-list": "a name of the deny-list",
+         "interview-id": "an interview id"}
+
+
+def normalise(text: str) -> str:
+    """Lower case, no accents, every run of non-letters as one space: how names and ids are compared."""
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
+    return " ".join(re.findall(r"[a-z0-9]+", plain))
+
+
+def deny_list_file(path: Path) -> list[str]:
+    """One name per line; `#` starts a comment."""
+    names = []
+    for line in Path(path).read_text(encoding="utf-8").splitlines():
+        name = line.split("#", 1)[0].strip()
+        if name:
+            names.append(name)
+    return names
+
+
+def deny_list(folder: Path | None) -> list[str]:
+    """Names of the deny-list shipped with the restricted data (empty when there is none)."""
+    if folder is None or not (Path(folder) / DENY_LIST).is_file():
+        return []
+    return deny_list_file(Path(folder) / DENY_LIST)
+
+
+@dataclass(frozen=True)
+class Match:
+    kind: str    # a key of KINDS
+    text: str    # what matched (e-mail, phone) — never printed for deny-listed names or ids
+    label: str   # what may be printed: the kind, and for a name its line on the deny-list
+
+
+def personal_details(text: str, deny: list[str] = (), ids: list[str] = ()) -> list[Match]:
+    """Every e-mail address, phone number, deny-listed name and interview id in `text` (accents, case,
+    hyphens and underscores ignored for names and ids)."""
+    found = [Match("email", m.group(0), KINDS["email"]) for m in EMAIL.finditer(text)]
+    found += [Match("phone", m.group(0).strip(), KINDS["phone"]) for m in PHONE.finditer(text)]
+    plain = f" {normalise(text)} "
+    for number, name in enumerate(deny, start=1):
+        key = normalise(name)
+        if key and f" {key} " in plain:
+            found.append(Match("deny-list", f"name on line {number} of the deny-list",
+                               f"{KINDS['deny-list']} (its line {number})"))
+    found += [Match("interview-id", "an interview id of the restricted folder", KINDS["interview-id"])
+              for key in dict.fromkeys(normalise(i) for i in ids) if key and f" {key} " in plain]
+    return found
 
 
 @dataclass(frozen=True, order=True)
@@ -73,10 +130,9 @@ def _files(root: Path) -> list[Path]:
                   and (p.suffix in TEXT_SUFFIXES or p.suffix == ".pdf"))
 
 
-def scan(root: Path, deny: list[str] | None = None) -> tuple[list[Finding], list[str]]:
+def scan(root: Path, deny: list[str] | None = None, ids: list[str] = ()) -> tuple[list[Finding], list[str]]:
     """(findings, notes) for every file under `root`; notes say what could not be read."""
     root = Path(root)
-    names = [(number, restricted.normalise(name)) for number, name in enumerate(deny or [], start=1)]
     findings, notes = [], []
     for path in _files(root):
         lines = _texts(path)
@@ -85,19 +141,15 @@ def scan(root: Path, deny: list[str] | None = None) -> tuple[list[Finding], list
             notes.append(f"{rel}: PDF skipped (pypdf is not installed)")
             continue
         for number, line in enumerate(lines, start=1):
-            findings += [Finding(rel, number, "email", m.group(0)) for m in EMAIL.finditer(line)]
-            findings += [Finding(rel, number, "phone", m.group(0).strip()) for m in PHONE.finditer(line)]
-            if names:
-                plain = f" {restricted.normalise(line)} "
-                findings += [Finding(rel, number, "deny-list", f"name on line {n} of the deny-list")
-                             for n, key in names if key and f" {key} " in plain]
+            findings += [Finding(rel, number, m.kind, m.text) for m in personal_details(line, deny or [], ids)]
     return findings, notes
 
 
-def check(root: Path, deny: list[str] | None = None, allowed: dict | None = None) -> tuple[list[str], list[str]]:
+def check(root: Path, deny: list[str] | None = None, allowed: dict | None = None,
+          ids: list[str] = ()) -> tuple[list[str], list[str]]:
     """(problems, notes): findings not on the allow-list, plus allow-list entries that matched nothing."""
     allowed = allowlist() if allowed is None else allowed
-    findings, notes = scan(root, deny)
+    findings, notes = scan(root, deny, ids)
     problems = [str(f) for f in findings if (f.kind, f.text) not in allowed]
     used = {(f.kind, f.text) for f in findings}
     problems += [f"{ALLOWLIST.name}: {kind} {text!r} is allowed but no longer found: remove the entry"
@@ -107,12 +159,13 @@ def check(root: Path, deny: list[str] | None = None, allowed: dict | None = None
     return problems, notes
 
 
-def main(root: Path, deny_list: Path | None = None) -> int:
-    if deny_list is not None:
-        deny = restricted.deny_list_file(deny_list)
-    else:
-        deny = restricted.deny_list(restricted.folder_from_env())
-    problems, notes = check(root, deny)
+def main(root: Path, deny_file: Path | None = None, ids: list[str] = ()) -> int:
+    root = Path(root).expanduser()
+    if not root.is_dir():
+        print(f"{root}: no such folder: build the book first", file=sys.stderr)
+        return EXIT_INVALID
+    deny = deny_list_file(deny_file) if deny_file is not None else deny_list(env.interviews_dir())
+    problems, notes = check(root, deny, ids=ids)
     return report(problems, f"privacy problem(s) in {root}",
                   f"{root}: no e-mail address, phone number or deny-listed name ({len(deny)} name(s) on the "
                   "deny-list)", notes)

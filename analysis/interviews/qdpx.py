@@ -36,14 +36,14 @@ import xmlschema
 
 from analysis.contract import data, labels
 from analysis.contract.data import DATA_DIR
+from analysis.interviews import restricted
+from analysis.interviews.restricted import SUMMARIES_FILE, SUMMARY_COLUMNS
 from analysis.interviews.synthetic import FILES
 
 NAMESPACE = "urn:QDA-XML:project:1.0"
 SCHEMAS = Path(__file__).resolve().with_name("schemas")  # the vendored REFI-QDA schemas
 XSD = SCHEMAS / "Project.xsd"
 PROJECT_FILE = "project.qde"
-SUMMARIES_FILE = "code_summaries.csv"
-SUMMARY_COLUMNS = ("region_id", "code_id", "summary_fr")
 MAPPING_COLUMNS = ("kind", "qda_name", "book_value")
 CASE_FIELDS = ("region_id", "actor_group", "level")
 # Variable names recognised without a mapping (compared after `_key`).
@@ -109,16 +109,26 @@ def read_project(path: Path) -> Project:
         raise QdpxError([f"{PROJECT_FILE}: {root.tag.split('}')[-1]}: namespace {namespace or '(none)'!r} is not "
                          f"the REFI-QDA project schema 1.0 ({NAMESPACE}); export the project as REFI-QDA "
                          "1.0 (QDA-XML 1.0)"])
-    # Schema messages can quote a value (a case name, a text); only the element path and the rule are kept.
-    problems = [f"{PROJECT_FILE}: {err.path}: does not follow Project.xsd ({_sanitised(err.reason)})"
-                for err in _schema().iter_errors(root)]
+    # Schema messages can quote a value (a case name, a text): element and attribute names are kept, values not.
+    problems = [f"{PROJECT_FILE}: {_local_names(err.path or '')}: does not follow Project.xsd "
+                f"({_sanitised(err.reason)})" for err in _schema().iter_errors(root)]
     if problems:
         raise QdpxError(problems)
     return _collect(root)
 
 
+def _local_names(text: str) -> str:
+    return re.sub(r"\{[^}]*\}", "", text)
+
+
 def _sanitised(reason: str | None) -> str:
-    return re.sub(r"'[^']*'|\"[^\"]*\"", "'…'", reason or "invalid")[:160]
+    """A schema message that keeps element and attribute names and replaces every value by '…'."""
+    text = (reason or "invalid").replace("n't", " not")
+    text = _local_names(re.sub(r"\[.*\]", "the schema", text))  # pattern lists, then namespaces
+    text = re.sub(r"\battribute (\w+)=('[^']*'|\"[^\"]*\")", r"attribute \1='…'", text)
+    text = re.sub(r"'([A-Za-z_][\w.-]*)'(?= attribute not allowed)", r"\1", text)  # an attribute's name
+    text = re.sub(r"\btag '([A-Za-z_][\w.-]*)'", r"tag \1", text)  # an element's name
+    return re.sub(r"'[^']*'|\"[^\"]*\"", "'…'", text)[:200]
 
 
 def _collect(root: ET.Element) -> Project:
@@ -271,31 +281,22 @@ def interview_ids(case_guids: list[str]) -> dict[str, str]:
 
 # --------------------------------------------------------------------------------------------- writing
 
-def _outside_repository(out: Path) -> None:
-    out = out.resolve()
-    if out == data.ROOT or data.ROOT in out.parents:
-        raise QdpxError([f"--out: {out} is inside the repository; restricted tables must live outside it"])
+def _outside_repository(out: Path, option: str) -> None:
+    """What is drawn from the team's project never lands in the checkout (it could be committed)."""
+    if data.in_repository(out):
+        out = out.expanduser().resolve()
+        raise QdpxError([f"{option}: {out} is inside the repository; what is drawn from the project must "
+                         "live outside it (for example under ~/entrevues/)"])
 
 
-def _summaries(path: Path, interviews: list[dict], codes: list[dict], data_dir: Path) -> list[dict]:
-    """The team's summaries per region × code, checked (the region and code must occur in the import)."""
-    present = {(i["region_id"], c["code_id"]) for c in codes for i in interviews
-               if i["interview_id"] == c["interview_id"]}
-    rows, problems = [], []
+def _summaries(path: Path) -> list[dict]:
+    """The team's summaries as given; their rules (known cell, text, nothing personal) are the restricted
+    folder's, checked with the rest of the import (analysis/interviews/restricted.py)."""
     with open(path, newline="", encoding="utf-8") as handle:
         reader = csv.DictReader(handle)
         if tuple(reader.fieldnames or ()) != SUMMARY_COLUMNS:
             raise QdpxError([f"{Path(path).name}:1:1: header must be {','.join(SUMMARY_COLUMNS)}"])
-        for number, row in enumerate(reader, start=2):
-            if (row["region_id"], row["code_id"]) not in present:
-                problems.append(f"{Path(path).name}:{number}:1: no imported coding of code {row['code_id']!r} "
-                                f"in region {row['region_id']!r}")
-            elif not row["summary_fr"].strip():
-                problems.append(f"{Path(path).name}:{number}:3: empty summary")
-            rows.append({k: row[k].strip() for k in SUMMARY_COLUMNS})
-    if problems:
-        raise QdpxError(problems)
-    return rows
+        return [{k: (row[k] or "").strip() for k in SUMMARY_COLUMNS} for row in reader]
 
 
 def _write(path: Path, columns: list[str], rows: list[dict]) -> None:
@@ -306,12 +307,10 @@ def _write(path: Path, columns: list[str], rows: list[dict]) -> None:
 
 
 def import_project(qdpx: Path, out: Path, mapping: Path | None = None, summaries: Path | None = None,
-                   data_dir: Path = DATA_DIR) -> Path:
+                   data_dir: Path = DATA_DIR, deny_list: Path | None = None) -> Path:
     """Import `qdpx` into the folder `out` (created; must be empty or absent). All or nothing."""
-    from analysis.interviews.restricted import problems as restricted_problems
-
     out = Path(out)
-    _outside_repository(out)
+    _outside_repository(out, "--out")
     if out.exists() and any(out.iterdir()):
         raise QdpxError([f"--out: {out} is not empty; give a new folder"])
     interviews, codes = resolve(read_project(Path(qdpx)), read_mapping(mapping), Path(data_dir))
@@ -325,10 +324,11 @@ def import_project(qdpx: Path, out: Path, mapping: Path | None = None, summaries
         _write(stage / FILES["interview_codes"], ["interview_id", "code_id", "synthetic"],
                [{**r, "synthetic": "false"} for r in codes])
         if summaries is not None:
-            rows = _summaries(summaries, interviews, codes, data_dir)
-            _write(stage / SUMMARIES_FILE, list(SUMMARY_COLUMNS), rows)
-        problems = restricted_problems(stage, Path(data_dir))
-        if problems:  # staged paths only: the messages name the temporary copy, not the team's files
+            _write(stage / SUMMARIES_FILE, list(SUMMARY_COLUMNS), _summaries(summaries))
+        if deny_list is not None:  # kept with the tables: every later check and build reads it there
+            shutil.copyfile(deny_list, stage / restricted.DENY_LIST)
+        problems = restricted.problems(stage, Path(data_dir))
+        if problems:  # named by file, row and column of the staged copy: no path, no personal detail
             raise QdpxError(problems)
         if out.exists():
             out.rmdir()
@@ -339,7 +339,7 @@ def import_project(qdpx: Path, out: Path, mapping: Path | None = None, summaries
 
 def draft_mapping(qdpx: Path, target: Path, data_dir: Path = DATA_DIR) -> Path:
     """Write every code, variable and variable value of the project with the book's best guess."""
-    _outside_repository(Path(target))
+    _outside_repository(Path(target), "--draft-mapping")
     project = read_project(Path(qdpx))
     by_name, _ = _codebook(Path(data_dir))
     values = _book_values(Path(data_dir))

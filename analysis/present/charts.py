@@ -9,16 +9,14 @@ import collections
 import hashlib
 import html
 import json
-import os
 import sys
 
 import altair as alt
 import pandas as pd
 
-from analysis.contract import dates, labels
+from analysis.contract import dates, env, labels
 from analysis.present import tables, typography
 
-BOOK_BUILD_ENV = "ALLIANCES_BOOK_BUILD"  # set by _ext/vega_bundle.py during `jb build`
 SYNTHETIC_LABEL = "données synthétiques"
 
 # Okabe-Ito: distinguishable with the common colour-vision deficiencies.
@@ -95,7 +93,7 @@ def setup() -> None:
     alt.theme.register("alliances", enable=True)(theme)
     alt.renderers.register("offline", offline_renderer)
     alt.renderers.register("notebook", notebook_renderer)
-    alt.renderers.enable("offline" if os.environ.get(BOOK_BUILD_ENV) else "notebook")
+    alt.renderers.enable("offline" if env.value(env.BOOK_BUILD) else "notebook")
 
 
 if sys.modules.get("analysis.present.book") is not None and sys.modules["analysis.present.book"].setup_requested():

@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import os
 import subprocess
 
-from analysis.contract import dates
+from analysis.contract import dates, env
 from analysis.contract.data import DATA_DIR, ROOT, descriptor
 from analysis.present import citation
 
@@ -44,7 +43,7 @@ def data_version(data_dir=DATA_DIR) -> str:
 
 def build_date() -> dt.date:
     """Today (UTC), or the day SOURCE_DATE_EPOCH names."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    epoch = env.value(env.SOURCE_DATE_EPOCH)
     moment = dt.datetime.fromtimestamp(int(epoch), dt.UTC) if epoch else dt.datetime.now(dt.UTC)
     return moment.date()
 
