@@ -8,7 +8,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from analysis.contract.data import DATA_DIR
+from analysis.contract.data import DATA_DIR, ROOT
 from analysis.contract.report import EXIT_INVALID, report
 
 
@@ -58,7 +58,7 @@ def main(argv: list[str] | None = None) -> int:
     p_new = sub.add_parser("new-region",
                            help="write book/regions/ID.md from the chapter template; list it in _toc.yml")
     p_new.add_argument("region_id")
-    p_new.add_argument("--root", type=Path, default=DATA_DIR.parent, help="book folder (default: this repository)")
+    p_new.add_argument("--root", type=Path, default=ROOT, help="book folder (default: this repository)")
     p_nb = sub.add_parser("notebook", help="write a chapter as a notebook executed with nbconvert (fresh kernel)")
     p_nb.add_argument("chapter", help="chapter name (e.g. mauricie) or path to its .md")
     p_nb.add_argument("--out", type=Path, default=Path("notebooks"), help="output folder (default: notebooks)")

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
 
-from analysis.contract.data import DATA_DIR, DESCRIPTOR, ID_SEPARATOR
+from analysis.contract.data import DATA_DIR, DESCRIPTOR, ID_SEPARATOR, folder
 from analysis.contract.dates import LENGTH_OF
 from analysis.contract.disclosure import MIN_COUNT, SUPPRESSED
 from analysis.contract.labels import DOMAIN_PROPERTY, unlabelled
@@ -857,8 +857,8 @@ def merge(schema: list[Problem], rules: list[Problem]) -> list[Problem]:
     return [p for p in schema if (p.file, p.row, p.column) not in ruled or p.row == 0] + rules
 
 
-def validate(data_dir: Path = DATA_DIR) -> list[Problem]:
-    data_dir = Path(data_dir)
+def validate(data_dir: Path | None = DATA_DIR) -> list[Problem]:
+    data_dir = folder(data_dir)
     descriptor, problems = read_descriptor(data_dir)
     if descriptor is None:
         return problems

@@ -138,9 +138,8 @@ def python_version(lock: Path = LOCK) -> str:
 
 
 def edition() -> dict[str, str]:
-    """Edition number and release date, as CITATION.cff states them."""
-    meta = citation.metadata()
-    return {"version": str(meta["version"]), "date": str(meta["date-released"])}
+    """Edition number (the installed package's) and its release date (CITATION.cff's)."""
+    return {"version": citation.edition(), "date": str(citation.metadata()["date-released"])}
 
 
 def changelog_versions(path: Path = CHANGELOG) -> list[str]:
