@@ -14,6 +14,7 @@ from importlib.metadata import packages_distributions, version
 from pathlib import Path
 
 import pytest
+import yaml
 from packaging.requirements import Requirement
 
 import analysis
@@ -100,11 +101,13 @@ def test_cffconverts_zenodo_export_lists_both_licences(cffconvert):
     assert exported["version"] == analysis.__version__
 
 
-# --- BibTeX (TeX's own: tools/ensure-bibtex.sh) ---------------------------------------------------
+# --- BibTeX (TeX's own, from Debian: tools/ensure-debian.sh) --------------------------------------
 
 @pytest.fixture(scope="module")
 def bibtex() -> None:
-    done = subprocess.run([str(ROOT / "tools/ensure-bibtex.sh")], capture_output=True, text=True)
+    done = subprocess.run([str(ROOT / "tools/ensure-debian.sh"), "TeX's BibTeX with the plain and apalike styles",
+                           "command -v bibtex && kpsewhich plain.bst apalike.bst", "texlive-binaries",
+                           "texlive-base"], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
 
 
@@ -212,3 +215,11 @@ def test_the_myst_nb_guard_reads_pyprojects_range_and_refuses_an_untested_releas
     stable_assets.check_version(installed=version("myst-nb"))
     with pytest.raises(Exception, match=r"myst-nb 9\.0\.0 is installed"):
         stable_assets.check_version(installed="9.0.0")
+
+
+def test_the_newest_dependencies_workflow_runs_on_a_schedule_and_never_gates_a_merge():
+    workflow = yaml.safe_load((ROOT / ".github/workflows/newest-dependencies.yml").read_text(encoding="utf-8"))
+    triggers = workflow.get("on", workflow.get(True))  # YAML 1.1 reads the key `on` as True
+    assert set(triggers) == {"schedule", "workflow_dispatch"} and triggers["schedule"][0]["cron"]
+    steps = "\n".join(step.get("run", "") for step in workflow["jobs"]["newest"]["steps"])
+    assert "pip install --quiet --upgrade -r newest-requirements.txt" in steps and "make test" in steps

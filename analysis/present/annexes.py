@@ -147,6 +147,19 @@ def changelog_versions(path: Path = CHANGELOG) -> list[str]:
     return re.findall(r"^## \[(\d+\.\d+\.\d+)\]", path.read_text(encoding="utf-8"), flags=re.M)
 
 
+def changes(version: str, path: Path = CHANGELOG) -> list[tuple[str, int]]:
+    """Entries per kind (« Ajouts », « Corrections »…) in one version's section, in the file's order."""
+    text = path.read_text(encoding="utf-8")
+    start = re.search(rf"^## \[{re.escape(version)}\].*$", text, flags=re.M)
+    if not start:
+        raise KeyError(f"{path.name}: no section for {version}")
+    following = re.search(r"^## ", text[start.end():], flags=re.M)
+    section = text[start.end():start.end() + following.start()] if following else text[start.end():]
+    kinds = re.split(r"^### (.+)$", section, flags=re.M)[1:]
+    return [(kind.strip(), len(re.findall(r"^- ", body, flags=re.M))) for kind, body in zip(kinds[::2], kinds[1::2],
+                                                                                           strict=True)]
+
+
 def cli_help() -> str:
     """`python -m analysis --help`, captured, so the page lists the commands that really exist."""
     from analysis.build.cli import main
