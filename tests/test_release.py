@@ -223,3 +223,27 @@ def test_the_newest_dependencies_workflow_runs_on_a_schedule_and_never_gates_a_m
     assert set(triggers) == {"schedule", "workflow_dispatch"} and triggers["schedule"][0]["cron"]
     steps = "\n".join(step.get("run", "") for step in workflow["jobs"]["newest"]["steps"])
     assert "pip install --quiet --upgrade -r newest-requirements.txt" in steps and "make test" in steps
+
+
+def test_every_pdf_names_the_edition_in_its_metadata(built_html):
+    from pypdf import PdfReader
+
+    from analysis.build import pdf
+
+    folder = built_html / Path(pdf.book_path()).parent
+    printed = sorted(folder.rglob("*.pdf"))
+    assert (built_html / pdf.book_path()) in printed, "no PDFs: run `make pdf` (make test prints them)"
+    assert len(printed) > 20
+    for path in printed:
+        assert PdfReader(path).metadata[pdf.EDITION_KEY] == analysis.__version__, path.name
+
+
+def test_every_page_footer_and_cite_box_names_the_edition(built_html):
+    pages = [p for p in built_html.rglob("*.html") if "_static" not in p.parts]
+    footers = [p for p in pages if 'class="provenance"' in p.read_text(encoding="utf-8")]
+    assert len(footers) > 20
+    for page in footers:
+        text = page.read_text(encoding="utf-8")
+        assert f"Édition {analysis.__version__}" in text, page.name
+        boxes = re.findall(r"<div class='cite-box'.*?</div>", text, re.S)
+        assert all(f"version {analysis.__version__}" in html.unescape(b) for b in boxes), page.name
