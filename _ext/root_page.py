@@ -34,7 +34,7 @@ def _write(app, exception) -> None:
     if exception is not None or "html" not in app.builder.format or app.config.root_doc == "index":
         return
     target = app.builder.get_target_uri(app.config.root_doc)
-    text = page(app.config.project, target, app.config.language or "fr")
+    text = page(app.config.html_title or app.config.project, target, app.config.language or "fr")
     path = Path(app.outdir) / ROOT_PAGE
     if not path.exists() or path.read_text(encoding="utf-8") != text:
         path.write_text(text, encoding="utf-8")
