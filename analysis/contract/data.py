@@ -12,6 +12,7 @@ from analysis.contract import env
 
 ROOT = Path(__file__).resolve().parents[2]  # the checkout, when the package runs from one
 DESCRIPTOR = "datapackage.json"
+CHECKOUT_MARK = "CITATION.cff"  # at the root of a checkout of the edition, never inside site-packages
 ID_SEPARATOR = ";"
 
 # Table Schema type -> pandas dtype. Dates stay strings: the sources give partial dates.
@@ -39,7 +40,7 @@ def locate() -> Path | None:
     if given:
         return Path(given).expanduser().resolve()
     checkout = ROOT / "data"
-    if (ROOT / "pyproject.toml").is_file() and (checkout / DESCRIPTOR).is_file():
+    if (ROOT / CHECKOUT_MARK).is_file() and (checkout / DESCRIPTOR).is_file():
         return checkout
     return None
 
