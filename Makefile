@@ -17,7 +17,7 @@ PYTEST_ARGS ?= -n auto --maxprocesses 4 --dist loadfile
 LOG_FILTER := sed -u '/Kernel is running over TCP without encryption/d'
 PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 
-.PHONY: install validate rehash book book-all serve lint unit test browser-deps bench lock clean pdf anchors lab \
+.PHONY: install validate rehash book book-all serve lint unit test test-fast browser-deps bench lock clean pdf anchors lab \
         validate-restricted determinism determinism-check linkcheck privacy-scan
 
 # The Python version is checked first: an unsupported one stops here, saying what to install.
@@ -31,10 +31,11 @@ $(STAMP): requirements.lock pyproject.toml
 
 install: $(STAMP)
 
-# Skipped when data/ and analysis/ hash as at the last successful validation (stamp in _build/, never in data/).
+# Skipped when the build's inputs (analysis/build/inputs.py) hash as at the last successful validation
+# (stamp in _build/, never in data/).
 VALIDATED := _build/.validated
 validate: install
-	@sum=$$(find data analysis -type f -not -path '*/__pycache__/*' | LC_ALL=C sort | xargs sha256sum | sha256sum); \
+	@sum=$$($(BIN)/python -m analysis.build.inputs); \
 	if [ -f $(VALIDATED) ] && [ "$$(cat $(VALIDATED))" = "$$sum" ]; then \
 	  echo "data/ valid (unchanged since its last validation; rm $(VALIDATED) to force)"; \
 	else $(BIN)/python -m analysis validate data && mkdir -p _build && echo "$$sum" > $(VALIDATED); fi
@@ -43,11 +44,13 @@ validate: install
 rehash: install
 	$(BIN)/python -m analysis rehash data
 
+# Incremental after a build without warnings; otherwise every page is re-read (--all), so a page that failed
+# cannot hide behind the cache (_build/.clean-build is written by _ext/data_freshness.py).
 book: validate
-	$(JB) build . -W -n --keep-going 2>&1 | $(LOG_FILTER)
+	$(JB) build . $(if $(wildcard _build/.clean-build),,--all) -W -n --keep-going 2>&1 | $(LOG_FILTER)
 	@echo "Book built: open $(HTML)/index.html, or run 'make serve' and visit http://127.0.0.1:$(PORT)/"
 
-# --all re-reads every page, so a failing notebook cannot hide behind the cache (CI uses this).
+# --all re-reads every page, whatever the last build was.
 book-all: validate
 	$(JB) build . --all -W -n --keep-going 2>&1 | $(LOG_FILTER)
 
@@ -73,14 +76,22 @@ serve:
 	@test -f $(HTML)/index.html || { echo "No book yet: run 'make book' first."; exit 1; }
 	$(BIN)/python -m http.server $(PORT) --bind 127.0.0.1 --directory $(HTML)
 
+# ruff; the layers of analysis/ (import-linter contracts in pyproject.toml); dead code (vulture, with the
+# chapters' cells as callers).
 lint: install
-	$(BIN)/ruff check analysis tests _ext bench
+	$(BIN)/ruff check analysis tests _ext bench tools
+	@$(BIN)/lint-imports --no-cache --no-logo | tail -n +2 | grep -v '^$$' | grep -v '^-*$$'
+	$(BIN)/python tools/dead_code.py
 
 browser-deps:
 	@tools/ensure-chromium.sh
 
+# No build: lint, unit and data tests (every test that reads the built book or a browser is left out).
+test-fast: lint
+	$(BIN)/python -m pytest $(PYTEST_ARGS) -m "not built and not browser"
+
 # The PDFs are printed here too, so the tests that read them (and the links to them) always run.
-test: install browser-deps lint book-all
+test: install browser-deps lint book
 	$(BIN)/python -m analysis pdf $(HTML)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 	@$(MAKE) --no-print-directory linkcheck privacy-scan determinism-check
@@ -111,14 +122,16 @@ clean:
 validate-restricted: install
 	$(BIN)/python -m analysis validate-restricted
 
-# A second, cold build (empty execution cache) in its own folder must give the same files as the
-# book-all build, byte for byte, apart from the build date (analysis/build/determinism.py says what is masked).
-DETERMINISM := _build/determinism
-determinism: book-all determinism-check
-
-# The same without rebuilding _build/html first (make test has just built it).
+# Determinism, as make test checks it: every chapter the build executed is run again, in warm kernels, from the
+# notebook the build stored, and must give the same outputs, cell for cell (analysis/build/determinism.py).
 determinism-check:
 	@test -f $(HTML)/index.html || { echo "No book yet: run 'make book' first."; exit 1; }
+	$(BIN)/python -m analysis reexecute _build/.jupyter_cache
+
+# The longer check: a second, cold build in its own folder must give the same files as the book-all build,
+# byte for byte, apart from the build date (analysis/build/determinism.py says what is masked).
+DETERMINISM := _build/determinism
+determinism: book-all
 	@rm -rf $(DETERMINISM) && mkdir -p $(DETERMINISM)
 	@echo "determinism: second cold build into $(DETERMINISM) (log: $(DETERMINISM)/build.log)"
 	@$(JB) build . --path-output $(DETERMINISM) --all -W -n --keep-going > $(DETERMINISM)/build.log 2>&1 \

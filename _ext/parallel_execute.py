@@ -1,16 +1,19 @@
-"""Execute the notebooks Sphinx is about to read two (or more) at a time, into myst-nb's cache.
+"""Execute the notebooks Sphinx is about to read in a few warm kernels, into myst-nb's cache.
 
-myst-nb executes each notebook when Sphinx reads it, one after the other, and Sphinx's own parallel
-read is not available here (the `jb` CLI has no `-j`, and two extensions jb loads do not declare
-themselves parallel-safe). Before the read starts, this extension builds each notebook exactly as
-myst-nb's parser will (same reader, same configuration, same per-notebook overrides), executes
-the ones jupyter-cache does not hold yet in a small thread pool (each kernel is its own process),
-and stores the results under the key myst-nb looks up. The read that follows finds every notebook
-in the cache. A notebook that fails here is not cached: myst-nb runs it again itself and reports
-the failure exactly as before, so warnings and -W behave unchanged.
+myst-nb executes each notebook when Sphinx reads it, one after the other, each in a fresh kernel:
+every page pays an interpreter start and `import analysis` (pandas, Altair), most of a page's time.
+Before the read starts, this extension builds each notebook exactly as myst-nb's parser will (same
+reader, same configuration, same per-notebook overrides), and executes the ones jupyter-cache does
+not hold yet in a small pool of kernels that stay up from one notebook to the next: between two
+notebooks the kernel's namespace is reset and its working directory moved, so a page sees what a
+fresh kernel shows it, while the imported modules stay loaded. Notebooks are dealt to the kernels in
+a fixed order, so two builds run the same notebooks in the same kernels. The results are stored
+under the key myst-nb looks up, and the read that follows finds every notebook in the cache. A
+notebook that fails here is not cached (and its kernel is replaced): myst-nb runs it again itself
+and reports the failure exactly as before, so warnings and -W behave unchanged.
 
-BOOK_EXECUTION_JOBS sets the number of notebooks run at once (default: the usable CPUs, at most 4;
-1 turns this off).
+BOOK_EXECUTION_JOBS sets the number of kernels (default: the usable CPUs, at most 4; 1 turns this
+off, and myst-nb executes every notebook itself in a fresh kernel, one at a time).
 
 The cache key is reproduced from myst-nb's and jupyter-cache's internals (reader, config copy, stage
 and bundle API), so it is only trusted for the versions it was written and tested against
@@ -20,15 +23,15 @@ executes the notebooks itself, one at a time, exactly as without this extension.
 
 from __future__ import annotations
 
-import os
 import re
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import suppress
 from pathlib import Path, PurePosixPath
 
 from sphinx.util import logging
 
-JOBS_ENV = "BOOK_EXECUTION_JOBS"
+from analysis.build import kernels
+from analysis.build.kernels import JOBS_ENV, jobs  # noqa: F401 - JOBS_ENV: the setting's name, for tests
+
 # distribution -> (lowest version supported, first version not supported): major.minor[.patch] tuples.
 SUPPORTED = {"myst-nb": ((1, 0), (1, 5)), "jupyter-cache": ((1, 0), (1, 1))}
 logger = logging.getLogger(__name__)
@@ -52,13 +55,6 @@ def unsupported() -> list[str]:
         if not low <= _version(found) < high:
             out.append(f"{name} {found}")
     return out
-
-
-def jobs() -> int:
-    value = os.environ.get(JOBS_ENV, "").strip()
-    if value:
-        return max(1, int(value))
-    return max(1, min(4, len(os.sched_getaffinity(0))))
 
 
 def _notebook(env, docname: str):
@@ -95,18 +91,6 @@ def _notebook(env, docname: str):
     return path, notebook, nb_config, reader.read_fmt
 
 
-def _execute(path: Path, notebook, nb_config):
-    from jupyter_cache.executors.utils import single_nb_execution
-
-    try:
-        result = single_nb_execution(notebook, cwd=str(path.parent), allow_errors=nb_config.execution_allow_errors,
-                                     timeout=nb_config.execution_timeout, meta_override=True,
-                                     shutdown_kernel="immediate")  # outputs are complete; skip the 0.3 s wait
-    except Exception:  # noqa: BLE001 - myst-nb re-runs it during the read and reports the error
-        return None
-    return None if result.err is not None else result
-
-
 def _bounds() -> str:
     return ", ".join(f"{name} >={'.'.join(map(str, low))},<{'.'.join(map(str, high))}"
                      for name, (low, high) in SUPPORTED.items())
@@ -138,20 +122,20 @@ def _pre_execute(app, env, docnames) -> None:
     if len(todo) < 2:
         return
     names = ", ".join(Path(env.path2doc(str(path)) or path.stem).name for path, *_ in todo)
-    logger.info(f"executing {len(todo)} notebooks not in the cache, {n_jobs} at a time: {names}")
-    with ThreadPoolExecutor(max_workers=min(n_jobs, len(todo))) as pool:
-        futures = [(path, read_fmt, pool.submit(_execute, path, notebook, nb_config))
-                   for path, notebook, nb_config, read_fmt in todo]
-        for path, read_fmt, future in futures:  # jupyter-cache's database is written from this thread only
-            result = future.result()
-            if result is None:
-                logger.info(f"{path.name}: failed here; executed again while read, which reports the error")
-                continue
-            logger.info(f"executed {path.relative_to(env.srcdir)} ({result.time:.1f} s)")
-            stage = cache.add_nb_to_project(str(path), read_data=read_fmt) if read_fmt else \
-                cache.add_nb_to_project(str(path))
-            bundle = CacheBundleIn(result.nb, stage.uri, data={"execution_seconds": result.time})
-            cache.cache_notebook_bundle(bundle, check_validity=False, overwrite=True)
+    logger.info(f"executing {len(todo)} notebooks not in the cache in {min(n_jobs, len(todo))} warm kernels: "
+                f"{names}")
+    results = kernels.run_all([(path, notebook, nb_config.execution_timeout, nb_config.execution_allow_errors)
+                               for path, notebook, nb_config, _ in todo], n_jobs)
+    for (path, _, _, read_fmt), result in zip(todo, results, strict=True):
+        # jupyter-cache's database is written from this thread only
+        if result is None:
+            logger.info(f"{path.name}: failed here; executed again while read, which reports the error")
+            continue
+        logger.info(f"executed {path.relative_to(env.srcdir)} ({result.time:.1f} s)")
+        stage = cache.add_nb_to_project(str(path), read_data=read_fmt) if read_fmt else \
+            cache.add_nb_to_project(str(path))
+        bundle = CacheBundleIn(result.nb, stage.uri, data={"execution_seconds": result.time})
+        cache.cache_notebook_bundle(bundle, check_validity=False, overwrite=True)
 
 
 def setup(app):

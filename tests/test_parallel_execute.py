@@ -1,8 +1,9 @@
-"""The parallel pre-execution (_ext/parallel_execute.py) must store what myst-nb then finds in its cache.
+"""The pre-execution in warm kernels (_ext/parallel_execute.py) must store what myst-nb then finds in its
+cache, and a notebook run in a kernel that ran another one first must see what a fresh kernel shows it.
 
-A tiny two-notebook book is built in a temporary folder with two notebooks run at once; each notebook
-appends a line to a log when its code runs. After the build, the cache holds one record per notebook
-and each notebook ran exactly once: a cache miss during the read would have run it a second time.
+A tiny two-notebook book is built in a temporary folder with two kernels; each notebook appends a line
+to a log when its code runs. After the build, the cache holds one record per notebook and each notebook
+ran exactly once: a cache miss during the read would have run it a second time.
 """
 
 from __future__ import annotations
@@ -86,7 +87,7 @@ def tiny_book(tmp_path_factory):
 
 def test_pre_execution_ran(tiny_book):
     _, log = tiny_book
-    assert "executing 2 notebooks not in the cache, 2 at a time" in log
+    assert "executing 2 notebooks not in the cache in 2 warm kernels" in log
 
 
 def test_each_notebook_ran_once_and_is_one_cache_record(tiny_book):

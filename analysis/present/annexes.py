@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import contextlib
 import html
-import io
-import os
 import re
 import unicodedata
 from pathlib import Path
-from unittest import mock
 from urllib.parse import urlparse
 
 import pandas as pd
@@ -158,14 +154,3 @@ def changes(version: str, path: Path = CHANGELOG) -> list[tuple[str, int]]:
     kinds = re.split(r"^### (.+)$", section, flags=re.M)[1:]
     return [(kind.strip(), len(re.findall(r"^- ", body, flags=re.M))) for kind, body in zip(kinds[::2], kinds[1::2],
                                                                                            strict=True)]
-
-
-def cli_help() -> str:
-    """`python -m analysis --help`, captured, so the page lists the commands that really exist."""
-    from analysis.build.cli import main
-
-    out = io.StringIO()
-    with (mock.patch.dict(os.environ, {"COLUMNS": "100"}), contextlib.redirect_stdout(out),
-          contextlib.suppress(SystemExit)):
-        main(["--help"])  # a fixed width: the same text on every machine
-    return out.getvalue().rstrip()
