@@ -152,5 +152,5 @@ def changes(version: str, path: Path = CHANGELOG) -> list[tuple[str, int]]:
     following = re.search(r"^## ", text[start.end():], flags=re.M)
     section = text[start.end():start.end() + following.start()] if following else text[start.end():]
     kinds = re.split(r"^### (.+)$", section, flags=re.M)[1:]
-    return [(kind.strip(), len(re.findall(r"^- ", body, flags=re.M))) for kind, body in zip(kinds[::2], kinds[1::2],
-                                                                                           strict=True)]
+    pairs = zip(kinds[::2], kinds[1::2], strict=True)
+    return [(kind.strip(), len(re.findall(r"^- ", body, flags=re.M))) for kind, body in pairs]
