@@ -198,7 +198,7 @@ def test_pyproject_declares_every_package_the_code_imports():
     declared = _requirements()
     missing = {}
     for module in _third_party_imports(ROOT / "analysis", ROOT / "_ext"):
-        names = {d.lower() for d in distributions.get(module, [module])}
+        names = {re.sub(r"[-_.]+", "-", d).lower() for d in distributions.get(module, [module])}
         if not names & set(declared):
             missing[module] = sorted(names)
     assert missing == {}
