@@ -165,3 +165,20 @@ linkcheck:
 privacy-scan:
 	@$(if $(OUT),true,test -f $(HTML)/index.html) || { echo "No book yet: run 'make book' first."; exit 1; }
 	@$(if $(DIR),ALLIANCES_INTERVIEWS_DIR="$(DIR)") $(BIN)/python -m analysis privacy-scan $(if $(OUT),"$(OUT)/_build",_build)
+
+# --- Releases (issue 21) ---------------------------------------------------------------------------
+# `make release VERSION=X.Y.Z [DATE=AAAA-MM-JJ]`: pyproject.toml's version is the one definition; it is
+# installed (package metadata), then written into CITATION.cff, .zenodo.json, the data package and the
+# changelog, whose « Non publié » section becomes the release's (analysis/build/release.py).
+DATE ?= $(shell date -u +%F)
+.PHONY: release release-check
+release:
+	@test -n "$(VERSION)" || { echo "usage: make release VERSION=X.Y.Z [DATE=AAAA-MM-JJ]" >&2; exit 2; }
+	$(MAKE) --no-print-directory install
+	$(BIN)/python -m analysis.build.release bump $(VERSION)
+	$(MAKE) --no-print-directory install
+	$(BIN)/python -m analysis.build.release sync --date $(DATE)
+	@echo "Edition $(VERSION): make book, make test, then commit and tag v$(VERSION) (README: Publier une nouvelle édition)."
+
+release-check: install
+	$(BIN)/python -m analysis.build.release check

@@ -6,25 +6,38 @@ import hashlib
 import io
 import zipfile
 
+import frictionless
+
 from analysis.contract import archive
 from analysis.contract.data import DATA_DIR, descriptor
 from tests.conftest import HTML
 
 
-def test_zip_holds_descriptor_tables_dictionary_and_licence():
+def test_zip_holds_descriptor_at_its_root_beside_tables_dictionary_and_licence():
     names = zipfile.ZipFile(io.BytesIO(archive.build())).namelist()
-    folder = archive.stem() + "/"
     tables = {r["path"] for r in descriptor()["resources"]}
-    expected = {"datapackage.json", "dictionnaire.csv", "LICENCE.md"} | tables
-    assert {n.removeprefix(folder) for n in names} == expected
-    assert names == sorted(names) and all(n.startswith(folder) for n in names)
+    assert set(names) == {"datapackage.json", "dictionnaire.csv", "LICENCE.md"} | tables
+    assert names == sorted(names)
+
+
+def test_frictionless_reads_the_zip_itself_and_finds_every_table_valid(tmp_path):
+    zipped = archive.write(tmp_path)
+    report = frictionless.validate(str(zipped))
+    names = [r["name"] for r in descriptor()["resources"]]
+    assert [task.name for task in report.tasks] == names
+    assert report.valid, report.flatten(["taskName", "rowNumber", "fieldName", "type", "note"])
+    assert all(task.stats["rows"] > 0 for task in report.tasks)  # each table really read
+
+
+def test_descriptor_describes_only_what_ships():
+    assert "à terme" not in descriptor()["description"]
 
 
 def test_zip_members_are_the_files_byte_for_byte():
     with zipfile.ZipFile(io.BytesIO(archive.build())) as zf:
         for res in descriptor()["resources"]:
-            assert zf.read(archive.stem() + "/" + res["path"]) == (DATA_DIR / res["path"]).read_bytes()
-        dictionary = zf.read(archive.stem() + "/dictionnaire.csv").decode("utf-8").splitlines()
+            assert zf.read(res["path"]) == (DATA_DIR / res["path"]).read_bytes()
+        dictionary = zf.read("dictionnaire.csv").decode("utf-8").splitlines()
         n_fields = sum(len(r["schema"]["fields"]) for r in descriptor()["resources"])
         assert len(dictionary) == n_fields + 1 and "`" not in "".join(dictionary)
 

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from analysis.contract import env
-from analysis.contract.data import DATA_DIR, in_repository
+from analysis.contract.data import DATA_DIR, ROOT, in_repository
 from analysis.contract.report import EXIT_INVALID, report
 
 # Default outputs go under _build/ (ignored by git), never into the checkout itself.
@@ -84,7 +84,7 @@ def parser(width: int | None = None) -> argparse.ArgumentParser:
                            help="write book/regions/ID.md from the chapter template; list it in _toc.yml")
     p_new.add_argument("region_id")
     p_new.add_argument("--force", action="store_true", help="rewrite an existing chapter from the template")
-    p_new.add_argument("--root", type=Path, default=DATA_DIR.parent, help="book folder (default: this repository)")
+    p_new.add_argument("--root", type=Path, default=ROOT, help="book folder (default: this repository)")
     p_nb = sub.add_parser("notebook", help="write a chapter as a notebook executed with nbconvert (fresh kernel)")
     p_nb.add_argument("chapter", help="chapter name (e.g. mauricie) or path to its .md")
     p_nb.add_argument("--out", type=Path, default=BUILD / "notebooks",
@@ -132,7 +132,7 @@ def main(argv: list[str] | None = None) -> int:
         if not (args.cache / "global.db").is_file():
             print(f"{args.cache}: no execution cache; run `make book` first", file=sys.stderr)
             return EXIT_INVALID
-        problems, compared = reexecuted(args.cache, DATA_DIR.parent, jobs())
+        problems, compared = reexecuted(args.cache, ROOT, jobs())
         return report(problems, "chapter(s) gave other outputs when run again",
                       f"{compared} chapters run again: the same outputs, cell for cell")
     if args.command == "links":

@@ -163,11 +163,15 @@ def _published_links(writer, base: str) -> None:
                 action[NameObject("/URI")] = TextStringObject(site + str(action["/URI"])[len(base):])
 
 
+EDITION_KEY = "/Edition"  # an entry of the PDF's document information, beside /Title
+
+
 def _save(writer, title: str, target: Path, base: str | None = None) -> None:
     buffer = io.BytesIO()
     if base:
         _published_links(writer, base)
     _stable_structure_ids(writer)
+    writer.add_metadata({EDITION_KEY: citation.edition()})  # the edition the footer and cite boxes name
     _fixed(writer, title).write(buffer)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(buffer.getvalue())

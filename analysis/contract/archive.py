@@ -1,5 +1,7 @@
 """The data package as one zip: descriptor, tables, the generated data dictionary, the licence.
 
+A Frictionless zipped package: `datapackage.json` sits at the zip's root, beside the tables its
+resources name, so `frictionless validate` (or `Package("….zip")`) reads and checks every table.
 The bytes depend on the files only (fixed timestamps and permissions, entries in sorted order), so
 the sha256 the reproduction page prints is the hash of the file the build writes next to it.
 """
@@ -61,10 +63,9 @@ def members(data_dir: Path = DATA_DIR) -> dict[str, bytes]:
 
 def build(data_dir: Path = DATA_DIR) -> bytes:
     buffer = io.BytesIO()
-    folder = stem(data_dir)
     with zipfile.ZipFile(buffer, "w") as archive:
         for name, content in sorted(members(data_dir).items()):
-            info = zipfile.ZipInfo(f"{folder}/{name}", date_time=EPOCH)
+            info = zipfile.ZipInfo(name, date_time=EPOCH)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             info.create_system = 3  # Unix, whatever the machine

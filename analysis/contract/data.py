@@ -8,15 +8,19 @@ from pathlib import Path
 
 import pandas as pd
 
-ROOT = Path(__file__).resolve().parents[2]
-DATA_DIR = ROOT / "data"
+from analysis.contract import env
+
+ROOT = Path(__file__).resolve().parents[2]  # the checkout, when the package runs from one
 
 
 def in_repository(path: Path, root: Path = ROOT) -> bool:
     """Whether `path` (after ~ and symlinks) lies in the checkout, where a file could be committed."""
     path = Path(path).expanduser().resolve()
     return path == Path(root).resolve() or Path(root).resolve() in path.parents
+
+
 DESCRIPTOR = "datapackage.json"
+CHECKOUT_MARK = "CITATION.cff"  # at the root of a checkout of the edition, never inside site-packages
 ID_SEPARATOR = ";"
 
 # Table Schema type -> pandas dtype. Dates stay strings: the sources give partial dates.
@@ -30,22 +34,53 @@ PANDAS_DTYPES = {
 }
 
 
+class DataNotFound(LookupError):
+    """No data package folder was given and the package does not run from a checkout."""
+
+
+def locate() -> Path | None:
+    """The data package folder: the one $ALLIANCES_DATA_DIR names, else the checkout's `data/`.
+
+    An installed wheel has no checkout around it; its folder is then None (never a path guessed
+    inside site-packages), and reading the data says how to give one.
+    """
+    given = env.value(env.DATA_DIR)
+    if given:
+        return Path(given).expanduser().resolve()
+    checkout = ROOT / "data"
+    if (ROOT / CHECKOUT_MARK).is_file() and (checkout / DESCRIPTOR).is_file():
+        return checkout
+    return None
+
+
+DATA_DIR = locate()
+NOT_FOUND = (f"no data package folder: run from a checkout of the edition, set {env.DATA_DIR}, "
+             "or give the folder on the command line")
+
+
+def folder(data_dir: Path | None) -> Path:
+    """`data_dir` as a Path, or a clear error when no folder was found or given."""
+    if data_dir is None:
+        raise DataNotFound(NOT_FOUND)
+    return Path(data_dir)
+
+
 @lru_cache(maxsize=8)
-def descriptor(data_dir: Path = DATA_DIR) -> dict:
-    return json.loads((Path(data_dir) / DESCRIPTOR).read_text(encoding="utf-8"))
+def descriptor(data_dir: Path | None = DATA_DIR) -> dict:
+    return json.loads((folder(data_dir) / DESCRIPTOR).read_text(encoding="utf-8"))
 
 
 def resource(name: str, data_dir: Path = DATA_DIR) -> dict:
-    for res in descriptor(Path(data_dir))["resources"]:
+    for res in descriptor(folder(data_dir))["resources"]:
         if res["name"] == name:
             return res
-    known = ", ".join(r["name"] for r in descriptor(Path(data_dir))["resources"])
+    known = ", ".join(r["name"] for r in descriptor(folder(data_dir))["resources"])
     raise KeyError(f"no table {name!r} in the data package (known: {known})")
 
 
 def load(name: str, data_dir: Path = DATA_DIR) -> pd.DataFrame:
     """Return one table of the package with the dtypes its schema declares."""
-    return _read(name, Path(data_dir)).copy()  # a copy: callers may mutate freely
+    return _read(name, folder(data_dir)).copy()  # a copy: callers may mutate freely
 
 
 @lru_cache(maxsize=64)
@@ -70,8 +105,8 @@ def _read(name: str, data_dir: Path) -> pd.DataFrame:
 
 def load_optional(name: str, data_dir: Path = DATA_DIR) -> pd.DataFrame | None:
     """A table of the package, or None when the package does not (yet) declare it."""
-    names = {res["name"] for res in descriptor(Path(data_dir))["resources"]}
-    return load(name, Path(data_dir)) if name in names else None
+    names = {res["name"] for res in descriptor(folder(data_dir))["resources"]}
+    return load(name, folder(data_dir)) if name in names else None
 
 
 def split_ids(value: object) -> list[str]:

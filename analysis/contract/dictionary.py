@@ -7,6 +7,7 @@ field carries, so the page lists exactly what `python -m analysis validate` chec
 from __future__ import annotations
 
 import csv
+import re
 from pathlib import Path
 
 from analysis.contract import labels
@@ -27,6 +28,13 @@ LIMITS_FR = {"minimum": "≥", "maximum": "≤", "minLength": "longueur ≥", "m
 def cell(text: object) -> str:
     """Make a value safe inside a Markdown table cell."""
     return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def prose(text: object) -> str:
+    """A description as Markdown text: `<`, `>` and `&` outside code spans are escaped, so MyST shows
+    them instead of reading raw HTML (« glossaire-<id> » would lose its `<id>` and break the page)."""
+    parts = re.split(r"(`[^`]*`)", str(text))
+    return "".join(part if part.startswith("`") else re.sub(r"([<>&])", r"\\\1", part) for part in parts)
 
 
 def literal(value: object) -> str:
@@ -159,7 +167,7 @@ def field_rows(res: dict) -> list[str]:
         rows.append("| " + " | ".join(cell(text) for text in (
             literal(field["name"]),
             TYPES_FR.get(field["type"], field["type"]),
-            field.get("description", ""),
+            prose(field.get("description", "")),
             " ; ".join(rules) or "—",
             provenance(field, res),
         )) + " |")
@@ -181,7 +189,7 @@ def overview(package: dict | None = None, data_dir: Path = DATA_DIR) -> str:
             literal(res["path"]),
             row_count(data_dir, res),
             ", ".join(literal(name) for name in primary_key(res)) or "—",
-            res.get("description", ""),
+            prose(res.get("description", "")),
         )) + " |")
     return "\n".join(rows)
 
@@ -196,7 +204,7 @@ def tables(package: dict | None = None, data_dir: Path = DATA_DIR) -> str:
             f":name: dictionnaire-{res['name']}",
             "```",
             "",
-            f"{res.get('description', '')} Fichier {literal(res['path'])}.",
+            f"{prose(res.get('description', ''))} Fichier {literal(res['path'])}.",
             "",
             *([f"Règles entre lignes : {TABLE_RULES_FR[res['name']]}", ""] if res["name"] in TABLE_RULES_FR
               else []),

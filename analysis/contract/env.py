@@ -6,6 +6,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+# The data package folder, for a package installed outside a checkout (a wheel): it is never guessed.
+DATA_DIR = "ALLIANCES_DATA_DIR"
 # The folder holding the real interview tables; unset for the public edition (analysis/interviews/).
 INTERVIEWS_DIR = "ALLIANCES_INTERVIEWS_DIR"
 # Set by _ext/vega_bundle.py while `jb build` runs: charts use the offline renderer of the built book.

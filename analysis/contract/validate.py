@@ -29,7 +29,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from analysis.contract import fields
-from analysis.contract.data import DATA_DIR, DESCRIPTOR, ID_SEPARATOR
+from analysis.contract.data import DATA_DIR, DESCRIPTOR, ID_SEPARATOR, folder
 from analysis.contract.dates import LENGTH_OF
 from analysis.contract.disclosure import MIN_COUNT, SUPPRESSED
 from analysis.contract.labels import DOMAIN_PROPERTY, unlabelled
@@ -897,11 +897,11 @@ def dependency_order(resources: list[dict]) -> dict[str, int]:
     return rank
 
 
-def validate(data_dir: Path = DATA_DIR) -> list[Problem]:
+def validate(data_dir: Path | None = DATA_DIR) -> list[Problem]:
     """Every problem of the package, root causes first: what stops a file from being read, then one line
     per table that could not be loaded, then the schema and the rules, referenced tables before the
     tables that point at them."""
-    data_dir = Path(data_dir)
+    data_dir = folder(data_dir)
     descriptor, problems = read_descriptor(data_dir)
     if descriptor is None:
         return problems

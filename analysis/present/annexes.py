@@ -140,11 +140,23 @@ def python_version(lock: Path = LOCK) -> str:
 
 
 def edition() -> dict[str, str]:
-    """Edition number and release date, as CITATION.cff states them."""
-    meta = citation.metadata()
-    return {"version": str(meta["version"]), "date": str(meta["date-released"])}
+    """Edition number (the installed package's) and its release date (CITATION.cff's)."""
+    return {"version": citation.edition(), "date": str(citation.metadata()["date-released"])}
 
 
 def changelog_versions(path: Path = CHANGELOG) -> list[str]:
     """The released versions a Keep-a-Changelog file lists, newest first (`Unreleased` left out)."""
     return re.findall(r"^## \[(\d+\.\d+\.\d+)\]", path.read_text(encoding="utf-8"), flags=re.M)
+
+
+def changes(version: str, path: Path = CHANGELOG) -> list[tuple[str, int]]:
+    """Entries per kind (« Ajouts », « Corrections »…) in one version's section, in the file's order."""
+    text = path.read_text(encoding="utf-8")
+    start = re.search(rf"^## \[{re.escape(version)}\].*$", text, flags=re.M)
+    if not start:
+        raise KeyError(f"{path.name}: no section for {version}")
+    following = re.search(r"^## ", text[start.end():], flags=re.M)
+    section = text[start.end():start.end() + following.start()] if following else text[start.end():]
+    kinds = re.split(r"^### (.+)$", section, flags=re.M)[1:]
+    pairs = zip(kinds[::2], kinds[1::2], strict=True)
+    return [(kind.strip(), len(re.findall(r"^- ", body, flags=re.M))) for kind, body in pairs]

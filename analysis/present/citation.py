@@ -10,8 +10,13 @@ from pathlib import Path
 
 import yaml
 
+import analysis
 from analysis.contract.data import ROOT
 from analysis.present import typography
+
+# A title written with French typography carries no-break spaces; a citation manager or BibTeX wants
+# plain ones (they would otherwise print as odd characters or stop a line from breaking).
+NO_BREAK_SPACES = str.maketrans({"\u00a0": " ", "\u202f": " "})
 
 
 @lru_cache(maxsize=1)
@@ -35,14 +40,23 @@ class Reference:
         return f"alliances{self.year}{slug}"
 
 
+def edition() -> str:
+    """The edition number: pyproject.toml's, read from the installed package (analysis.__version__)."""
+    return analysis.__version__
+
+
+def plain(text: str) -> str:
+    return text.translate(NO_BREAK_SPACES)
+
+
 def reference(chapter: str, page: str) -> Reference:
     meta = metadata()
     return Reference(
-        chapter=chapter,
+        chapter=plain(chapter),
         page=page,
-        book=meta["title"],
+        book=plain(meta["title"]),
         authors=meta["authors"][0]["name"],
-        version=str(meta["version"]),
+        version=edition(),
         year=str(meta["date-released"])[:4],
         url=meta["url"].rstrip("/") + f"/{page}.html",
     )
@@ -54,18 +68,26 @@ def apa(ref: Reference) -> str:
 
 
 def bibtex(ref: Reference) -> str:
+    """A BibTeX entry that `plain` and `apalike` print without a warning.
+
+    The edition number goes in `version` (biblatex) and `note` (BibTeX): styles print `edition` as
+    « 0.2.0 edition ». The book is published by its own contributors, hence `publisher`. Double braces
+    keep the French capitalisation of the titles.
+    """
     return (f"@incollection{{{ref.key},\n"
             f"  author    = {{{{{ref.authors}}}}},\n"
-            f"  title     = {{{ref.chapter}}},\n"
-            f"  booktitle = {{{ref.book}}},\n"
-            f"  edition   = {{{ref.version}}},\n"
+            f"  title     = {{{{{ref.chapter}}}}},\n"
+            f"  booktitle = {{{{{ref.book}}}}},\n"
+            f"  publisher = {{{{{ref.authors}}}}},\n"
             f"  year      = {{{ref.year}}},\n"
+            f"  version   = {{{ref.version}}},\n"
+            f"  note      = {{Édition {ref.version}}},\n"
             f"  url       = {{{ref.url}}},\n"
             f"  language  = {{french}}\n}}")
 
 
 def ris(ref: Reference) -> str:
-    lines = [("TY", "CHAP"), ("AU", ref.authors), ("TI", ref.chapter), ("T2", ref.book),
+    lines = [("TY", "CHAP"), ("AU", ref.authors), ("TI", ref.chapter), ("T2", ref.book), ("PB", ref.authors),
              ("ET", ref.version), ("PY", ref.year), ("UR", ref.url), ("LA", "fr"), ("ER", "")]
     return "\n".join(f"{tag}  - {value}" for tag, value in lines)
 

@@ -20,8 +20,8 @@ UNKNOWN = "inconnue"
 
 
 def edition() -> str:
-    """The edition number CITATION.cff states."""
-    return str(citation.metadata()["version"])
+    """The edition number (pyproject.toml's, through the installed package's metadata)."""
+    return citation.edition()
 
 
 def commit(root=ROOT) -> str:
