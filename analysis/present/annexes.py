@@ -14,6 +14,7 @@ from analysis.contract import data, dates, labels
 from analysis.present import citation, sources, tables, typography
 
 QUEBEC = "quebec"
+COPRODUCED = "document coproduit par l'équipe de l'étude"  # mark of a source whose `independent` is false
 GLOSSARY_PREFIX = "glossaire-"
 LOCK = data.ROOT / "requirements.lock"
 CHANGELOG = data.ROOT / "CHANGELOG.md"
@@ -82,7 +83,42 @@ def _document_cell(row) -> str:
         parts.append(f"<em>{html.escape(typography.fr(row.organisation))}</em>")
     site = html.escape(urlparse(row.url).netloc.removeprefix("www."))
     parts.append(f"<small>{site}{' (en anglais)' if row.language == 'en' else ''}</small>")
+    if not row.independent:
+        parts.append(f"<strong class='coproduced'>{html.escape(typography.fr(COPRODUCED))}</strong>")
     return "<br>".join(parts)
+
+
+def coproduced_note(inventory: pd.DataFrame | None = None) -> str:
+    """How many documents the study team co-produced, and how the tables mark them."""
+    inventory = data.load("sources") if inventory is None else inventory
+    n = int((~inventory["independent"].astype(bool)).sum())
+    if n == 0:
+        text = "Aucun document de l'inventaire n'a été coproduit par l'équipe de l'étude."
+    else:
+        text = (f"{n} {'documents ont été coproduits' if n > 1 else 'document a été coproduit'} par l'équipe "
+                f"de l'étude ; {'ils ne comptent' if n > 1 else 'il ne compte'} pas comme "
+                f"{'sources indépendantes' if n > 1 else 'source indépendante'}, et la mention « {COPRODUCED} » "
+                f"{'les signale' if n > 1 else 'le signale'} dans les tableaux.")
+    return f"<p class='coproduced-note'>{html.escape(typography.fr(text), quote=False)}</p>"
+
+
+def rereading_note(region_id: str, rereadings: pd.DataFrame | None = None) -> str:
+    """When the region's rows were re-read against their sources, what was re-read and what changed."""
+    rereadings = data.load("rereadings") if rereadings is None else rereadings
+    mine = rereadings[rereadings["region_id"] == region_id].sort_values("date", ascending=False)
+    if mine.empty:
+        text = typography.fr("Relecture des lignes de la région contre leurs sources : aucune n'est enregistrée.")
+        return f"<p class='rereading gap'>{html.escape(text, quote=False)}</p>"
+    parts = []
+    for i, row in enumerate(mine.itertuples()):
+        title = typography.fr(f"{'Dernière relecture' if i == 0 else 'Relecture'} des lignes de la région contre "
+                              f"leurs sources : {dates.french(row.date, 'jour')}")
+        parts.append(f"<p><strong>{html.escape(title, quote=False)}</strong></p><dl>"
+                     + "".join(f"<dt>{label}</dt><dd>{html.escape(typography.fr(text), quote=False)}</dd>"
+                               for label, text in (("Ce qui a été relu", row.scope_fr),
+                                                   ("Ce qui a changé", row.changes_fr)))
+                     + "</dl>")
+    return f"<div class='rereading'>{''.join(parts)}</div>"
 
 
 def glossary_anchor(term_id: str) -> str:
