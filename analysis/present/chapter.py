@@ -178,8 +178,8 @@ def territory_sentence(counts: region.TerritoryCounts) -> str:
     text += "."
     others = len(counts.municipal) - len(municipal)
     if others:
-        text += (f" {_count(others, 'autre MRC ou territoire équivalent', 'autres MRC ou territoires équivalents')}"
-                 f" de la région {_agree(others, 'est listé', 'sont listés')} sans être "
+        rest = _count(others, "autre MRC ou territoire équivalent", "autres MRC ou territoires équivalents")
+        text += (f" {rest} de la région {_agree(others, 'est listé', 'sont listés')} sans être "
                  f"{_agree(others, 'compté')} : aucune source consultée n'atteste "
                  f"{_agree(others, 'sa', 'leur')} part du fonds.")
     return text[0].upper() + text[1:]
