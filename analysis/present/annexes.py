@@ -78,7 +78,10 @@ def source_table(region_id: str, inventory: pd.DataFrame | None = None) -> str:
 
 
 def _document_cell(row) -> str:
-    parts = [f'<a href="{html.escape(row.url)}">{html.escape(typography.fr(row.title))}</a>']
+    # An English title is marked as such (screen readers, and French checks do not apply to it).
+    lang = f' lang="{row.language}"' if row.language != "fr" else ""
+    title = row.title if lang else typography.fr(row.title)
+    parts = [f'<a href="{html.escape(row.url)}"{lang}>{html.escape(title)}</a>']
     if not pd.isna(row.organisation):
         parts.append(f"<em>{html.escape(typography.fr(row.organisation))}</em>")
     site = html.escape(urlparse(row.url).netloc.removeprefix("www."))
