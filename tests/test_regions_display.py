@@ -44,25 +44,25 @@ def test_mauricie_lists_the_three_atikamekw_communities():
 
 def test_territory_sentence_says_what_it_counts_with_agreement():
     cote_nord = chapter.territory_sentence(region.territory_counts("cote-nord"))
-    assert cote_nord.startswith("6 territoires de l'Alliance (MRC et territoires équivalents")
+    assert cote_nord.startswith("6 territoires de l’Alliance (MRC et territoires équivalents")
     assert "9 communautés des Premières Nations situées dans la région" in cote_nord
     one = region.TerritoryCounts(municipal=["a", "b"], alliance=["a"], first_nations=["c"])
     text = chapter.territory_sentence(one)
-    assert text.startswith("1 territoire de l'Alliance")
+    assert text.startswith("1 territoire de l’Alliance")
     assert "1 communauté des Premières Nations située dans la région, listée sans être comptée comme " \
-           "territoire de l'Alliance" in text
+           "territoire de l’Alliance" in text
     assert "1 autre MRC ou territoire équivalent de la région est listé sans être compté" in text
     none = region.TerritoryCounts(municipal=["a"], alliance=["a"], first_nations=[])
     assert "aucune communauté des Premières Nations située" in chapter.territory_sentence(none)
     counted = region.TerritoryCounts(municipal=["a"], alliance=["a", "c"], first_nations=["c", "d"])
-    assert "dont 1 comptée comme territoire de l'Alliance" in chapter.territory_sentence(counted)
+    assert "dont 1 comptée comme territoire de l’Alliance" in chapter.territory_sentence(counted)
 
 
 @pytest.mark.parametrize("region_id", REGION_IDS)
 def test_territories_table_shows_no_raw_boolean(region_id):
     markup = chapter.territories(region.profile(region_id)).data
     assert not re.search(r">\s*(True|False|true|false|territoire-autochtone)\s*<", markup)
-    assert "Place dans l'Alliance 2010-2015" in markup
+    assert "Place dans l’Alliance 2010-2015" in markup
 
 
 @pytest.mark.parametrize("region_id", REGION_IDS)
@@ -148,7 +148,7 @@ def test_rereading_note_gives_the_date_and_what_changed(region_id):
 
 def test_a_region_without_rereading_says_so():
     empty = data.load("rereadings").iloc[0:0]
-    assert "aucune n'est enregistrée" in annexes.rereading_note("mauricie", empty)
+    assert "aucune n’est enregistrée" in annexes.rereading_note("mauricie", empty)
 
 
 @pytest.mark.parametrize("region_id", annexes.region_order())

@@ -14,7 +14,7 @@ from analysis.contract import data, dates, labels
 from analysis.present import citation, sources, tables, typography
 
 QUEBEC = "quebec"
-COPRODUCED = "document coproduit par l'équipe de l'étude"  # mark of a source whose `independent` is false
+COPRODUCED = "document coproduit par l’équipe de l’étude"  # mark of a source whose `independent` is false
 GLOSSARY_PREFIX = "glossaire-"
 LOCK = data.ROOT / "requirements.lock"
 CHANGELOG = data.ROOT / "CHANGELOG.md"
@@ -96,10 +96,10 @@ def coproduced_note(inventory: pd.DataFrame | None = None) -> str:
     inventory = data.load("sources") if inventory is None else inventory
     n = int((~inventory["independent"].astype(bool)).sum())
     if n == 0:
-        text = "Aucun document de l'inventaire n'a été coproduit par l'équipe de l'étude."
+        text = "Aucun document de l’inventaire n’a été coproduit par l’équipe de l’étude."
     else:
-        text = (f"{n} {'documents ont été coproduits' if n > 1 else 'document a été coproduit'} par l'équipe "
-                f"de l'étude ; {'ils ne comptent' if n > 1 else 'il ne compte'} pas comme "
+        text = (f"{n} {'documents ont été coproduits' if n > 1 else 'document a été coproduit'} par l’équipe "
+                f"de l’étude ; {'ils ne comptent' if n > 1 else 'il ne compte'} pas comme "
                 f"{'sources indépendantes' if n > 1 else 'source indépendante'}, et la mention « {COPRODUCED} » "
                 f"{'les signale' if n > 1 else 'le signale'} dans les tableaux.")
     return f"<p class='coproduced-note'>{html.escape(typography.fr(text), quote=False)}</p>"
@@ -110,7 +110,7 @@ def rereading_note(region_id: str, rereadings: pd.DataFrame | None = None) -> st
     rereadings = data.load("rereadings") if rereadings is None else rereadings
     mine = rereadings[rereadings["region_id"] == region_id].sort_values("date", ascending=False)
     if mine.empty:
-        text = typography.fr("Relecture des lignes de la région contre leurs sources : aucune n'est enregistrée.")
+        text = typography.fr("Relecture des lignes de la région contre leurs sources : aucune n’est enregistrée.")
         return f"<p class='rereading gap'>{html.escape(text, quote=False)}</p>"
     parts = []
     for i, row in enumerate(mine.itertuples()):

@@ -82,7 +82,7 @@ def cycles_table(p: region.Profile) -> str:
     """Who took over from the CRÉ and the later Alliances: one row per step, a blank said to be a gap."""
     rows = region.cycles(str(p.region["region_id"]))
     if rows.empty:
-        return ("<p class='gap'>Ce qui a suivi 2015 (relève de la CRÉ, Alliances 2017-2023 et 2024-2029) n'est "
+        return ("<p class='gap'>Ce qui a suivi 2015 (relève de la CRÉ, Alliances 2017-2023 et 2024-2029) n’est "
                 "pas encore relevé pour la région dans la table des cycles.</p>")
     coded = rows
     rows = labels.relabel(rows, "cycles")
@@ -95,7 +95,7 @@ def cycles_table(p: region.Profile) -> str:
     gap_columns = ["mandataire_name", "body_kind", "envelope", "first_projects_fr", "date"]
     shown[gap_columns] = shown[gap_columns].astype(object).where(shown[gap_columns].notna(), CYCLE_GAP)
     return tables.render(shown, {
-        "cycle": "Étape", "mandataire_name": "Mandataire", "body_kind": "Type d'instance",
+        "cycle": "Étape", "mandataire_name": "Mandataire", "body_kind": "Type d’instance",
         "envelope": "Enveloppe du FQIS", "first_projects_fr": "Premiers projets", "date": "Date",
         "confidence": "Certitude", "note": "Remarque", "source_ids": "Sources"},
         caption=f"Après 2015 : relève de la CRÉ et Alliances suivantes, {p.name}",
@@ -148,12 +148,12 @@ def facts(p: region.Profile) -> HTML:
 def territories(p: region.Profile) -> HTML:
     """What the territory count counts, then every territory with its place in the Alliance."""
     if p.territories.empty:
-        return HTML("<p class='gap'>Aucun territoire de la région n'est documenté dans les sources publiques.</p>")
+        return HTML("<p class='gap'>Aucun territoire de la région n’est documenté dans les sources publiques.</p>")
     counts = region.territory_counts(str(p.region["region_id"]))
     shown = p.territories.assign(place=[_place(kind, alliance) for kind, alliance
                                         in zip(p.territories["kind"], p.territories["alliance_territory"],
                                                strict=True)])
-    body = tables.render(shown, {"name": "Territoire", "kind": "Genre", "place": "Place dans l'Alliance 2010-2015",
+    body = tables.render(shown, {"name": "Territoire", "kind": "Genre", "place": "Place dans l’Alliance 2010-2015",
                                  "note": "Remarque", "source_ids": "Sources"},
                          caption=f"Territoires de la région {p.name}", table="territories",
                          row_ids=_row_ids(p.territories["territory_id"]))
@@ -167,20 +167,20 @@ def territory_sentence(counts: region.TerritoryCounts) -> str:
     municipal = [t for t in counts.municipal if t in counts.alliance]
     nations = len(counts.first_nations)
     nations_in = [t for t in counts.first_nations if t in counts.alliance]
-    text = (f"{_count(len(municipal), 'territoire')} de l'Alliance (MRC et territoires équivalents dont une "
+    text = (f"{_count(len(municipal), 'territoire')} de l’Alliance (MRC et territoires équivalents dont une "
             f"source atteste la part du fonds régional), et {_count(nations, 'communauté')} des Premières "
             f"Nations {_agree(nations, 'située')} dans la région")
     if nations_in:
-        text += f", dont {len(nations_in)} {_agree(len(nations_in), 'comptée')} comme territoire de l'Alliance"
+        text += f", dont {len(nations_in)} {_agree(len(nations_in), 'comptée')} comme territoire de l’Alliance"
     elif nations:
         text += (f", {_agree(nations, 'listée')} sans être {_agree(nations, 'comptée')} comme "
-                 f"{_agree(nations, 'territoire')} de l'Alliance, faute de source")
+                 f"{_agree(nations, 'territoire')} de l’Alliance, faute de source")
     text += "."
     others = len(counts.municipal) - len(municipal)
     if others:
         rest = _count(others, "autre MRC ou territoire équivalent", "autres MRC ou territoires équivalents")
         text += (f" {rest} de la région {_agree(others, 'est listé', 'sont listés')} sans être "
-                 f"{_agree(others, 'compté')} : aucune source consultée n'atteste "
+                 f"{_agree(others, 'compté')} : aucune source consultée n’atteste "
                  f"{_agree(others, 'sa', 'leur')} part du fonds.")
     return text[0].upper() + text[1:]
 
@@ -199,9 +199,9 @@ def _agree(n: int, singular: str, plural: str | None = None) -> str:
 def _place(kind: str, alliance: object) -> str:
     """The territory's place in the Alliance as the sources state it (never a raw boolean)."""
     if bool(alliance):
-        return "territoire de l'Alliance : une source atteste sa part du fonds"
+        return "territoire de l’Alliance : une source atteste sa part du fonds"
     if kind == region.FIRST_NATIONS_KIND:
-        return "communauté des Premières Nations située dans la région ; place dans l'Alliance non documentée"
+        return "communauté des Premières Nations située dans la région ; place dans l’Alliance non documentée"
     return "part du fonds non attestée par les sources consultées"
 
 
