@@ -16,9 +16,10 @@ PAGES = book_pages()
 REGIONAL = [page for page in PAGES if page.startswith("book/regions/")]
 URL = re.compile(r"\b(?:https?://|www\.)\S+|\b[\w.-]+\.(?:ca|com|org|qc\.ca|net|info)(?:/\S*)?\b")
 # Capitals that are not acronyms: words of document titles set in capitals, a roman numeral, the
-# date pattern « AAAA-MM-JJ » of the data dictionary.
+# date pattern « AAAA-MM-JJ » of the data dictionary; a radio station's call sign that publishes a source.
 CITE_BOX = re.compile(r"APA\s+—.*?(?=$)", re.S)
-NOT_ACRONYMS = frozenset({"ALLIANCE", "MERCI", "MINGANIE", "PORTRAIT", "POUR", "SOLIDARITÉ", "III", "AAAA"})
+NOT_ACRONYMS = frozenset({"ALLIANCE", "MERCI", "MINGANIE", "PORTRAIT", "POUR", "SOLIDARITÉ", "III", "AAAA",
+                          "CFNJ"})
 # Names of file formats, a licence, a citation style and software: the reproduction and citation
 # apparatus, not terms of the study; no document of sources.csv could support a glossary row for
 # them. OAR is spelled out where it is used (gouvernance page) from a work of the references annex.

@@ -81,14 +81,34 @@ def source_table(region_id: str, inventory: pd.DataFrame | None = None) -> str:
 
 
 def _document_cell(row) -> str:
-    # an English title is marked as such, so French typography and the raw-code checks leave it alone
-    lang = ' lang="en"' if row.language == "en" else ""
-    parts = [f'<a href="{html.escape(row.url)}"{lang}>{html.escape(typography.fr(row.title))}</a>']
+    # An English title is marked as such (screen readers, and French checks do not apply to it).
+    lang = f' lang="{row.language}"' if row.language != "fr" else ""
+    title = row.title if lang else typography.fr(row.title)
+    parts = [f'<a href="{html.escape(row.url)}"{lang}>{html.escape(title)}</a>']
     if not pd.isna(row.organisation):
         parts.append(f"<em>{html.escape(typography.fr(row.organisation))}</em>")
     site = html.escape(urlparse(row.url).netloc.removeprefix("www."))
     parts.append(f"<small>{site}{' (en anglais)' if row.language == 'en' else ''}</small>")
     return "<br>".join(parts)
+
+
+def rereading_note(region_id: str, rereadings: pd.DataFrame | None = None) -> str:
+    """When the region's rows were re-read against their sources, what was re-read and what changed."""
+    rereadings = data.load("rereadings") if rereadings is None else rereadings
+    mine = rereadings[rereadings["region_id"] == region_id].sort_values("date", ascending=False)
+    if mine.empty:
+        text = typography.fr("Relecture des lignes de la région contre leurs sources : aucune n’est enregistrée.")
+        return f"<p class='rereading gap'>{html.escape(text, quote=False)}</p>"
+    parts = []
+    for i, row in enumerate(mine.itertuples()):
+        title = typography.fr(f"{'Dernière relecture' if i == 0 else 'Relecture'} des lignes de la région contre "
+                              f"leurs sources : {dates.french(row.date, 'jour')}")
+        parts.append(f"<p><strong>{html.escape(title, quote=False)}</strong></p><dl>"
+                     + "".join(f"<dt>{label}</dt><dd>{html.escape(typography.fr(text), quote=False)}</dd>"
+                               for label, text in (("Ce qui a été relu", row.scope_fr),
+                                                   ("Ce qui a changé", row.changes_fr)))
+                     + "</dl>")
+    return f"<div class='rereading'>{''.join(parts)}</div>"
 
 
 def glossary_anchor(term_id: str) -> str:

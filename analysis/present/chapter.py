@@ -16,7 +16,7 @@ import pandas as pd
 from IPython.display import HTML, display
 from myst_nb import glue
 
-from analysis.contract import data, labels
+from analysis.contract import data, dates, labels
 from analysis.contract.disclosure import MIN_COUNT
 from analysis.interviews import reader as iv
 from analysis.present import book, charts, citation, diagram, glossary, sources, statement, tables, typography
@@ -27,6 +27,8 @@ from analysis.study import region, statements
 REGION_PAGE = "book/regions/{region_id}"
 INTERVIEW_ANNEX = "book/annexes/entrevues"
 _SEEN: dict[str, set[str]] = {}
+AFTER_2015 = "apres-2015"  # the narrative section the table of later cycles follows
+CYCLE_GAP = "non documenté dans les sources publiques"
 INTERVIEW_FACT = "etude-entretiens"  # study fact: how many interviews the research made
 BANNERS = {  # edition -> (admonition classes, title, text); the public one stands in for restricted data
     False: ("warning synthetic-banner", "Données synthétiques",
@@ -50,7 +52,6 @@ def start(region_id: str) -> region.Profile:
         "nom": p.name,
         "n_sources": len(p.sources),
         "n_sources_pagsis": int((p.sources["era"] == "pagsis").sum()),
-        "n_territoires": len(p.territories),
         "n_montants": len(p.funding),
         "n_projets": len(p.projects),
         "n_projets_montant": int(p.projects["fqis_amount"].notna().sum()),
@@ -71,8 +72,42 @@ def brief(p: region.Profile) -> HTML:
 
 
 def narrative(p: region.Profile) -> HTML:
-    """The regional narrative, section by section, each paragraph followed by the rows it rests on."""
-    return _html(p, narrative_mod.html_for(p))
+    """The regional narrative, section by section, each paragraph followed by the rows it rests on.
+
+    The « après 2015 » paragraphs are followed by the table of the steps after the plan.
+    """
+    return _html(p, narrative_mod.html_for(p, after={AFTER_2015: cycles_table(p)}))
+
+
+def cycles_table(p: region.Profile) -> str:
+    """Who took over from the CRÉ and the later Alliances: one row per step, a blank said to be a gap."""
+    rows = region.cycles(str(p.region["region_id"]))
+    if rows.empty:
+        return ("<p class='gap'>Ce qui a suivi 2015 (relève de la CRÉ, Alliances 2017-2023 et 2024-2029) n’est "
+                "pas encore relevé pour la région dans la table des cycles.</p>")
+    coded = rows
+    rows = labels.relabel(rows, "cycles")
+    shown = rows.assign(
+        envelope=[_envelope(amount, period) for amount, period in zip(rows["envelope"], rows["envelope_period"],
+                                                                      strict=True)],
+        date=[dates.french(d, precision) or None for d, precision in zip(coded["date"], coded["date_precision"],
+                                                                         strict=True)],
+    )
+    gap_columns = ["mandataire_name", "body_kind", "envelope", "first_projects_fr", "date"]
+    shown[gap_columns] = shown[gap_columns].astype(object).where(shown[gap_columns].notna(), CYCLE_GAP)
+    return tables.render(shown, {
+        "cycle": "Étape", "mandataire_name": "Mandataire", "body_kind": "Type d’instance",
+        "envelope": "Enveloppe du FQIS", "first_projects_fr": "Premiers projets", "date": "Date",
+        "confidence": "Certitude", "note": "Remarque", "source_ids": "Sources"},
+        caption=f"Après 2015 : relève de la CRÉ et Alliances suivantes, {p.name}",
+        row_ids=_row_ids(rows["cycle_id"]))
+
+
+def _envelope(amount: object, period: object) -> str | None:
+    if pd.isna(amount):
+        return None
+    when = f"pour {period}" if not pd.isna(period) else "période non précisée par la source"
+    return f"{book.french_number(amount)}\u00a0$ ({when})"
 
 
 def timeline(p: region.Profile) -> None:
@@ -112,12 +147,63 @@ def facts(p: region.Profile) -> HTML:
 
 
 def territories(p: region.Profile) -> HTML:
-    body = tables.render(p.territories, {"name": "Territoire", "kind": "Genre", "note": "Remarque",
-                                         "source_ids": "Sources"},
+    """What the territory count counts, then every territory with its place in the Alliance."""
+    if p.territories.empty:
+        return HTML("<p class='gap'>Aucun territoire de la région n’est documenté dans les sources publiques.</p>")
+    counts = region.territory_counts(str(p.region["region_id"]))
+    shown = p.territories.assign(place=[_place(kind, alliance) for kind, alliance
+                                        in zip(p.territories["kind"], p.territories["alliance_territory"],
+                                               strict=True)])
+    body = tables.render(shown, {"name": "Territoire", "kind": "Genre", "place": "Place dans l’Alliance 2010-2015",
+                                 "note": "Remarque", "source_ids": "Sources"},
                          caption=f"Territoires de la région {p.name}", table="territories",
                          row_ids=_row_ids(p.territories["territory_id"]))
     summary = f"Territoires de la région {p.name} ({len(p.territories)} lignes, tableau)"
-    return _html(p, tables.folded(summary, body))
+    sentence = html.escape(typography.fr(territory_sentence(counts)), quote=False)
+    return _html(p, f"<p class='territory-count'>{sentence}</p>" + tables.folded(summary, body))
+
+
+def territory_sentence(counts: region.TerritoryCounts) -> str:
+    """« N territoires de l'Alliance (…), et M communautés des Premières Nations … », agreed in number."""
+    municipal = [t for t in counts.municipal if t in counts.alliance]
+    nations = len(counts.first_nations)
+    nations_in = [t for t in counts.first_nations if t in counts.alliance]
+    text = (f"{_count(len(municipal), 'territoire')} de l’Alliance (MRC et territoires équivalents dont une "
+            f"source atteste la part du fonds régional), et {_count(nations, 'communauté')} des Premières "
+            f"Nations {_agree(nations, 'située')} dans la région")
+    if nations_in:
+        text += f", dont {len(nations_in)} {_agree(len(nations_in), 'comptée')} comme territoire de l’Alliance"
+    elif nations:
+        text += (f", {_agree(nations, 'listée')} sans être {_agree(nations, 'comptée')} comme "
+                 f"{_agree(nations, 'territoire')} de l’Alliance, faute de source")
+    text += "."
+    others = len(counts.municipal) - len(municipal)
+    if others:
+        rest = _count(others, "autre MRC ou territoire équivalent", "autres MRC ou territoires équivalents")
+        text += (f" {rest} de la région {_agree(others, 'est listé', 'sont listés')} sans être "
+                 f"{_agree(others, 'compté')} : aucune source consultée n’atteste "
+                 f"{_agree(others, 'sa', 'leur')} part du fonds.")
+    return text[0].upper() + text[1:]
+
+
+def _count(n: int, singular: str, plural: str | None = None) -> str:
+    if n == 0:
+        return f"{'aucune' if singular.startswith('communauté') else 'aucun'} {singular}"
+    return f"{tables.number(n)} {_agree(n, singular, plural)}"
+
+
+def _agree(n: int, singular: str, plural: str | None = None) -> str:
+    """The word agreed with a count (French: zero and one take the singular)."""
+    return singular if n <= 1 else plural or singular + "s"
+
+
+def _place(kind: str, alliance: object) -> str:
+    """The territory's place in the Alliance as the sources state it (never a raw boolean)."""
+    if bool(alliance):
+        return "territoire de l’Alliance : une source atteste sa part du fonds"
+    if kind == statements.FIRST_NATIONS_KIND:
+        return "communauté des Premières Nations située dans la région ; place dans l’Alliance non documentée"
+    return "part du fonds non attestée par les sources consultées"
 
 
 def funding(p: region.Profile) -> None:

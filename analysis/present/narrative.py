@@ -25,7 +25,8 @@ ANCHOR_PREFIX = "row-"
 MIN_WORDS = 300  # a region's narrative, once written, is at least this long
 # Tables whose rows a regional chapter shows in a table with one anchor per row.
 SHOWN_IN_CHAPTER = {"region_facts": "fact_id", "funding": "funding_id", "projects": "project_id",
-                    "gaps": "gap_id", "territories": "territory_id", "coded_segments": "segment_id"}
+                    "gaps": "gap_id", "territories": "territory_id", "coded_segments": "segment_id",
+                    "cycles": "cycle_id"}
 _NUMBER = re.compile(r"\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:,\d+)?|\d+(?:[,.]\d+)?")
 _SCALE = re.compile(r"^\s*(M\s?\$|millions?|G\s?\$|milliards?|k\s?\$)", re.I)
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
@@ -90,8 +91,12 @@ def ref_links(row_ids: object, shown: set[str]) -> str:
     return f'<span class="row-refs">[{", ".join(parts)}]</span>' if parts else ""
 
 
-def html_for(p, frame: pd.DataFrame | None = None) -> str:
-    """The narrative of one region as HTML (a clear gap message while it is not written)."""
+def html_for(p, frame: pd.DataFrame | None = None, after: dict[str, str] | None = None) -> str:
+    """The narrative of one region as HTML (a clear gap message while it is not written).
+
+    `after` maps a section to HTML shown after its paragraphs (a table the section's prose relies on).
+    """
+    after = after or {}
     region_id = str(p.region["region_id"])
     mine = rows(region_id, frame)
     mine = mine[~mine["section"].str.startswith(BRIEF_PREFIX)]
@@ -112,6 +117,7 @@ def html_for(p, frame: pd.DataFrame | None = None) -> str:
             parts.append(f"<p id='{html.escape(row_anchor(row['paragraph_id']))}'>"
                          f"{html.escape(typography.fr(row['text_fr']), quote=False)} "
                          f"{ref_links(row['row_ids'], shown)}</p>")
+        parts.append(after.get(section, ""))
     parts.append("</div>")
     return "\n".join(parts)
 

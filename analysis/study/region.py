@@ -6,12 +6,16 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from analysis.contract import data
+from analysis.contract import data, labels
 from analysis.study import statements
 
 # Tables that carry a region_id column, in the order a chapter presents them.
-REGIONAL_TABLES = ["territories", "funding", "region_facts", "actors", "projects", "coded_segments", "gaps"]
+REGIONAL_TABLES = ["territories", "funding", "region_facts", "actors", "projects", "coded_segments", "gaps",
+                   "cycles"]
 PAGSIS_YEARS = (2010, 2015)
+# A signature date is known only to the day or the month: a year from one article, or a year the edition
+# deduced, places the signature no more precisely than the plan's five years.
+SIGNATURE_PRECISIONS = ("jour", "mois")
 
 
 @dataclass(frozen=True)
@@ -26,6 +30,7 @@ class Profile:
     projects: pd.DataFrame
     coded_segments: pd.DataFrame
     gaps: pd.DataFrame
+    cycles: pd.DataFrame
 
     @property
     def name(self) -> str:
@@ -36,6 +41,40 @@ class Profile:
         """Amounts of the 2010-2015 period; undated amounts are kept (they may belong to it)."""
         start = pd.to_numeric(self.funding["period_start"], errors="coerce")
         return self.funding[start.isna() | start.between(*PAGSIS_YEARS)]
+
+
+@dataclass(frozen=True)
+class TerritoryCounts:
+    """A region's territories split the way the book counts them (ids in table order)."""
+    municipal: list[str]  # MRC, cities exercising MRC powers, agglomerations
+    alliance: list[str]  # territories a source says shared the regional Alliance fund
+    first_nations: list[str]  # First Nations communities located in the region
+
+
+def territory_counts(region_id: str) -> TerritoryCounts:
+    """Alliance territories and First Nations communities of one region, never one counted as the other."""
+    rows = _of_region(data.load("territories"), region_id)
+    nations = rows["kind"] == statements.FIRST_NATIONS_KIND
+    return TerritoryCounts(
+        municipal=list(rows.loc[~nations, "territory_id"]),
+        alliance=list(rows.loc[rows["alliance_territory"].astype(bool), "territory_id"]),
+        first_nations=list(rows.loc[nations, "territory_id"]),
+    )
+
+
+def cycles(region_id: str) -> pd.DataFrame:
+    """The region's steps after 2015 in cycle order, with the mandataire's name (blank when unnamed)."""
+    rows = _of_region(data.load("cycles"), region_id)
+    order = {c: i for i, c in enumerate(labels.mapping(labels.domain_of("cycles", "cycle")))}
+    names = data.load("actors").set_index("actor_id")["name"]
+    return (rows.assign(mandataire_name=rows["mandataire_actor"].map(names), _order=rows["cycle"].map(order))
+            .sort_values("_order").drop(columns="_order").reset_index(drop=True))
+
+
+def signature_known(facts: pd.DataFrame) -> bool:
+    """True when a signature fact is dated to the day or the month."""
+    signed = facts[facts["topic"] == "signature"]
+    return bool((signed["date"].notna() & signed["date_precision"].isin(SIGNATURE_PRECISIONS)).any())
 
 
 def profile(region_id: str) -> Profile:
@@ -68,6 +107,8 @@ COMPLETENESS_LABELS = {
     "sources": "Sources (documents régionaux)",
     "sources_pagsis": "dont sources de la période 2010-2015",
     "territoires": "Territoires (MRC et équivalents)",
+    "territoires_alliance": "dont territoires de l'Alliance (part du fonds attestée)",
+    "communautes": "Communautés des Premières Nations situées dans la région",
     "montants": "Montants publiés",
     "enveloppe_retenue": "Enveloppe régionale 2010-2015 connue",
     "signature_documentee": "Date de signature de l'Alliance connue",
@@ -87,17 +128,18 @@ def completeness(region_ids: list[str] | None = None) -> pd.DataFrame:
     for region_id in region_ids:
         p = profile(region_id)
         pagsis_sources = p.sources[p.sources["era"] == "pagsis"]
+        counts = territory_counts(region_id)
         rows.append({
             "region_id": region_id,
             "region": p.name,
             "sources": len(p.sources),
             "sources_pagsis": len(pagsis_sources),
-            "territoires": len(p.territories),
+            "territoires": len(counts.municipal),
+            "territoires_alliance": len(counts.alliance),
+            "communautes": len(counts.first_nations),
             "montants": len(p.funding),
             "enveloppe_retenue": statements.envelope(region_id).documented,
-            "signature_documentee": bool((p.region_facts["topic"] == "signature").any()
-                                         and p.region_facts.loc[p.region_facts["topic"] == "signature",
-                                                                "date"].notna().any()),
+            "signature_documentee": signature_known(p.region_facts),
             "projets_nommes": len(p.projects),
             "projets_annonces": _quantity(statements.projects_stated(region_id)),
             "organisations": len(p.actors),

@@ -48,6 +48,7 @@ SIGNS, FUNDS = "signe-avec", "finance"
 NATIONAL = "national"
 PAGSIS_PHASE = "pagsis"  # tie_phases: the Alliance's implementation, 2010-2015
 ENVELOPE_SCOPE = "enveloppe-regionale"
+FIRST_NATIONS_KIND = "territoire-autochtone"  # territory kind of a First Nations community
 STATED_TOPIC, STATED_UNIT = "nombre-de-projets", "projets"  # a count of organisations is not a count of projects
 PRIORITIES_TOPIC = "priorites"  # region_facts and gaps rows about the plan's priorities
 NEXT_CYCLE = "alliance-2017-2023"  # cycles.csv: the Alliance that followed the 2010-2015 one
@@ -182,17 +183,31 @@ def envelope(region_id: str, data_dir: Path = data.DATA_DIR) -> Statement:
 
 
 def territories(region_id: str, data_dir: Path = data.DATA_DIR) -> Statement:
-    """The region's territories, counted by kind in the order of the `territory_kind` domain."""
+    """The Alliance's territories (those a source says shared the regional fund), counted by kind in the
+    order of the `territory_kind` domain; the region's other territories and its First Nations communities
+    are notes, never counted with them."""
     table = data.load("territories", data_dir)
     mine = table[table["region_id"] == region_id]
     if mine.empty:
         return _gap(region_id, "territories")
-    counts = mine["kind"].value_counts()
-    kinds = [k for k in labels.mapping("territory_kind", data_dir) if k in counts]
+    alliance = mine["alliance_territory"].astype(bool)
+    nations = mine["kind"] == FIRST_NATIONS_KIND
+    counts = mine.loc[alliance, "kind"].value_counts()
     names = labels.mapping("territory_kind", data_dir)
+    kinds = [k for k in names if k in counts]
+    notes = []
+    others = int((~alliance & ~nations).sum())
+    if others:
+        notes.append(f"{others} autre{'s' * (others > 1)} territoire{'s' * (others > 1)} de la région "
+                     f"sans source sur {'leur' if others > 1 else 'sa'} part du fonds")
+    if nations.any():
+        n = int(nations.sum())
+        notes.append(f"{n} communauté{'s' * (n > 1)} des Premières Nations située{'s' * (n > 1)} dans la "
+                     "région, hors de ce compte")
     return Statement(region_id, "territories", DOCUMENTED, value_ids=tuple(f"{k}:{counts[k]}" for k in kinds),
                      label_fr=" ; ".join(f"{names[k]} ({counts[k]})" for k in kinds),
-                     quantity=float(len(mine)), row_ids=tuple(mine["territory_id"]))
+                     quantity=float(alliance.sum()), row_ids=tuple(mine.loc[alliance, "territory_id"]),
+                     notes_fr=tuple(notes))
 
 
 def stated_counts(region_id: str, data_dir: Path = data.DATA_DIR) -> pd.DataFrame:
