@@ -37,10 +37,13 @@ def tie(source: str, target: str, relation: str = "accompagne", period: str | No
             "phase": phase, "phase_basis": "essai"}
 
 
+MINISTRY = "mess"  # the national actor that signs the Alliances in these fixtures
+
+
 def make_record(actors: list[dict], ties: list[dict], promoters: tuple = ()) -> graphs.Record:
     frame = pd.DataFrame(actors, columns=ACTOR_COLUMNS).astype("string").set_index("actor_id", drop=False)
     return graphs.Record(frame.sort_index(), pd.DataFrame(ties, columns=RECORD_TIE_COLUMNS).astype("string"),
-                           frozenset(promoters))
+                         frozenset(promoters), MINISTRY)
 
 
 def make_graph(levels: dict[str, str], edges: list[tuple], promoters: tuple = ()) -> nx.MultiDiGraph:
@@ -302,8 +305,8 @@ def test_funding_only_variant_keeps_a_funded_pair_tied_otherwise():
 def _signed_star(leaves: int, relation: str) -> graphs.Record:
     """The ministry signs with hub h, which has `leaves` partners, each tie from its own document."""
     names = [f"l{i:02}" for i in range(leaves)]
-    actors = [actor(graphs.FUNDER, "national", "public"), actor("h")] + [actor(n, "local") for n in names]
-    ties = [tie(graphs.FUNDER, "h", "signe-avec", sources="entente")]
+    actors = [actor(MINISTRY, "national", "public"), actor("h")] + [actor(n, "local") for n in names]
+    ties = [tie(MINISTRY, "h", "signe-avec", sources="entente")]
     ties += [tie("h", n, relation, "2012", sources=f"s-{n}") for n in names]
     return make_record(actors, ties)
 
@@ -351,10 +354,10 @@ def test_betweenness_is_computed_once_per_graph(monkeypatch):
 
 
 def test_a_lead_body_with_no_tie_but_the_ministry_is_flagged(tmp_path):
-    actors = [actor("a-cre", region="a"), actor("a-org", "local", region="a"), actor("b-cre", region="b"),
-              actor("b-org", "local", region="b")]
-    ties = [tie(graphs.FUNDER, "a-cre", "signe-avec"), tie(graphs.FUNDER, "a-cre", "finance"),
-            tie("a-org", "a-org", "accompagne"), tie(graphs.FUNDER, "b-cre", "signe-avec"),
+    actors = [actor(MINISTRY, "national", "public"), actor("a-cre", region="a"),
+              actor("a-org", "local", region="a"), actor("b-cre", region="b"), actor("b-org", "local", region="b")]
+    ties = [tie(MINISTRY, "a-cre", "signe-avec"), tie(MINISTRY, "a-cre", "finance"),
+            tie("a-org", "a-org", "accompagne"), tie(MINISTRY, "b-cre", "signe-avec"),
             tie("b-cre", "b-org", "finance")]
     pkg = _package(tmp_path, actors, [{k: v for k, v in t.items() if k in TIE_COLUMNS} for t in ties])
     pd.DataFrame({"tie_id": [t["tie_id"] for t in ties], "phase": graphs.MAIN_PHASE, "basis_fr": "essai"}).to_csv(
@@ -366,8 +369,7 @@ def test_a_lead_body_with_no_tie_but_the_ministry_is_flagged(tmp_path):
         fields = [{"name": c, "type": "string"} for c in columns]
         descriptor["resources"].append({"name": name, "path": f"{name}.csv", "schema": {"fields": fields}})
     (pkg / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
-    with pytest.warns(UserWarning):  # the ministry is described by the built-in table
-        leads = graphs.lead_ties(data_dir=pkg).set_index("region_id")
+    leads = graphs.lead_ties(data_dir=pkg).set_index("region_id")
     assert leads.loc["a", "liens_au_reseau"] == 0 and leads.loc["a", "isole"]
     assert leads.loc["b", "liens_au_reseau"] == 1 and not leads.loc["b", "isole"]
 
@@ -667,7 +669,7 @@ def test_real_lead_bodies_tied_only_to_the_ministry_are_flagged():
         ties = graphs.region_ties(rec, region_id)
         lead = set(data.split_ids(row["actor_ids"]))
         partners = (set(ties.loc[ties["source_actor"].isin(lead), "target_actor"])
-                    | set(ties.loc[ties["target_actor"].isin(lead), "source_actor"])) - {graphs.FUNDER} - lead
+                    | set(ties.loc[ties["target_actor"].isin(lead), "source_actor"])) - {MINISTRY} - lead
         assert row["isole"] == (not partners), region_id
     assert leads.loc["laurentides", "isole"]  # the CRÉ signed; the record ties it to no regional organisation
 

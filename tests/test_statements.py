@@ -83,14 +83,16 @@ def test_envelope_is_the_retained_figure_or_a_gap():
     assert not lan.documented and statement.text(lan) == "non documenté dans les sources publiques"
 
 
-def test_territories_are_counted_by_kind_in_label_order():
+def test_territories_count_the_alliance_only_by_kind_in_label_order():
     territories = data.load("territories")
     for region_id in REGION_IDS:
         st = statements.territories(region_id)
-        mine = territories[territories["region_id"] == region_id]
+        mine = territories[(territories["region_id"] == region_id) & territories["alliance_territory"]]
         counts = mine["kind"].value_counts()
         order = [k for k in labels.mapping("territory_kind") if k in counts]
         assert st.value_ids == tuple(f"{k}:{counts[k]}" for k in order) and st.quantity == len(mine)
+    cote_nord = statements.territories("cote-nord")  # its First Nations are listed, never counted
+    assert cote_nord.quantity == 6 and any("9 communautés des Premières Nations" in n for n in cote_nord.notes_fr)
     assert statements.territories("mauricie").label_fr.startswith(
         "MRC (3) ; ville exerçant les compétences d'une MRC (3)")
 

@@ -116,7 +116,7 @@ def record(data_dir: Path = data.DATA_DIR) -> Record:
     projects = data.load_optional("projects", data_dir)
     promoters = frozenset(projects["promoter_actor"].dropna()) if projects is not None else frozenset()
     return Record(actors.sort_index(), ties[known].reset_index(drop=True), promoters,
-                  statements.ministry(Path(data_dir)))
+                  statements.signing_ministry(actors, ties[known]))
 
 
 def _with_phases(ties: pd.DataFrame, phases: pd.DataFrame | None) -> pd.DataFrame:

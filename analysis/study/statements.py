@@ -116,8 +116,11 @@ def _actor_label(actor: pd.Series) -> str:
 def ministry(data_dir: Path = data.DATA_DIR) -> str:
     """The national actor that signs the Alliances (the source of every `signe-avec` tie to a region's
     body): read from the data, so its id is written nowhere in the code."""
-    actors = data.load("actors", data_dir).set_index("actor_id")
-    ties = data.load("ties", data_dir)
+    return signing_ministry(data.load("actors", data_dir).set_index("actor_id"), data.load("ties", data_dir))
+
+
+def signing_ministry(actors: pd.DataFrame, ties: pd.DataFrame) -> str:
+    """`ministry` on tables already loaded (`actors` indexed by actor_id)."""
     signers = {s for s in ties.loc[ties["relation"] == SIGNS, "source_actor"]
                if s in actors.index and actors.loc[s, "level"] == NATIONAL}
     if len(signers) != 1:
