@@ -42,22 +42,24 @@ def start(region_id: str) -> region.Profile:
     """Load the region's record and glue the values its prose cites."""
     book.setup()
     _SEEN[region_id] = set()  # acronyms already linked to the glossary in this chapter
+    narrative_mod.start_page()
     p = region.profile(region_id)
     envelope = p.retained_envelope
+    count = tables.count
     values = {
         "nom": p.name,
-        "n_sources": len(p.sources),
-        "n_sources_pagsis": int((p.sources["era"] == "pagsis").sum()),
-        "n_territoires": len(p.territories),
-        "n_montants": len(p.funding),
-        "n_projets": len(p.projects),
-        "n_projets_montant": int(p.projects["fqis_amount"].notna().sum()),
-        "n_segments": len(p.coded_segments),
-        "n_codes": p.coded_segments["code_id"].nunique(),
-        "n_lacunes": len(p.gaps),
+        "sources": count(len(p.sources), "document public"),
+        "sources_pagsis": tables.number(int((p.sources["era"] == "pagsis").sum())),
+        "territoires": count(len(p.territories), "territoire"),
+        "montants": count(len(p.funding), "montant"),
+        "projets": count(len(p.projects), "projet financé"),
+        "projets_montant": tables.number(int(p.projects["fqis_amount"].notna().sum())),
+        "segments": count(len(p.coded_segments), "segment"),
+        "codes": count(p.coded_segments["code_id"].nunique(), "code distinct"),
+        "lacunes": count(len(p.gaps), "lacune"),
         "enveloppe": (book.french_number(envelope["amount"]) + "\u00a0$" if envelope is not None
                       else "non documentée"),
-        "n_enveloppes_divergentes": int((p.funding["scope"] == "enveloppe-regionale").sum()),
+        "enveloppes_divergentes": count(int((p.funding["scope"] == "enveloppe-regionale").sum()), "présenté"),
     }
     for key, value in values.items():
         glue(key, value, display=False)

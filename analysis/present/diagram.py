@@ -7,6 +7,7 @@ dash patterns and shapes are presentation choices and live here.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
@@ -18,7 +19,7 @@ from IPython.display import HTML, display
 
 from analysis.build import export
 from analysis.contract import data, labels
-from analysis.present import book, charts, tables, typography
+from analysis.present import book, charts, narrative, tables, typography
 from analysis.study import graphs
 from analysis.study.graphs import LEVELS, SECTORS, undirected
 
@@ -326,20 +327,20 @@ def _description(g: nx.MultiDiGraph) -> str:
 def sentence(s: graphs.Summary) -> str:
     """What the diagram draws, in words, from its summary (the same object the diagram draws)."""
     national = s.by_level.get("national", 0)
-    quebec = (f", dont {national} organisation{'s' if national > 1 else ''} de niveau "
+    quebec = (f", dont {tables.count(national, 'organisation')} de niveau "
               f"{level_label('national')}" if national else "")
     text = (f"Le diagramme suivant montre les liens de la phase « {phase_label(s.phase)} » : il relie "
-            f"{s.organisations} organisations{quebec}, par {s.liens} liens.")
+            f"{tables.count(s.organisations, 'organisation')}{quebec}, par {tables.count(s.liens, 'lien')}.")
     others = [f"{n} de la phase « {phase_label(p)} »" for p, n in s.other_phases.items() if n]
     if others:
         text += f" Il laisse de côté les liens des autres phases ({french_list(others, '')})"
         text += "" if s.undetermined else "."
     if s.undetermined:
-        count = len(s.undetermined)
         text += (" et " if others else " Il laisse de côté ") + (
-            f"{count} lien{'s' if count > 1 else ''} dont la source ne permet pas d'établir la phase "
-            f"({', '.join(s.undetermined)}).")
-    return typography.fr(text)
+            f"{tables.count(len(s.undetermined), 'lien')} dont la source ne permet pas d'établir la phase")
+        # the ties' ids go into markers (row id and source on hover), not into the sentence
+        return html.escape(typography.fr(text), quote=False) + narrative.ref_links(s.undetermined, set()) + "."
+    return html.escape(typography.fr(text), quote=False)
 
 
 def show(region_id: str, title: str, data_dir: Path = data.DATA_DIR,

@@ -89,6 +89,25 @@ def number(value: float, decimals: int = 0) -> str:
     return french_number(value, decimals)
 
 
+def count(n: int, singular: str, plural: str | None = None) -> str:
+    """« 1 projet », « 2 projets », « 0 projet »: a count and its noun agreeing in number (French: 0 and 1 are
+    singular). Each word of `singular` takes an « s » up to the first preposition (« projet financé » →
+    « projets financés », « fait de l’étude » → « faits de l’étude »); `plural` is for the other nouns."""
+    noun = singular if abs(n) < 2 else (plural if plural is not None else _plural(singular))
+    return f"{number(n)}\u00a0{noun}"
+
+
+_INVARIANT_AFTER = {"de", "du", "des", "d’", "à", "au", "aux", "en", "sur", "dans", "pour", "avec", "par"}
+
+
+def _plural(phrase: str) -> str:
+    out, agree = [], True
+    for word in phrase.split(" "):
+        agree = agree and word not in _INVARIANT_AFTER and not word.startswith("d’")
+        out.append(word + "s" if agree and not word.endswith(("s", "x", "z")) else word)
+    return " ".join(out)
+
+
 def cell(value: object) -> str:
     """One escaped table cell: a gap, a boolean, a number or text, in French."""
     if _missing(value):
