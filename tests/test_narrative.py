@@ -88,7 +88,8 @@ def test_markers_keep_row_ids_out_of_the_prose_and_paragraphs_have_permalinks():
     narrative.start_page()
     markup = narrative.html_for(p, _fixture())
     visible = re.sub(r"<[^>]+>", " ", markup)
-    cited = {rid for cell in _fixture().query("region_id == 'mauricie'")["row_ids"] for rid in data.split_ids(cell)}
+    cells = _fixture().query("region_id == 'mauricie'")["row_ids"]
+    cited = {rid for cell in cells for rid in data.split_ids(cell)}
     assert cited and not [rid for rid in cited if re.search(rf"(?<![\w-]){re.escape(rid)}(?![\w-])", visible)]
     numbers = [int(n) for n in re.findall(r'class="src-marker"[^>]*>(\d+)<', markup)]
     distinct = len({m for m in re.findall(r'class="src-marker" data-tip="([^" ]+)', markup)})
