@@ -3,7 +3,8 @@
 A chapter is the one template (`analysis/build/templates/region.md`, see `analysis.build.template`): it calls
 `start(region_id)` in its hidden first cell (it glues the chapter's numbers), then one function per
 section; each returns or displays what the reader sees. Everything regional comes from the data:
-« En bref » and the narrative from `narratives.csv`, the rest from the regional tables.
+« En bref » from the study model (`analysis.study.statements`), the narrative from `narratives.csv`,
+the rest from the regional tables.
 """
 
 from __future__ import annotations
@@ -16,10 +17,10 @@ from IPython.display import HTML, display
 from myst_nb import glue
 
 from analysis.contract import data, labels
-from analysis.present import book, charts, citation, diagram, glossary, sources, tables, typography
+from analysis.present import book, charts, citation, diagram, glossary, sources, statement, tables, typography
 from analysis.present import brief as brief_mod
 from analysis.present import narrative as narrative_mod
-from analysis.study import region
+from analysis.study import region, statements
 
 REGION_PAGE = "book/regions/{region_id}"
 INTERVIEW_ANNEX = "book/annexes/entrevues"
@@ -44,7 +45,6 @@ def start(region_id: str) -> region.Profile:
     _SEEN[region_id] = set()  # acronyms already linked to the glossary in this chapter
     narrative_mod.start_page()
     p = region.profile(region_id)
-    envelope = p.retained_envelope
     count = tables.count
     values = {
         "nom": p.name,
@@ -57,8 +57,7 @@ def start(region_id: str) -> region.Profile:
         "segments": count(len(p.coded_segments), "segment"),
         "codes": count(p.coded_segments["code_id"].nunique(), "code distinct"),
         "lacunes": count(len(p.gaps), "lacune"),
-        "enveloppe": (book.french_number(envelope["amount"]) + "\u00a0$" if envelope is not None
-                      else "non documentée"),
+        "enveloppe": statement.text(statements.envelope(region_id)),
         "enveloppes_divergentes": count(int((p.funding["scope"] == "enveloppe-regionale").sum()), "présenté"),
     }
     for key, value in values.items():

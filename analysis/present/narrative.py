@@ -21,9 +21,10 @@ import pandas as pd
 
 from analysis.contract import data, labels
 from analysis.present import sources, typography
+from analysis.study import statements
 
 TABLE = "narratives"
-BRIEF_PREFIX = "bref-"  # sections of one-sentence « En bref » points; the others are the narrative
+BRIEF_PREFIX = statements.BRIEF_SECTION  # paragraphs the study model reads; the others are the narrative
 ANCHOR_PREFIX = "row-"
 MIN_WORDS = 300  # a region's narrative, once written, is at least this long
 # Tables whose rows a regional chapter shows in a table with one anchor per row.

@@ -13,7 +13,7 @@ import pandas as pd
 from analysis.contract import data, labels
 from analysis.contract.data import split_ids
 from analysis.present import tables, typography
-from analysis.study import region
+from analysis.study import region, statements
 
 FINDING_TOPIC = "resultats"  # study_facts rows that are findings of the study (not design or corpus)
 FINDING_PREFIX = "constat-"  # findings assessed region by region (the other `resultats` rows are counts)
@@ -228,45 +228,6 @@ def theme_counts(projects: pd.DataFrame | None = None, codebook: pd.DataFrame | 
 
 # -------------------------------------------------------------------------------- side by side
 
-def lead_bodies(ties: pd.DataFrame | None = None, actors: pd.DataFrame | None = None) -> pd.Series:
-    """region_id -> the body the ministry signed the Alliance with (or, failing that, funded), if known."""
-    ties = data.load("ties") if ties is None else ties
-    actors = data.load("actors") if actors is None else actors
-    by_id = actors.set_index("actor_id")
-    out = {}
-    for relation in ("finance", "signe-avec"):  # a signature wins over funding when both are documented
-        rows = ties[(ties["source_actor"] == "mess") & (ties["relation"] == relation)]
-        for target in rows["target_actor"]:
-            region_id = by_id.loc[target, "region_id"]
-            if pd.notna(region_id):
-                out[region_id] = by_id.loc[target, "name"]
-    return pd.Series(out, dtype=object)
-
-
-def later_mandataries(ties: pd.DataFrame | None = None, actors: pd.DataFrame | None = None,
-                       span: tuple[int, int] = PERIODS["2018-2023"]) -> pd.Series:
-    """region_id -> the bodies the ministry mandated for the later Alliance (period overlapping `span`)."""
-    ties = data.load("ties") if ties is None else ties
-    actors = data.load("actors") if actors is None else actors
-    by_id = actors.set_index("actor_id")
-    rows = ties[(ties["source_actor"] == "mess") & (ties["relation"] == "mandate")
-                & ties["period"].map(lambda p: _period_overlaps(p, *span))]
-    out: dict[str, list[str]] = {}
-    for target in rows["target_actor"]:
-        region_id = by_id.loc[target, "region_id"]
-        if pd.notna(region_id):
-            out.setdefault(region_id, []).append(by_id.loc[target, "name"])
-    return pd.Series({k: " ; ".join(v) for k, v in out.items()}, dtype=object)
-
-
-def _kinds(territories: pd.DataFrame) -> str:
-    if territories.empty:
-        return ""
-    names = labels.mapping("territory_kind")
-    counts = territories["kind"].value_counts()
-    return " ; ".join(f"{names[k]} ({n})" for k, n in counts.items())
-
-
 def _period_overlaps(period: object, start: int, end: int) -> bool:
     years = [int(y) for y in str(period).split("-") if y.isdigit()] if pd.notna(period) else []
     return bool(years) and years[0] <= end and years[-1] >= start
@@ -284,45 +245,32 @@ def after_counts(region_id: str, start: int, end: int, facts: pd.DataFrame, ties
     return n_facts + n_ties
 
 
-def side_by_side(segments: pd.DataFrame | None = None, codebook: pd.DataFrame | None = None) -> pd.DataFrame:
-    """One row per region: what its public record says on each comparison dimension."""
+def side_by_side(segments: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One row per region: every statement of the study model (`st_<key>` columns hold `Statement`
+    objects), the quantities the small multiples plot, and the size of the region's public record."""
     segments = data.load("coded_segments") if segments is None else segments
-    codebook = data.load("codebook") if codebook is None else codebook
     facts, ties, actors = data.load("region_facts"), data.load("ties"), data.load("actors")
-    leads = lead_bodies(ties, actors)
-    later = later_mandataries(ties, actors)
-    code_label = codebook.set_index("code_id")["label_fr"]
-    dims = dimension_of(codebook)
-    parent = codebook.set_index("code_id")["parent_id"]
     comp = region.completeness().set_index("region_id")
     rows = []
     for region_id, name in region_names().items():
-        p = region.profile(region_id)
-        env = p.retained_envelope
-        seg = segments[segments["region_id"] == region_id]
-        themes = [c for c in dict.fromkeys(seg["code_id"]) if dims[c] == "theme"]
-        decision = [c for c in dict.fromkeys(seg["code_id"])
-                    if parent.get(c) in ("proc-logique", "proc-gouvernance", "proc-leadership")]
-        sharing = seg[seg["code_id"].isin(["proc-articulation-regional-local", "enj-repartition-enveloppe"])]
-        rows.append({
-            "region_id": region_id,
-            "region": name,
-            "instance": leads.get(region_id, pd.NA),
-            "enveloppe": env["amount"] if env is not None else pd.NA,
-            "territoires": _kinds(p.territories),
-            "n_territoires": len(p.territories),
-            "projets_nommes": len(p.projects),
-            "projets_enonces": comp.loc[region_id, "projets_annonces"],
-            "priorites": " ; ".join(code_label[c] for c in themes) or pd.NA,
-            "partage_passages": len(sharing),
-            "sens_decision": " ; ".join(code_label[c] for c in decision) or pd.NA,
+        model = statements.of_region(region_id)
+        row = {"region_id": region_id, "region": name, **{f"st_{k}": st for k, st in model.items()}}
+        row.update({
+            "enveloppe": model["envelope"].quantity if model["envelope"].documented else pd.NA,
+            "projets_nommes": int(model["projects-named"].quantity or 0),
+            "projets_enonces": model["projects-stated"].quantity if model["projects-stated"].documented else pd.NA,
             "sources": int(comp.loc[region_id, "sources"]),
-            "segments": len(seg),
+            "segments": int((segments["region_id"] == region_id).sum()),
             "lacunes": int(comp.loc[region_id, "lacunes"]),
             "fin_de_cycle": after_counts(region_id, *PERIODS["2014-2016"], facts, ties, actors),
-            "mandataire_suivant": later.get(region_id, pd.NA),
         })
+        rows.append(row)
     return pd.DataFrame(rows)
+
+
+def documented(side: pd.DataFrame, key: str) -> pd.Series:
+    """Per region (side_by_side rows): whether the statement `key` is documented."""
+    return side[f"st_{key}"].map(lambda st: st.documented)
 
 
 # ------------------------------------------------------------------------------------ after 2015
@@ -415,45 +363,6 @@ def finding_block(fact_id: str, facts: pd.DataFrame | None = None, codebook: pd.
         f"Verdicts, en nombre de régions{typography.NBSP}: {html.escape(tally)}.</p>"
         "</div>"
     )
-
-
-SIDE_COLUMNS = {  # side_by_side column -> French header, in reading order
-    "region": "Région",
-    "instance": "Instance signataire ou financée par le ministère",
-    "enveloppe_texte": "Enveloppe régionale retenue",
-    "territoires": "Territoires par genre",
-    "projets_nommes": "Projets nommés",
-    "projets_enonces": "Plus grand nombre de projets énoncé",
-    "priorites": "Priorités et thèmes énoncés (passages codés par thème)",
-    "partage_passages": "Passages sur le partage région-MRC",
-    "sens_decision": "Sens de la décision, leadership, gouvernance (codes relevés)",
-    "completude": "Trace publique (documents ; passages codés ; lacunes)",
-    "fin_de_cycle": "Faits et liens datés de 2014 à 2016",
-    "mandataire_suivant": "Mandataire de l'Alliance suivante (2018-2023)",
-}
-
-
-def side_by_side_table(side: pd.DataFrame) -> pd.DataFrame:
-    """The side-by-side frame as a reader sees it: French numbers, gaps said as gaps, typography applied."""
-    out = side.copy()
-    out["enveloppe_texte"] = [("non documentée" if pd.isna(v) else f"{_fr_int(v)} $") for v in out["enveloppe"]]
-    out["projets_enonces"] = out["projets_enonces"].astype(object).where(out["projets_enonces"].notna(),
-                                                                        "non énoncé")
-    out["priorites"] = out["priorites"].fillna("non documentées")
-    out["sens_decision"] = out["sens_decision"].fillna("aucun passage codé")
-    out["mandataire_suivant"] = out["mandataire_suivant"].fillna("non documenté dans le paquet")
-    out["instance"] = out["instance"].fillna("non documentée")
-    out["completude"] = [f"{_fr_int(s)} ; {_fr_int(g)} ; {_fr_int(lac)}"
-                         for s, g, lac in zip(out["sources"], out["segments"], out["lacunes"], strict=True)]
-    for col in ("instance", "territoires", "priorites", "sens_decision", "mandataire_suivant"):
-        out[col] = out[col].map(lambda v: typography.fr(str(v)))
-    return out
-
-
-def _fr_int(value: object) -> str:
-    from analysis.present import book
-
-    return book.french_number(float(value))
 
 
 SEGMENT_ANCHOR = "passage-"  # id of a coded passage's row on the matrix page

@@ -1,9 +1,10 @@
 """Governance in the study's terms, per region: who led, how decisions were shared, the MRC's role,
 single or shared direction. Domain only: returns data; the chapter renders it.
 
-The lead body comes from the ties (the body the ministry signed the Alliance with, see
-`graphs.lead_bodies`); the other aspects are rows of `governance_evidence`, each naming the
-package rows it rests on. A region without a row for an aspect is not documented on it.
+The lead body and each aspect's finding are statements of the study model
+(`statements.lead_body`, `project_choice`, `decision_sharing`, `leadership`), so this chapter and
+« Côte à côte » show the same result; aspects come in the order of the `governance_aspect`
+domain of labels.csv. A region without a row for an aspect is not documented on it.
 """
 
 from __future__ import annotations
@@ -12,11 +13,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.contract import data
-from analysis.study import graphs
+from analysis.contract import data, labels
+from analysis.study import graphs, statements
 
 TABLE = "governance_evidence"
-ASPECTS = ("decision", "role-mrc", "direction")  # the order the chapter shows them in
 
 
 def known_ids(data_dir: Path = data.DATA_DIR) -> set[str]:
@@ -48,7 +48,7 @@ def evidence(data_dir: Path = data.DATA_DIR) -> pd.DataFrame:
     if problems:
         raise ValueError("\n".join(problems))
     table = data.load(TABLE, data_dir)
-    grid = pd.MultiIndex.from_product([graphs.regions(data_dir)["region_id"], ASPECTS],
+    grid = pd.MultiIndex.from_product([graphs.regions(data_dir)["region_id"], aspects(data_dir)],
                                       names=["region_id", "aspect"])
     merged = (table.groupby(["region_id", "aspect"])
               .agg(finding_fr=("finding_fr", " ".join), row_ids=("row_ids", ";".join))
@@ -57,16 +57,23 @@ def evidence(data_dir: Path = data.DATA_DIR) -> pd.DataFrame:
     return merged.assign(region=merged["region_id"].map(names))
 
 
+def aspects(data_dir: Path = data.DATA_DIR) -> list[str]:
+    """Governance aspects in the order of their label domain (the order the chapter shows them in)."""
+    return list(labels.mapping("governance_aspect", data_dir))
+
+
+def statement_key(aspect: str) -> str:
+    """The study-model statement that carries an aspect's finding."""
+    return next(key for key, a in statements.GOVERNANCE.items() if a == aspect)
+
+
 def overview(data_dir: Path = data.DATA_DIR) -> pd.DataFrame:
-    """Per region: the lead body (with its ties), then each aspect's finding and rows (missing = silent)."""
-    leads = graphs.lead_bodies(data_dir=data_dir).set_index("region_id")
-    wide = evidence(data_dir).pivot(index="region_id", columns="aspect", values=["finding_fr", "row_ids"])
+    """Per region: the lead body, then each aspect's statement (`Statement` objects of the study model)."""
     rows = []
-    for region_id, lead in leads.iterrows():
-        row = {"region_id": region_id, "region": lead["region"], "pilote": lead["names"] or pd.NA,
-               "pilote_liens": lead["tie_ids"] or pd.NA}
-        for aspect in ASPECTS:
-            row[aspect] = wide.loc[region_id, ("finding_fr", aspect)]
-            row[f"{aspect}_lignes"] = wide.loc[region_id, ("row_ids", aspect)]
+    for r in graphs.regions(data_dir).itertuples():
+        row = {"region_id": r.region_id, "region": r.name,
+               "pilote": statements.lead_body(r.region_id, Path(data_dir))}
+        for aspect in aspects(data_dir):
+            row[aspect] = statements.FUNCTIONS[statement_key(aspect)](r.region_id, Path(data_dir))
         rows.append(row)
     return pd.DataFrame(rows)

@@ -26,6 +26,7 @@ import networkx as nx
 import pandas as pd
 
 from analysis.contract import data
+from analysis.study import statements
 
 LEVELS = ("national", "regional", "local")  # drawing order, top to bottom
 SECTORS = ("public", "municipal", "parapublic", "communautaire", "economique", "philanthropie", "recherche",
@@ -51,7 +52,6 @@ TRANSITION_YEAR = 2014  # the abolition of the CRÉ was announced in November 20
 
 MANDATE_RELATIONS = {"mandate", "signe-avec"}
 SEAT_RELATIONS = {"siege-a", "membre-de"}
-FUNDER = "mess"  # the ministry that signs each Alliance: its partner there is the lead body
 
 
 @dataclass(frozen=True)
@@ -509,21 +509,14 @@ def main_brokers(phase: str = MAIN_PHASE, data_dir: Path = data.DATA_DIR) -> pd.
     return pd.DataFrame(rows)
 
 
-def lead_bodies(phase: str = MAIN_PHASE, data_dir: Path = data.DATA_DIR) -> pd.DataFrame:
-    """Per region, the body the ministry signed the Alliance with (a `signe-avec` tie from FUNDER in
-    the phase) or, failing that, the one it funded, with the ties it rests on; empty where neither."""
-    rec = record(Path(data_dir))
+def lead_bodies(data_dir: Path = data.DATA_DIR) -> pd.DataFrame:
+    """Per region, the lead body of the study model (`statements.lead_body`), with the ties it rests
+    on; empty where the record documents neither a signature nor funding by the ministry."""
+    tie_ids = set(record(Path(data_dir)).ties["tie_id"])
     rows = []
     for r in regions(data_dir).itertuples():
-        ties = region_ties(rec, r.region_id, phase)
-        from_funder = ties[ties["source_actor"] == FUNDER]
-        for relation in ("signe-avec", "finance"):
-            chosen = from_funder[from_funder["relation"] == relation]
-            if len(chosen):
-                break
-        targets = sorted(set(chosen["target_actor"]))
-        rows.append({"region_id": r.region_id, "region": r.name, "relation": relation if targets else pd.NA,
-                     "actor_ids": ";".join(targets),
-                     "names": "; ".join(rec.actors.loc[t, "name"] for t in targets),
-                     "tie_ids": ";".join(sorted(chosen["tie_id"]))})
+        st = statements.lead_body(r.region_id, Path(data_dir))
+        rows.append({"region_id": r.region_id, "region": r.name, "status": st.status,
+                     "actor_ids": ";".join(st.value_ids),
+                     "tie_ids": ";".join(i for i in st.row_ids if i in tie_ids)})
     return pd.DataFrame(rows)
