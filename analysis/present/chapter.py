@@ -94,7 +94,7 @@ def timeline(p: region.Profile) -> None:
                 "et l'opacité de chaque point disent la précision de sa date. Le tableau des faits suit."),
         )
         display(chart)
-    display(_html(p, tables.folded(f"Faits sur l'Alliance, {p.name} ({len(p.region_facts)} lignes, tableau)",
+    display(_html(p, tables.folded(tables.fold_summary(f"Faits sur l'Alliance, {p.name}", len(p.region_facts)),
                                    _facts_table(p), chart_data=not dated.empty)))
 
 
@@ -103,7 +103,7 @@ def _facts_table(p: region.Profile) -> str:
     return tables.render(ordered, {"date": "Date", "date_precision": "Précision de la date", "topic": "Thème",
                                    "statement_fr": "Fait", "confidence": "Certitude", "source_ids": "Sources"},
                          caption=f"Faits sur l'Alliance, {p.name}", table="region_facts",
-                         dated={"date": "date_precision"}, row_ids=_row_ids(ordered["fact_id"]))
+                         dated={"date": "date_precision"}, row_ids=_row_ids(ordered["fact_id"]), fold=False)
 
 
 def facts(p: region.Profile) -> HTML:
@@ -115,8 +115,8 @@ def territories(p: region.Profile) -> HTML:
     body = tables.render(p.territories, {"name": "Territoire", "kind": "Genre", "note": "Remarque",
                                          "source_ids": "Sources"},
                          caption=f"Territoires de la région {p.name}", table="territories",
-                         row_ids=_row_ids(p.territories["territory_id"]))
-    summary = f"Territoires de la région {p.name} ({len(p.territories)} lignes, tableau)"
+                         row_ids=_row_ids(p.territories["territory_id"]), fold=False)
+    summary = tables.fold_summary(f"Territoires de la région {p.name}", len(p.territories))
     return _html(p, tables.folded(summary, body))
 
 
@@ -132,8 +132,8 @@ def funding(p: region.Profile) -> None:
             "scope": "Portée", "amount": "Montant ($)", "period_start": "Début", "period_end": "Fin",
             "date_stated": "Date du montant", "retained": "Retenu par l'édition", "confidence": "Certitude",
             "note": "Remarque", "source_ids": "Sources"}, caption=f"Montants publiés, {p.name}", table="funding",
-            dated={"date_stated": "date_stated_precision"}, row_ids=_row_ids(p.funding["funding_id"]))
-        display(_html(p, tables.folded(f"Montants publiés, {p.name} ({len(p.funding)} lignes, tableau)", body)))
+            dated={"date_stated": "date_stated_precision"}, row_ids=_row_ids(p.funding["funding_id"]), fold=False)
+        display(_html(p, tables.folded(tables.fold_summary(f"Montants publiés, {p.name}", len(p.funding)), body)))
 
 
 def _funding_chart(p: region.Profile, period: pd.DataFrame) -> None:
@@ -175,8 +175,9 @@ def projects(p: region.Profile) -> None:
         "title": "Projet", "theme": "Thème", "fqis_amount": "Montant accordé ($)",
         "total_amount": "Coût total ($)", "year_start": "Début", "year_end": "Fin",
         "confidence": "Certitude", "source_ids": "Sources"},
-        caption=f"Projets nommés, {p.name}", table="projects", row_ids=_row_ids(p.projects["project_id"]))
-    display(_html(p, tables.folded(f"Projets nommés, {p.name} ({len(p.projects)} lignes, tableau)", body)))
+        caption=f"Projets nommés, {p.name}", table="projects", row_ids=_row_ids(p.projects["project_id"]),
+        fold=False)
+    display(_html(p, tables.folded(tables.fold_summary(f"Projets nommés, {p.name}", len(p.projects)), body)))
 
 
 def coding(p: region.Profile) -> None:
@@ -198,8 +199,9 @@ def coding(p: region.Profile) -> None:
     body = tables.render(segments, {
         "dimension": "Dimension", "code": "Code", "summary_fr": "Ce que dit la source (résumé)",
         "locator": "Passage", "source_ids": "Source"}, caption=f"Codage documentaire, {p.name}",
-        row_ids=_row_ids(segments["segment_id"]))
-    display(_html(p, tables.folded(f"Codage documentaire, {p.name} ({len(segments)} segments, tableau)", body)))
+        row_ids=_row_ids(segments["segment_id"]), fold=False)
+    summary = tables.fold_summary(f"Codage documentaire, {p.name}", len(segments), "segment")
+    display(_html(p, tables.folded(summary, body)))
 
 
 def interviews(p: region.Profile) -> None:
