@@ -288,7 +288,7 @@ def reader_notebook(executed, docname: str, labels: dict[str, tuple[str, str, st
         if cell.cell_type == "markdown":
             cell.source = reader_markdown(cell.source, docname, glue, labels)
         elif cell.cell_type == "code":
-            cell.outputs = [_reader_output(o, docname) for o in cell.get("outputs", [])
+            cell.outputs = [nbformat.from_dict(_reader_output(o, docname)) for o in cell.get("outputs", [])
                             if not _is_glue_record(o)]
     chapter_dir = Path(docname).parent.as_posix()
     notebook.cells[:0] = [

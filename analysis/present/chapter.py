@@ -17,7 +17,7 @@ from IPython.display import HTML, display
 from myst_nb import glue
 
 from analysis.contract import data, labels
-from analysis.present import book, charts, citation, diagram, glossary, sources, statement, tables, typography
+from analysis.present import book, charts, citation, diagram, glossary, statement, tables, typography
 from analysis.present import brief as brief_mod
 from analysis.present import narrative as narrative_mod
 from analysis.study import region, statements
@@ -223,8 +223,8 @@ def _interview_note(restricted: bool) -> str:
              "après contrôle de divulgation." if restricted else
              "Ces entrevues sont confidentielles : l'édition publique n'en montre aucun décompte régional.")
     return (f"<p class='interview-note'>La recherche s'appuie aussi sur {count} entrevues menées dans "
-            f"l'ensemble des régions étudiées avec des personnes jugées clés dans la mise en œuvre "
-            f"({sources.links(fact['source_ids'])}). {typography.fr(shown)} L'annexe "
+            f"l'ensemble des régions étudiées avec des personnes jugées clés dans la mise en œuvre"
+            f"{narrative_mod.ref_links(fact['source_ids'], set())}. {typography.fr(shown)} L'annexe "
             f"<a href='{annex}'>Entrevues</a> montre, sur des données synthétiques, comment elles sont "
             "décomptées et comment les petits nombres sont masqués.</p>")
 

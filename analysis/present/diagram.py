@@ -36,6 +36,9 @@ RELATION_FAMILY = {
 FAMILIES = ("entente et financement", "coordination et accompagnement", "participation", "contestation")
 FAMILY_DASH = [[1, 0], [8, 4], [2, 3], [10, 3, 2, 3]]
 FAMILY_GREY = ["#333333", "#555555", "#777777", "#D55E00"]
+# Dash, shade and width together: a type of tie stays recognisable in grey print and to colour-blind readers.
+FAMILY_WIDTH = [2.6, 1.8, 1.1, 2.2]
+LABEL_CHARS_PER_SLOT = 95  # characters of a 9-pixel label that fit across the whole drawing (about 640 px)
 LABEL_MARGIN = 0.28  # room on the left for the territory names, in units of the drawing's width
 # Legends below the drawing: the book's text column is too narrow for them on the side.
 _LEGEND = alt.Legend(orient="bottom", direction="vertical", labelLimit=260)
@@ -286,6 +289,8 @@ def draw(g: nx.MultiDiGraph, title: str, names: dict[str, str] | None = None) ->
                                   scale=alt.Scale(domain=list(FAMILIES), range=FAMILY_DASH)),
         color=alt.Color("famille:N", title="Type de lien", legend=_LEGEND,
                         scale=alt.Scale(domain=list(FAMILIES), range=FAMILY_GREY)),
+        strokeWidth=alt.StrokeWidth("famille:N", title="Type de lien", legend=_LEGEND,
+                                    scale=alt.Scale(domain=list(FAMILIES), range=FAMILY_WIDTH)),
         tooltip=[alt.Tooltip("de:N", title="De"), alt.Tooltip("relation:N", title="Relation"),
                  alt.Tooltip("vers:N", title="Vers"), alt.Tooltip("periode:N", title="Période"),
                  alt.Tooltip("sources:N", title="Sources")],
@@ -301,13 +306,21 @@ def draw(g: nx.MultiDiGraph, title: str, names: dict[str, str] | None = None) ->
                  alt.Tooltip("territory:N", title="Territoire"), alt.Tooltip("sector:N", title="Secteur"),
                  alt.Tooltip("role_fr:N", title="Rôle"), alt.Tooltip("source_ids:N", title="Sources")],
     )
-    # Horizontal labels under the nodes, cut to their slot: the full name is in the tooltip and the table.
-    labels = alt.Chart(pos).mark_text(fontSize=9, baseline="top", dy=7, color="#222222",
-                                      limit=alt.expr(f"datum.slot * {unit} - 4")).encode(
+    # Labels under the nodes, wrapped to their slot rather than cut: every word stays readable.
+    pos = pos.assign(label=[wrap_label(t, s) for t, s in zip(pos["label"], pos["slot"], strict=True)])
+    labels = alt.Chart(pos).mark_text(fontSize=9, baseline="top", dy=7, color="#222222", lineBreak="\n").encode(
         x=x, y=y, text="label:N", tooltip=alt.Tooltip("name:N", title="Organisation"))
     height = round((bottom - top) * ROW_PX)
     return alt.layer(shading, headers, row_labels, edges, nodes, labels).properties(
         title=title, description=_description(g), width="container", height=height)
+
+
+def wrap_label(label: str, slot: float) -> str:
+    """The label on as many lines as its slot needs (words are never cut; `\n` breaks the lines)."""
+    import textwrap
+
+    width = max(8, int(slot * LABEL_CHARS_PER_SLOT))
+    return "\n".join(textwrap.wrap(str(label), width=width, break_long_words=False)) or str(label)
 
 
 def _description(g: nx.MultiDiGraph) -> str:
