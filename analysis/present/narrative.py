@@ -127,7 +127,7 @@ def ref_links(row_ids: object, shown: set[str]) -> str:
 def permalink(anchor: str, what: str = "ce paragraphe") -> str:
     """A visible ¶ link to a paragraph's stable anchor, as Sphinx puts after headings."""
     text = f"Lien permanent vers {what}"
-    return (f'<a class="headerlink paragraph-link" href="#{html.escape(anchor)}" title="{text}" '
+    return (f'<a class="paragraph-link" href="#{html.escape(anchor)}" title="{text}" '
             f'aria-label="{text}">¶</a>')
 
 
