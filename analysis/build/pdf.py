@@ -183,6 +183,25 @@ def _number_tree(node) -> list:
     return pairs
 
 
+def _own_destinations(chapter, number: int) -> None:
+    """Give the chapter's named destinations (its anchors) the chapter's number, in the reader about to be
+    joined to the book: two chapters both have `#citer`-like anchors, and a link must stay in its chapter."""
+    from pypdf.generic import DictionaryObject, NameObject
+
+    catalog = chapter.trailer["/Root"]
+    if "/Dests" not in catalog:
+        return
+    dests = catalog["/Dests"].get_object()
+    renamed = DictionaryObject({NameObject(f"/c{number}-{str(k)[1:]}"): v for k, v in dests.items()})
+    dests.clear()
+    dests.update(renamed)
+    for page in chapter.pages:
+        for annotation in page.get("/Annots", []) or []:
+            annotation = annotation.get_object()
+            if isinstance(annotation.get("/Dest"), NameObject):
+                annotation[NameObject("/Dest")] = NameObject(f"/c{number}-{str(annotation['/Dest'])[1:]}")
+
+
 def _join_structure(book, chapter, start: int, number: int) -> None:
     """Graft the structure tree of `chapter` (its pages appended to `book` from page `start`) onto the book's.
 
@@ -233,9 +252,9 @@ def _join_structure(book, chapter, start: int, number: int) -> None:
     nums = root["/ParentTree"].get_object()["/Nums"]
     for key, value in _number_tree(source["/ParentTree"]):
         nums += [NumberObject(key + offset), value.clone(book)]
-    for page in book.pages[start:]:
-        if "/StructParents" in page:
-            page[NameObject("/StructParents")] = NumberObject(int(page["/StructParents"]) + offset)
+    for source_page, page in zip(chapter.pages, book.pages[start:], strict=True):
+        if "/StructParents" in source_page:  # pypdf's append leaves it out
+            page[NameObject("/StructParents")] = NumberObject(int(source_page["/StructParents"]) + offset)
         for annotation in page.get("/Annots", []) or []:
             annotation = annotation.get_object()
             if "/StructParent" in annotation:
@@ -344,6 +363,7 @@ def write_all(html_dir: Path = ROOT / "_build" / "html", log=print) -> list[Path
                 target = html_dir / chapter_path(docname)
                 _save(writer, title, target, base)
                 chapter, start = PdfReader(target), len(book.pages)
+                _own_destinations(chapter, len(written) + 1)
                 book.append(chapter, outline_item=title)
                 _join_structure(book, chapter, start, len(written) + 1)
                 written.append(target)
