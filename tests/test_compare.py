@@ -10,8 +10,8 @@ import pytest
 import yaml
 
 from analysis.contract import data
-from analysis.present import compare_charts
-from analysis.study import compare
+from analysis.present import compare_charts, statement
+from analysis.study import compare, statements
 from tests.conftest import HTML, ROOT, book_pages
 
 SPEC = re.compile(r'<script type="application/json" id="[^"]+" class="altair-spec">(.*?)</script>', re.S)
@@ -107,15 +107,15 @@ def test_theme_counts_cover_every_theme_and_region():
     assert themes["projets"].sum() == data.load("projects")["theme"].notna().sum()
 
 
-def test_side_by_side_covers_every_region_and_says_gaps():
+def test_side_by_side_covers_every_region_and_holds_the_model_statements():
     side = compare.side_by_side()
     assert list(side["region_id"]) == list(data.load("regions")["region_id"])
-    shown = compare.side_by_side_table(side)
-    for column in compare.SIDE_COLUMNS:
-        assert shown[column].notna().all(), column
-    no_envelope = side["enveloppe"].isna()
-    assert (shown.loc[no_envelope, "enveloppe_texte"] == "non documentée").all()
-    assert not shown["enveloppe_texte"].str.contains(r"\.0").any()
+    for key in statements.keys():
+        for region_id, st in zip(side["region_id"], side[f"st_{key}"], strict=True):
+            assert st == statements.FUNCTIONS[key](region_id), (region_id, key)
+    assert (side["enveloppe"].isna() == ~compare.documented(side, "envelope")).all()
+    grid = statement.grid(side, ["lead-body", "envelope"], caption="Essai", row_prefix="essai")
+    assert "non documenté dans les sources publiques" in grid and ".0" not in grid.split("<tbody>")[1]
 
 
 def test_period_overlap():

@@ -8,9 +8,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis.contract import data
-from analysis.present import brief, narrative
-from analysis.study import region
+from analysis.contract import data, labels
+from analysis.present import brief, narrative, statement
+from analysis.study import region, statements
 
 REGION_IDS = list(data.load("regions")["region_id"])
 FIXTURE = Path(__file__).parent / "fixtures" / "narratives" / "mauricie.csv"
@@ -62,7 +62,7 @@ def test_numbers_are_read_the_french_way():
 def test_word_count_ignores_brief_points():
     frame = _fixture()
     words = narrative.word_count("mauricie", frame)
-    brief_words = len(frame.loc[frame["section"] == "bref-priorites", "text_fr"].iloc[0].split())
+    brief_words = len(frame.loc[frame["section"] == "bref-tension", "text_fr"].iloc[0].split())
     total = sum(len(t.split()) for t in frame["text_fr"])
     assert 0 < words <= total - brief_words + 5
 
@@ -117,35 +117,47 @@ def test_empty_narrative_is_a_visible_gap():
 def test_brief_has_every_point_with_its_anchor(region_id):
     p = region.profile(region_id)
     markup = brief.html_for(p)
-    for key in brief.ORDER:
-        assert f"id='{region_id}-bref-{key}'" in markup
-    for point in brief.points(p):
-        assert point["text"], point
-        if point["text"] != brief.UNDOCUMENTED and point["key"] not in brief.TABLE_SECTION:
+    for key in brief.SHOWN:
+        assert f"id='{region_id}-bref-{brief.ANCHORS[key]}'" in markup
+    for point in brief.points(region_id):
+        assert point["html"], point
+        if point["documented"] and point["statement"] not in brief.TABLE_SECTION:
             assert point["ids"], f"{region_id}: point {point['key']} cites no row"
-    assert not re.search(r"\b(enveloppe-regionale|territoire-autochtone|ville-territoire-equivalent|nan|True)\b",
-                         markup)
+    raw = r">[^<]*\b(enveloppe-regionale|territoire-autochtone|ville-territoire-equivalent|nan|True)\b"
+    assert not re.search(raw, markup)
+
+
+def test_brief_points_come_in_the_order_of_the_statement_domain():
+    order = [k for k in labels.mapping("statement") if k in brief.SHOWN]
+    assert [pt["statement"] for pt in brief.points("mauricie")] == order
+
+
+def test_brief_shows_the_model_statements_themselves():
+    """Each point carries the marked span of the study model's statement: no second computation."""
+    for point in brief.points("laurentides"):
+        st = statements.FUNCTIONS[point["statement"]]("laurentides")
+        assert point["html"].startswith(statement.html(st))
 
 
 def test_brief_envelope_lists_the_retained_and_the_disagreeing_figures():
-    text, ids = brief.envelope(region.profile("bas-saint-laurent"))
+    points = {pt["statement"]: pt for pt in brief.points("bas-saint-laurent")}
+    text = points["envelope"]["html"]
     assert "4\u202f400\u202f000\u00a0$" in text and "4\u202f500\u202f000\u00a0$" in text
-    assert "retenu" in text and {"bsl-f-01", "bsl-f-02"} <= set(ids)
+    assert "retenu" in text and {"bsl-f-01", "bsl-f-02"} <= set(points["envelope"]["ids"])
 
 
-def test_brief_territories_use_the_labels_of_their_kinds():
-    text, _ = brief.territories(region.profile("mauricie"))
-    assert "ville exerçant les compétences d’une MRC (3)" in text and "MRC (3)" in text
+def test_brief_states_the_project_count_first_then_the_named_projects():
+    points = [pt["statement"] for pt in brief.points("mauricie")]
+    assert points.index("projects-stated") < points.index("projects-named")
+    stated = {pt["statement"]: pt for pt in brief.points("mauricie")}["projects-stated"]
+    assert "7\u00a0projets (11 décembre 2012)" in stated["html"] and "mau-rf-09" in stated["ids"]
 
 
-def test_brief_points_from_narrative_rows_and_gaps():
-    p = region.profile("mauricie")
-    points = {pt["key"]: pt for pt in brief.points(p, _fixture())}
-    assert points["priorites"]["text"].startswith("Trois priorités\u00a0:")
-    assert points["priorites"]["ids"] == ["mau-rf-05"]
-    assert points["tension"]["text"] == brief.UNDOCUMENTED
-    stated = points["projets"]
-    assert "7 projets (11 décembre 2012)" in stated["text"] and "mau-rf-09" in stated["ids"]
+def test_brief_says_undocumented_in_the_words_of_the_edition():
+    points = {pt["statement"]: pt for pt in brief.points("laurentides")}
+    assert "non documenté dans les sources publiques" in points["tension"]["html"]
+    assert "class='enonce gap'" in points["priorities"]["html"]
+    assert "Deux-Montagnes" in points["priorities"]["html"]  # the local priorities that are known
 
 
 def test_every_row_id_a_narrative_cites_is_shown_or_is_a_source():
@@ -159,12 +171,10 @@ def test_every_row_id_a_narrative_cites_is_shown_or_is_a_source():
                     assert rid in links
 
 
-def test_lead_body_is_the_organisation_that_signed_with_the_ministry_or_undocumented():
-    text, ids = brief.lead_body(region.profile("cote-nord"))
-    assert text.startswith("Conférence régionale des élus de la Côte-Nord") and ids[0] == "cn-tie-01"
-    ties = data.load("ties")
-    for region_id in REGION_IDS:
-        p = region.profile(region_id)
-        signed = ties[(ties["source_actor"] == brief.MINISTRY) & (ties["relation"] == brief.SIGNS)
-                      & ties["target_actor"].isin(p.actors["actor_id"])]
-        assert (brief.lead_body(p)[0] == brief.UNDOCUMENTED) == signed.empty
+
+
+def test_brief_spells_out_the_acronyms_it_uses_for_print():
+    markup = brief.html_for(region.profile("cote-nord"))
+    legend = markup[markup.index("bref-sigles"):]
+    assert "CRÉ, Conférence régionale des élus" in legend and "FRSIS, Fonds régional" in legend
+    assert brief.acronym_legend("<li>Sans sigle.</li>") == ""

@@ -15,7 +15,7 @@ from analysis.build import export
 from analysis.build.cli import main
 from analysis.contract import data, labels
 from analysis.present import charts, diagram, tables
-from analysis.study import governance, graphs
+from analysis.study import governance, graphs, statements
 from tests.conftest import HTML
 
 ACTOR_COLUMNS = ["actor_id", "name", "acronym", "sector", "level", "region_id", "territory_id", "role_fr",
@@ -561,9 +561,10 @@ def test_governance_evidence_names_real_rows_and_covers_every_region():
     overview = governance.overview(REAL)
     assert list(overview["region_id"]) == list(graphs.regions(REAL)["region_id"])
     leads = graphs.lead_bodies(data_dir=REAL)
+    ministry = statements.ministry(REAL)
     for row in leads.itertuples():
         for tie_id in data.split_ids(row.tie_ids):
-            assert graphs.record(REAL).ties.set_index("tie_id").loc[tie_id, "source_actor"] == graphs.FUNDER
+            assert graphs.record(REAL).ties.set_index("tie_id").loc[tie_id, "source_actor"] == ministry
 
 
 def test_a_dangling_evidence_row_is_reported_with_file_row_and_column(tmp_path):

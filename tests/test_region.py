@@ -27,14 +27,13 @@ def test_unknown_region_is_refused_with_the_known_list():
         region.profile("gaspesie")
 
 
-def test_retained_envelope_is_the_single_retained_row():
+def test_completeness_reads_the_envelope_and_the_stated_count_from_the_study_model():
+    table = region.completeness().set_index("region_id")
     funding = data.load("funding")
     for region_id in REGION_IDS:
-        envelope = region.profile(region_id).retained_envelope
-        retained = funding[(funding["region_id"] == region_id) & funding["retained"]]
-        assert (envelope is None) == retained.empty
-        if envelope is not None:
-            assert envelope["amount"] == retained["amount"].iloc[0]
+        retained = funding[(funding["region_id"] == region_id) & funding["retained"].fillna(False)]
+        assert table.loc[region_id, "enveloppe_retenue"] == (not retained.empty)
+    assert table.loc["lanaudiere", "projets_annonces"] == 48  # 50 organisations are not 50 projects
 
 
 def test_completeness_counts_match_the_tables():
@@ -60,10 +59,3 @@ def test_rendered_table_links_sources_and_marks_gaps():
     markup = tables.render(frame, {"amount": "Montant", "territory_id": "Territoire", "source_ids": "Sources"})
     assert "<a href=" in markup and tables.MISSING in markup
     assert "4\u202f400\u202f000" in markup or "\u202f" in markup
-
-
-def test_stated_project_counts_ignore_counts_of_organisations():
-    p = region.profile("lanaudiere")
-    assert set(p.stated_project_counts["unit"]) == {"projets"}
-    stated = region.completeness(["lanaudiere"])["projets_annonces"].iloc[0]
-    assert stated == p.stated_project_counts["value"].max()

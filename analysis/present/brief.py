@@ -14,7 +14,7 @@ import html
 import pandas as pd
 
 from analysis.contract import data, dates
-from analysis.present import book, narrative, statement, tables, typography
+from analysis.present import book, glossary, narrative, statement, tables, typography
 from analysis.study import statements
 from analysis.study.region import PAGSIS_YEARS
 
@@ -23,7 +23,8 @@ from analysis.study.region import PAGSIS_YEARS
 SHOWN = frozenset({"lead-body", "project-choice", "envelope", "territories", "projects-stated",
                    "projects-named", "priorities", "tension", "transition", "successor"})
 WITH = {"successor": "successor-kind"}
-WITH_NOTES = frozenset({"priorities", "projects-stated"})  # their notes say which territory a value is about
+# Their notes say which territory a value is about, or why a successor is uncertain or unknown.
+WITH_NOTES = frozenset({"priorities", "projects-stated", "successor"})
 # Anchor of each point (kept from the earlier box, so published links still resolve).
 ANCHORS = {"lead-body": "direction", "project-choice": "choix-projets", "envelope": "enveloppe",
            "territories": "territoires", "projects-stated": "projets", "projects-named": "projets-nommes",
@@ -58,7 +59,7 @@ def points(region_id: str) -> list[dict]:
             notes += [note] if note else []
             ids += [i for i in more if i not in ids]
         if notes:
-            parts.append(html.escape(typography.fr(" ".join(notes)), quote=False))
+            parts.append(html.escape(statement.curly(typography.fr(" ".join(notes))), quote=False))
         out.append({"key": ANCHORS[key], "statement": key, "heading": statement.heading(key),
                     "html": " ".join(parts), "ids": ids, "documented": st.documented})
     return out
@@ -131,6 +132,16 @@ def html_for(p) -> str:
         heading = html.escape(point["heading"], quote=False)
         items.append(f"<li id='{anchor(region_id, point['key'])}' class='stable-anchor'>"
                      f"<strong>{heading}.</strong> {point['html']} {refs}</li>")
+    points_html = "".join(items)
     return (f"<div class='admonition en-bref stable-anchor' id='{region_id}-bref' role='note'>"
             "<p class='admonition-title'>En bref</p>"
-            f"<ul class='bref-points'>{''.join(items)}</ul></div>")
+            f"<ul class='bref-points'>{points_html}</ul>{acronym_legend(points_html)}</div>")
+
+
+def acronym_legend(markup: str) -> str:
+    """The acronyms the box uses, spelled out: a printed page has no tooltip to expand them."""
+    used = glossary.expansions(markup)
+    if not used:
+        return ""
+    listed = " ; ".join(f"{a}, {html.escape(e, quote=False)}" for a, e in used)
+    return f"<p class='bref-sigles'>{statement.curly(typography.fr(f'Sigles : {listed}.'))}</p>"

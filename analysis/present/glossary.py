@@ -38,6 +38,14 @@ def acronyms(data_dir: Path = data.DATA_DIR) -> dict[str, str]:
     return {a: term for a, (term, _) in _acronyms(Path(data_dir)).items()}
 
 
+def expansions(text: str, data_dir: Path = data.DATA_DIR) -> list[tuple[str, str]]:
+    """(acronym, expansion) of each glossary acronym `text` uses, in order of first use: for a legend
+    printed beside the text, where a tooltip does not survive."""
+    known = _acronyms(Path(data_dir))
+    used = dict.fromkeys(a for a in ACRONYM.findall(_TAG.sub(" ", text)) if a in known and known[a][1])
+    return [(a, known[a][1]) for a in used]
+
+
 def link_first(markup: str, seen: set[str], href: str, data_dir: Path = data.DATA_DIR) -> str:
     """Link the first use of each glossary acronym in `markup` not already in `seen` (which is updated).
 

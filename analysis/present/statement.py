@@ -35,12 +35,17 @@ def text(st: Statement) -> str:
         out = st.label_fr
     if st.status == READING:
         out += f" ({labels.label('statement_status', READING)})"
-    return typography.fr(out)
+    return curly(typography.fr(out))
+
+
+def curly(text: str) -> str:
+    """The apostrophe a French reader expects (’), in text that holds no markup."""
+    return text.replace("'", "’")
 
 
 def heading(key: str) -> str:
     """The French name of a statement (labels.csv, domain statement)."""
-    return typography.fr(labels.label("statement", key))
+    return curly(typography.fr(labels.label("statement", key)))
 
 
 def html(st: Statement) -> str:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from analysis.contract import data
+from analysis.study import statements
 
 # Tables that carry a region_id column, in the order a chapter presents them.
 REGIONAL_TABLES = ["territories", "funding", "region_facts", "actors", "projects", "coded_segments", "gaps"]
@@ -31,22 +32,10 @@ class Profile:
         return str(self.region["name"])
 
     @property
-    def retained_envelope(self) -> pd.Series | None:
-        """The one regional envelope figure the book uses, or None when no source gives one."""
-        rows = self.funding[self.funding["retained"].fillna(False)]
-        return rows.iloc[0] if len(rows) else None
-
-    @property
     def pagsis_funding(self) -> pd.DataFrame:
         """Amounts of the 2010-2015 period; undated amounts are kept (they may belong to it)."""
         start = pd.to_numeric(self.funding["period_start"], errors="coerce")
         return self.funding[start.isna() | start.between(*PAGSIS_YEARS)]
-
-    @property
-    def stated_project_counts(self) -> pd.DataFrame:
-        """Counts of projects a source states (a count of organisations is not a count of projects)."""
-        facts = self.region_facts
-        return facts[(facts["topic"] == "nombre-de-projets") & (facts["unit"] == "projets")]
 
 
 def profile(region_id: str) -> Profile:
@@ -105,12 +94,12 @@ def completeness(region_ids: list[str] | None = None) -> pd.DataFrame:
             "sources_pagsis": len(pagsis_sources),
             "territoires": len(p.territories),
             "montants": len(p.funding),
-            "enveloppe_retenue": p.retained_envelope is not None,
+            "enveloppe_retenue": statements.envelope(region_id).documented,
             "signature_documentee": bool((p.region_facts["topic"] == "signature").any()
                                          and p.region_facts.loc[p.region_facts["topic"] == "signature",
                                                                 "date"].notna().any()),
             "projets_nommes": len(p.projects),
-            "projets_annonces": _max_value(p.stated_project_counts),
+            "projets_annonces": _quantity(statements.projects_stated(region_id)),
             "organisations": len(p.actors),
             "liens": len(p.ties),
             "segments_codes": len(p.coded_segments),
@@ -119,6 +108,5 @@ def completeness(region_ids: list[str] | None = None) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _max_value(facts: pd.DataFrame) -> object:
-    values = facts["value"].dropna()
-    return int(values.max()) if len(values) else pd.NA
+def _quantity(st: statements.Statement) -> object:
+    return int(st.quantity) if st.documented else pd.NA

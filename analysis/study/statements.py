@@ -23,7 +23,9 @@ Functions (each takes a region id and an optional `data_dir`, and returns a `Sta
   undocumented, with the local priorities that are known as notes.
 - `tension` — the main tension of 2010-2014 (the region's `bref-tension` paragraph).
 - `transition` — who took over when the CRÉ was abolished (the `bref-transition` paragraph).
-- `successor` — the mandataire of the 2017-2023 Alliance (`cycles.csv`; value: actor id).
+- `successor` — the mandataire of the 2017-2023 Alliance (`cycles.csv`; value: actor id); the
+  cycle row's note comes with it when its confidence is not high (sources that disagree) or when
+  the mandataire is unknown.
 - `successor_kind` — its kind of body, elected officials or social development (`cycles.csv`
   `body_kind`; the classification is the edition's reading).
 
@@ -49,6 +51,7 @@ ENVELOPE_SCOPE = "enveloppe-regionale"
 STATED_TOPIC, STATED_UNIT = "nombre-de-projets", "projets"  # a count of organisations is not a count of projects
 PRIORITIES_TOPIC = "priorites"  # region_facts and gaps rows about the plan's priorities
 NEXT_CYCLE = "alliance-2017-2023"  # cycles.csv: the Alliance that followed the 2010-2015 one
+SURE = "elevee"  # confidence of a row read in a primary source: its value needs no note beside it
 BRIEF_SECTION = "bref-"  # narratives.csv sections the model reads (tension, transition)
 # Statement key -> governance_evidence aspect (its French name is in labels.csv, domain governance_aspect).
 GOVERNANCE = {"project-choice": "decision", "decision-sharing": "role-mrc", "leadership": "direction"}
@@ -103,9 +106,8 @@ def _region_actors(region_id: str, data_dir: Path) -> pd.DataFrame:
 
 
 def _actor_label(actor: pd.Series) -> str:
-    """The actor's full name, its acronym after it: print has no tooltip to expand an acronym."""
-    acronym = actor.get("acronym")
-    return f"{actor['name']} ({acronym})" if pd.notna(acronym) and acronym not in actor["name"] else actor["name"]
+    """The actor's full name: its acronym may be nowhere else on the page, and print has no tooltip."""
+    return str(actor["name"])
 
 
 # ---------------------------------------------------------------------------------- the ministry
@@ -282,7 +284,8 @@ def successor(region_id: str, data_dir: Path = data.DATA_DIR) -> Statement:
                      label_fr=_actor_label(actors.loc[actor]),
                      date=None if pd.isna(row["date"]) else str(row["date"]),
                      date_precision=None if pd.isna(row["date_precision"]) else str(row["date_precision"]),
-                     row_ids=(row["cycle_id"], *data.split_ids(row["source_ids"])), notes_fr=(str(row["note"]),))
+                     row_ids=(row["cycle_id"], *data.split_ids(row["source_ids"])),
+                     notes_fr=() if row["confidence"] == SURE else (str(row["note"]),))
 
 
 def successor_kind(region_id: str, data_dir: Path = data.DATA_DIR) -> Statement:
