@@ -89,8 +89,9 @@ def theme() -> alt.theme.ThemeConfig:
             "font": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif",
             "range": {"category": PALETTE},
             "title": {"anchor": "start", "fontSize": 15},
-            "axis": {"labelFontSize": 12, "titleFontSize": 12},
-            "legend": {"labelFontSize": 12, "titleFontSize": 12},
+            # labelLimit 0: a category is never cut to « Consortium en développement soci… »
+            "axis": {"labelFontSize": 12, "titleFontSize": 12, "labelLimit": 0},
+            "legend": {"labelFontSize": 12, "titleFontSize": 12, "labelLimit": 0},
             "view": {"stroke": None},
             "locale": LOCALE,
         }
