@@ -38,6 +38,8 @@ FAMILY_DASH = [[1, 0], [8, 4], [2, 3], [10, 3, 2, 3]]
 FAMILY_GREY = ["#333333", "#555555", "#777777", "#D55E00"]
 # Dash, shade and width together: a type of tie stays recognisable in grey print and to colour-blind readers.
 FAMILY_WIDTH = [2.6, 1.8, 1.1, 2.2]
+MAX_MARKERS = 6  # beyond, the summary sentence links to the list of ties instead of citing each one
+UNDETERMINED_LIST = ("book/comparaison/gouvernance", "gouvernance-phases")  # where those ties are listed
 LABEL_CHARS_PER_SLOT = 95  # characters of a 9-pixel label that fit across the whole drawing (about 640 px)
 LABEL_MARGIN = 0.28  # room on the left for the territory names, in units of the drawing's width
 # Legends below the drawing: the book's text column is too narrow for them on the side.
@@ -351,8 +353,12 @@ def sentence(s: graphs.Summary) -> str:
     if s.undetermined:
         text += (" et " if others else " Il laisse de côté ") + (
             f"{tables.count(len(s.undetermined), 'lien')} dont la source ne permet pas d'établir la phase")
+        text = html.escape(typography.fr(text), quote=False)
+        if len(s.undetermined) > MAX_MARKERS:  # a row of markers is no easier to read than a row of ids
+            listed = book.page_href(*UNDETERMINED_LIST)
+            return text + f" (<a href='{html.escape(listed)}'>liste dans le chapitre sur la gouvernance</a>)."
         # the ties' ids go into markers (row id and source on hover), not into the sentence
-        return html.escape(typography.fr(text), quote=False) + narrative.ref_links(s.undetermined, set()) + "."
+        return text + narrative.ref_links(";".join(s.undetermined), set()) + "."
     return html.escape(typography.fr(text), quote=False)
 
 

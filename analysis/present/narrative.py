@@ -108,7 +108,7 @@ def ref_links(row_ids: object, shown: set[str]) -> str:
     for rid in data.split_ids(row_ids):
         number = marker_number(rid)
         sid, title = _source_title(rid, known)
-        tip = f"{rid} — {title}" if title else rid
+        tip = typography.fr(f"{rid} — {title}") if title else rid
         label = html.escape(f"Renvoi {number}\u00a0: ligne {tip}")
         common = f'class="src-marker" data-tip="{html.escape(tip)}" aria-label="{label}"'
         if rid in shown:
