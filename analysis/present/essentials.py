@@ -54,7 +54,9 @@ def messages(side: pd.DataFrame | None = None) -> list[dict]:
     lead = side["st_lead-body"]
     reading = lead.map(lambda st: st.status == statements.READING)
     signed = lead.map(lambda st: st.status == statements.DOCUMENTED)
-    text = (f"Le ministère a conclu chaque Alliance avec une instance régionale : une source montre la "
+    known = int((signed | reading).sum())
+    whom = "chaque Alliance" if known == n else f"l'Alliance de {count(known, 'région')} sur {n}"
+    text = (f"Le ministère a conclu {whom} avec une instance régionale : une source montre la "
             f"signature dans {signed.sum()} régions sur {n}")
     if reading.any():
         text += f" ; dans {_names(side, reading)}, l'édition déduit l'instance du financement"
@@ -138,7 +140,7 @@ def regions_html(side: pd.DataFrame | None = None) -> str:
             f"<strong>{html.escape(row['region'])}</strong></a>\u00a0: {statement.html(lead)} "
             f"Enveloppe 2010-2015\u00a0: {statement.html(envelope)}. "
             f"Après 2015\u00a0: {statement.html(successor)}"
-            + (f" ({statement.html(kind)})" if kind.documented else "") + ".</li>")
+            + (f", {statement.html(kind)}" if kind.documented else "") + ".</li>")
     return f"<ul class='region-lines'>{''.join(items)}</ul>"
 
 
