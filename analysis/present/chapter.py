@@ -46,6 +46,7 @@ def start(region_id: str) -> region.Profile:
     narrative_mod.start_page()
     p = region.profile(region_id)
     count = tables.count
+    with_amount = int(p.projects["fqis_amount"].notna().sum())
     values = {
         "nom": p.name,
         "sources": count(len(p.sources), "document public"),
@@ -53,7 +54,7 @@ def start(region_id: str) -> region.Profile:
         "territoires": count(len(p.territories), "territoire"),
         "montants": count(len(p.funding), "montant"),
         "projets": count(len(p.projects), "projet financé"),
-        "projets_montant": tables.number(int(p.projects["fqis_amount"].notna().sum())),
+        "projets_montant": tables.number(with_amount) if with_amount else "aucun",
         "segments": count(len(p.coded_segments), "segment"),
         "codes": count(p.coded_segments["code_id"].nunique(), "code distinct"),
         "lacunes": count(len(p.gaps), "lacune"),
