@@ -24,6 +24,7 @@ from pathlib import Path
 UPSTREAM = 'role="doc-biblioentry"'
 FIXED = 'role="listitem"'
 TEMPLATES = Path(__file__).resolve().parent / "templates"
+STATIC = Path(__file__).resolve().parent / "static"  # reader.css: source-marker tooltips, paragraph links
 SEARCH_BAR_TEXT = "Rechercher dans ce livre…"
 # Tooltips the theme builds in Python that its French catalogue does not translate.
 FRENCH_TOOLTIPS = {
@@ -33,6 +34,7 @@ FRENCH_TOOLTIPS = {
 
 def _configure(app, config) -> None:
     config.templates_path = [str(TEMPLATES), *config.templates_path]
+    config.html_static_path = [*config.html_static_path, str(STATIC)]
     config.html_theme_options = {**config.html_theme_options, "search_bar_text": SEARCH_BAR_TEXT}
 
 
@@ -78,6 +80,7 @@ def _one_copy_of_each_script(app, pagename, templatename, context, doctree) -> N
 
 def setup(app):
     app.connect("config-inited", _configure)
+    app.add_css_file("reader.css")
     app.connect("html-page-context", _fix_bibliography)
     app.connect("html-page-context", _mark_language)
     # After sphinx-book-theme fills header_buttons (priority 501) and after every extension that

@@ -3,9 +3,10 @@
 - the footer of every page: edition, commit, data-package version and build date (analysis.present.provenance);
 - each chapter's download menu: its executed notebook (.ipynb) and its PDF, instead of the
   theme's « print this page » button;
-- after the build: the data package as one zip (analysis.contract.archive) and every chapter's executed
-  notebook (analysis.build.notebooks, cached by content hash in _build/.notebooks). The PDFs come from
-  `make pdf` (analysis.build.pdf), which prints the built pages.
+- after the build: the data package as one zip (analysis.contract.archive) and every chapter's notebook,
+  written from the build's own executed results (jupyter-cache, the same outputs the pages show) by
+  analysis.build.notebooks.reader_notebook: no chapter runs twice. The PDFs come from `make pdf`
+  (analysis.build.pdf), which prints the built pages.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from pathlib import Path
 from sphinx.util import logging
 
 logger = logging.getLogger(__name__)
-NOTEBOOK_CACHE = ".notebooks"  # under _build/, next to jupyter-cache
 
 
 def _footer(app, config) -> None:
@@ -65,8 +65,6 @@ def _chapters(app) -> set[str]:
 def _downloads(app, exception) -> None:
     if exception is not None or app.builder.format != "html":
         return
-    from parallel_execute import jobs
-
     from analysis.build import notebooks
     from analysis.contract import archive
 
@@ -74,13 +72,35 @@ def _downloads(app, exception) -> None:
     archive.write(outdir)
     started = time.monotonic()
     order = notebooks.chapters(_toc(app))
+    labels = {name: (doc, anchor, title) for name, (doc, anchor, title)
+              in app.env.domaindata["std"]["labels"].items()}
     try:
-        notebooks.build_all(outdir / notebooks.DOWNLOAD_DIR, outdir.parent / NOTEBOOK_CACHE, order,
-                            jobs=jobs(), root=Path(app.confdir), log=logger.info)
+        for docname in order:
+            target = outdir / notebooks.DOWNLOAD_DIR / f"{docname}.ipynb"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            notebook = notebooks.reader_notebook(_executed(app, docname), docname, labels)
+            target.write_text(notebooks.dumps(notebook), encoding="utf-8")
     except Exception as err:  # noqa: BLE001 - reported as a build warning (an error under -W)
-        logger.warning(f"executed notebooks: {type(err).__name__}: {str(err)[:2000]}")
+        logger.warning(f"notebooks: {type(err).__name__}: {str(err)[:2000]}")
         return
-    logger.info(f"notebooks: {len(order)} ready in {notebooks.DOWNLOAD_DIR}/ ({time.monotonic() - started:.1f} s)")
+    logger.info(f"notebooks: {len(order)} written in {notebooks.DOWNLOAD_DIR}/ from the build's executed "
+                f"results ({time.monotonic() - started:.1f} s)")
+
+
+def _executed(app, docname: str):
+    """The notebook myst-nb read for `docname`, with the outputs the build executed (from jupyter-cache)."""
+    from jupyter_cache import get_cache
+    from myst_nb.core.read import create_nb_reader
+    from parallel_execute import _notebook
+
+    found = _notebook(app.env, docname)  # the same notebook, and so the same cache key, as myst-nb's read
+    if found is None:  # nothing to execute: the page's text alone
+        path = Path(app.env.doc2path(docname))
+        text = path.read_text(encoding="utf-8")
+        return create_nb_reader(str(path), app.env.myst_config, app.env.mystnb_config, text).read(text)
+    cache = get_cache(app.env.mystnb_config.execution_cache_path or ".jupyter_cache")
+    _, notebook = cache.merge_match_into_notebook(found[1])
+    return notebook
 
 
 def setup(app):

@@ -117,3 +117,58 @@ def test_every_page_says_entrevue_not_entretien(built_html):
 
 def test_every_region_has_its_chapter_page(built_html):
     assert sorted(p.split("/")[-1][:-5] for p in REGIONAL) == sorted(data.load("regions")["region_id"])
+
+
+@cache
+def _row_ids() -> re.Pattern:
+    """Every one-field primary key value of the package (row ids), as a pattern of whole ids."""
+    ids = set()
+    for res in data.descriptor()["resources"]:
+        key = res["schema"].get("primaryKey") or []
+        if len(key) == 1:
+            ids |= {str(v) for v in data.load(res["name"])[key[0]]
+                    if re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)+", str(v))}
+    alternatives = "|".join(map(re.escape, sorted(ids, key=len, reverse=True)))
+    return re.compile(r"(?<![\w/.#-])(" + alternatives + r")(?![\w/.-])")
+
+
+class _Prose(_Visible):
+    """Visible text outside tables: where a row id is in the way of a reader (tables keep their ids)."""
+
+    SKIP = _Visible.SKIP | {"table"}
+
+
+@pytest.mark.parametrize("page", [p for p in PAGES if "/annexes/" not in p])
+def test_prose_cites_rows_by_markers_and_writes_french_apostrophes_and_counts(built_html, page):
+    parser = _Prose()
+    parser.feed((HTML / page).read_text(encoding="utf-8"))
+    prose = URL.sub(" ", "".join(parser.parts))
+    assert _row_ids().findall(prose) == []
+    text = _text(page)
+    assert re.findall(r"\w'\w", text) == []
+    assert re.findall(r"\bn\.\s?d\.", text) == []
+    plural_after_one = (r"(?<![\d,.\u202f\u00a0 ])1[\u00a0\u202f ]"
+                        r"(?:projets|lignes|faits|présentés|organisations|liens)\b")
+    assert re.findall(plural_after_one, text) == []
+
+
+def test_regional_paragraphs_have_markers_with_their_row_and_a_permalink(built_html):
+    page = (HTML / "book/regions/mauricie.html").read_text(encoding="utf-8")
+    paragraphs = re.findall(r"<p id=\"(row-[\w-]+)\" class=\"stable-anchor\">(.*?)</p>", page, re.S)
+    paragraphs += re.findall(r"<p id='(row-[\w-]+)' class='stable-anchor'>(.*?)</p>", page, re.S)
+    assert paragraphs
+    for anchor, body in paragraphs:
+        assert 'class="src-marker"' in body and f'href="#{anchor}"' in body, anchor
+
+
+def test_l_essentiel_comes_right_after_the_home_page_and_covers_every_region(built_html):
+    home = (HTML / "book/index.html").read_text(encoding="utf-8")
+    assert re.search(r'<a class="right-next"\s+href="essentiel.html"', home)
+    page = (HTML / "book/essentiel.html").read_text(encoding="utf-8")
+    for region_id in data.load("regions")["region_id"]:
+        assert f'id="essentiel-{region_id}"' in page or f"id='essentiel-{region_id}'" in page
+    key_messages = re.search(r"<ol class=['\"]key-messages['\"]>(.*?)</ol>", page, re.S).group(1)
+    messages = re.findall(r"<li id=['\"]essentiel-[\w-]+['\"] class=['\"]stable-anchor['\"]>(.*?)</li>",
+                          key_messages, re.S)
+    assert 6 <= len(messages) <= 8 and all("evidence-link" in m for m in messages)
+    assert "cite-box" in page

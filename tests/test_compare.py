@@ -163,7 +163,7 @@ def _specs(page: str) -> list[dict]:
 @pytest.mark.parametrize(("page", "title"), [
     ("book/comparaison/approches-axes-themes.html", "Projets nommés par thème et par région"),
     ("book/comparaison/dynamiques-enjeux.html",
-     "Les constats de l'étude confrontés à la trace publique de chaque région"),
+     "Les constats de l’étude confrontés à la trace publique de chaque région"),
 ])
 def test_comparative_charts_are_on_their_pages(built_html, page, title):
     assert title in [s.get("title") for s in _specs(page)]

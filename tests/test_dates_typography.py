@@ -23,3 +23,10 @@ def test_french_typography_spaces_and_leaves_urls_and_times_alone():
                     "https://a.org/x:y à 10:30")
     assert typography.problems(text) == []
     assert typography.problems("Note : voir «ici»")
+
+
+def test_apostrophes_between_letters_are_curly_and_quotes_elsewhere_are_kept():
+    from analysis.present import typography
+
+    assert typography.fr("l'Alliance d'aujourd'hui") == "l’Alliance d’aujourd’hui"
+    assert typography.fr("format='%Y' 'cité'") == "format='%Y' 'cité'"

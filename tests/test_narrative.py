@@ -70,11 +70,38 @@ def test_narrative_renders_sections_in_order_with_linked_row_ids():
     headings = re.findall(r"<h3 id='mauricie-recit-([\w-]+)'>", markup)
     assert headings == narrative.sections(brief=False)
     assert markup.index("fx-mau-02") < markup.index("fx-mau-03")  # position order
-    assert '<a href="#row-mau-f-01">mau-f-01</a>' in markup       # a funding row: its line in the chapter
-    assert "annexes/sources.html#src-mau-src-02" in markup or "mau-src-02" in markup
+    # a funding row: a numbered marker leading to its line in the chapter, the id on hover and focus
+    marker = re.search(r'<a class="src-marker" data-tip="mau-f-01 — ([^"]+)" aria-label="Renvoi (\d+)\u00a0: '
+                       r'ligne mau-f-01 — [^"]+" href="#row-mau-f-01">(\d+)</a>', markup)
+    assert marker and marker.group(2) == marker.group(3)
+    assert "annexes/sources.html#src-mau-src-02" in markup
     assert "\u00a0:" not in markup.split("fx-mau-01")[0]
-    assert "répartie entre six territoires au moment de l'annonce\u202f;" in markup  # typography.fr applied
+    assert "répartie entre six territoires au moment de l’annonce\u202f;" in markup  # typography.fr applied
     assert "Non documenté." in markup  # the sections without rows say so
+
+
+def test_markers_keep_row_ids_out_of_the_prose_and_paragraphs_have_permalinks():
+    p = region.profile("mauricie")
+    narrative.start_page()
+    markup = narrative.html_for(p, _fixture())
+    visible = re.sub(r"<[^>]+>", " ", markup)
+    cells = _fixture().query("region_id == 'mauricie'")["row_ids"]
+    cited = {rid for cell in cells for rid in data.split_ids(cell)}
+    assert cited and not [rid for rid in cited if re.search(rf"(?<![\w-]){re.escape(rid)}(?![\w-])", visible)]
+    numbers = [int(n) for n in re.findall(r'class="src-marker"[^>]*>(\d+)<', markup)]
+    distinct = len({m for m in re.findall(r'class="src-marker" data-tip="([^" ]+)', markup)})
+    assert max(numbers) == distinct  # one number per row, counted from 1 on the page
+    for pid in _fixture().query("region_id == 'mauricie' and not section.str.startswith('bref-')")["paragraph_id"]:
+        anchor = narrative.row_anchor(pid)
+        assert f"<p id='{anchor}' class='stable-anchor'>" in markup
+        assert f'href="#{anchor}" title="Lien permanent vers ce paragraphe"' in markup
+
+
+def test_one_row_keeps_its_marker_number_across_paragraphs():
+    narrative.start_page()
+    first = narrative.ref_links("mau-f-01;mau-src-02", set())
+    again = narrative.ref_links("mau-src-02", set())
+    assert re.findall(r">(\d+)</a>", first) == ["1", "2"] and re.findall(r">(\d+)</a>", again) == ["2"]
 
 
 def test_empty_narrative_is_a_visible_gap():

@@ -14,7 +14,7 @@ import pytest
 from analysis.build import export
 from analysis.build.cli import main
 from analysis.contract import data, labels
-from analysis.present import charts, diagram
+from analysis.present import charts, diagram, tables
 from analysis.study import governance, graphs, statements
 from tests.conftest import HTML, python_output
 
@@ -597,8 +597,8 @@ def test_every_summary_counts_what_its_diagram_draws():
         assert spec_counts(spec) == (drawn.summary.organisations, drawn.summary.liens), region_id
         assert sum(drawn.summary.by_level.values()) == drawn.summary.organisations
         sentence = diagram.sentence(drawn.summary)
-        assert f"il relie {drawn.summary.organisations} organisations" in sentence
-        assert f"par {drawn.summary.liens} liens" in sentence
+        assert f"il relie {tables.count(drawn.summary.organisations, 'organisation')}" in sentence
+        assert f"par {tables.count(drawn.summary.liens, 'lien')}" in sentence
 
 
 def test_every_tie_has_a_phase_and_each_phase_graph_holds_only_its_ties():

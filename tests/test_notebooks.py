@@ -24,7 +24,7 @@ def _charts_in_page(docname: str) -> int:
 
 
 def test_the_table_of_contents_gives_every_chapter_in_order():
-    assert CHAPTERS[0] == "book/index" and "book/annexes/reproduire" in CHAPTERS
+    assert CHAPTERS[:2] == ["book/index", "book/essentiel"] and "book/annexes/reproduire" in CHAPTERS
     assert len(CHAPTERS) == len(set(CHAPTERS))
     assert all((ROOT / f"{name}.md").exists() for name in CHAPTERS)
 
@@ -64,32 +64,41 @@ def test_every_chapter_offers_its_executed_notebook(built_html, docname):
     assert f'href="{link}"' in page
 
 
-def test_the_build_reuses_a_notebook_until_its_chapter_or_inputs_change(tmp_path):
-    root = tmp_path / "repo"
-    (root / "book").mkdir(parents=True)
-    (root / "data").mkdir()
-    (root / "data" / "t.csv").write_text("a\n1\n", encoding="utf-8")
-    chapter = root / "book" / "toy.md"
-    chapter.write_text("---\njupytext:\n  text_representation: {extension: .md, format_name: myst}\n---\n"
-                       "# Toy\n\n```{code-cell} ipython3\nprint(6 * 7)\n```\n", encoding="utf-8")
-    cache, out, messages = tmp_path / "cache", tmp_path / "out", []
-
-    def build():
-        messages.clear()
-        return notebooks.build_all(out, cache, ["book/toy"], jobs=1, root=root, log=messages.append)
-
-    [path] = build()
-    assert any("executing 1 of 1" in m for m in messages)
-    assert nbformat.read(path, as_version=4).cells[1].outputs[0]["text"] == "42\n"
-    build()
-    assert not any("executing" in m for m in messages)  # unchanged: from the cache
-    (root / "data" / "t.csv").write_text("a\n2\n", encoding="utf-8")
-    build()
-    assert any("executing 1 of 1" in m for m in messages)  # an input changed
-    assert len(list(cache.iterdir())) == 1  # the stale copy is gone
+def test_reader_markdown_writes_glued_values_labels_references_and_links_as_jupyter_reads_them():
+    glue = {"n_projets": {"data": {"text/plain": "12"}}, "nom": {"data": {"text/plain": "'Mauricie'"}},
+            "part": {"data": {"text/plain": "0.4567"}}}
+    labels = {"contexte": ("book/contexte", "contexte", "Le contexte"),
+              "mauricie-projets": ("book/regions/mauricie", "mauricie-projets", "Projets")}
+    source = ("(mauricie-projets)=\n## Projets\n\n{glue}`n_projets` projets en {glue:text}`nom` "
+              "({glue:text}`part:.1%`), voir le {ref}`contexte <contexte>` et {ref}`mauricie-projets`, "
+              "{cite:p}`macqueen_1998`, [les sources](../annexes/sources.md#src-x).\n\n"
+              "```{include} ../../CHANGELOG.md\n:start-after: x\n```\n")
+    text = notebooks.reader_markdown(source, "book/regions/mauricie", glue, labels)
+    site = notebooks.site()
+    assert text.startswith("## Projets\n\n12 projets en Mauricie (45.7%)")
+    assert f"[contexte]({site}book/contexte.html#contexte)" in text
+    assert f"[Projets]({site}book/regions/mauricie.html#mauricie-projets)" in text
+    assert f"]({site}book/annexes/references.html)" in text and "MacQueen" in text
+    assert f"[les sources]({site}book/annexes/sources.html#src-x)" in text
+    assert f"({site}book/regions/mauricie.html)" in text  # the include: a link to the page
+    assert not [rx.pattern for rx in notebooks.MYST_LEFTOVERS if rx.search(text)]
 
 
-def test_a_restricted_build_never_shares_cached_notebooks_with_the_public_one(tmp_path, monkeypatch):
-    public = notebooks.inputs_digest()
-    monkeypatch.setenv(env.INTERVIEWS_DIR, str(tmp_path))
-    assert notebooks.inputs_digest() != public
+@pytest.mark.parametrize("docname", CHAPTERS)
+def test_no_downloaded_notebook_keeps_myst_only_syntax(built_html, docname):
+    notebook = nbformat.read(HTML / notebooks.DOWNLOAD_DIR / f"{docname}.ipynb", as_version=4)
+    text = "\n".join(cell.source for cell in notebook.cells if cell.cell_type == "markdown")
+    assert not [m.group(0) for rx in notebooks.MYST_LEFTOVERS for m in rx.finditer(text)]
+    html = "".join(o.get("data", {}).get("text/html", "") for o in _outputs(notebook))
+    assert not re.search(r"""href=["'](?!https?:|mailto:|#)""", html)  # every link leads to the published book
+
+
+def test_a_downloaded_notebook_reruns_with_nbconvert_where_the_download_menu_puts_it(built_html):
+    path = HTML / notebooks.DOWNLOAD_DIR / "book/regions/mauricie.ipynb"
+    notebook = nbformat.read(path, as_version=4)
+    assert "make install" in notebook.cells[0].source.splitlines()[0]
+    executed = notebooks.execute(notebook, path.parent)
+    outputs = _outputs(executed)
+    assert [o for o in outputs if o["output_type"] == "error"] == []
+    shown = "".join(o.get("data", {}).get("text/html", "") for o in outputs)
+    assert "class='regional-narrative'" in shown and "src-marker" in shown

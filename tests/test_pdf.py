@@ -98,3 +98,40 @@ def test_links_in_a_pdf_lead_to_the_published_book(pdf_dir, docname):
     assert uris and not [u for u in uris if "127.0.0.1" in u or "localhost" in u]
     site = str(citation.metadata()["url"]).rstrip("/")
     assert any(u.startswith(f"{site}/book/") for u in uris)
+
+
+def _dead_internal_links(reader) -> list[str]:
+    """Link annotations that lead to a named destination the document does not hold."""
+    from pypdf.generic import ArrayObject
+
+    named = set(reader.named_destinations)
+    dead = []
+    for page in reader.pages:
+        for annotation in page.get("/Annots", []) or []:
+            annotation = annotation.get_object()
+            action = annotation.get("/A")
+            action = action.get_object() if action is not None else {}
+            target = annotation.get("/Dest", action.get("/D") if action.get("/S") == "/GoTo" else None)
+            if target is None or isinstance(target.get_object(), ArrayObject):
+                continue  # an explicit destination names its page object itself
+            if str(target) not in named:
+                dead.append(str(target))
+    return dead
+
+
+@pytest.mark.parametrize("name", [pdf.book_path(), *(pdf.chapter_path(d) for d in CHAPTERS)])
+def test_every_pdf_has_no_dead_internal_link_and_names_its_authors_and_language(pdf_dir, name):
+    reader = PdfReader(pdf_dir / name)
+    assert _dead_internal_links(reader) == []
+    meta = reader.metadata
+    assert meta.title and meta.author and "Contributeurs" in meta.author and meta.subject
+    root = reader.trailer["/Root"]
+    assert str(root["/Lang"]) == pdf.LANGUAGE
+    assert "/StructTreeRoot" in root and root["/MarkInfo"]["/Marked"]  # tagged, the whole book included
+
+
+def test_a_chapter_pdf_prints_the_rows_its_source_markers_lead_to(pdf_dir):
+    reader = PdfReader(pdf_dir / pdf.chapter_path("book/regions/mauricie"))
+    internal = [a for page in reader.pages for a in page.get("/Annots", []) or []
+                if "/Dest" in a.get_object() or "/D" in a.get_object().get("/A", {})]
+    assert len(internal) > 50 and _dead_internal_links(reader) == []

@@ -62,3 +62,21 @@ def test_interview_annex_table_has_only_french_headers_and_hides_small_counts():
     assert list(table["Région"]) == list(data.load("regions")["name"])
     values = [v for column in table.columns[1:] for v in table[column]]
     assert all(v == "x" or int(v) >= 5 for v in values)
+
+
+def test_count_agrees_in_number_with_its_noun():
+    assert tables.count(0, "projet") == "0\u00a0projet"
+    assert tables.count(1, "projet financé") == "1\u00a0projet financé"
+    assert tables.count(2, "projet financé") == "2\u00a0projets financés"
+    assert tables.count(3, "fait de l’étude") == "3\u00a0faits de l’étude"
+    assert tables.count(12_000, "lien") == "12\u202f000\u00a0liens"
+    assert tables.count(2, "document public", "documents publics") == "2\u00a0documents publics"
+
+
+def test_a_table_longer_than_twenty_rows_is_folded_under_its_caption():
+    short = pd.DataFrame({"a": range(tables.FOLD_AFTER)})
+    long = pd.DataFrame({"a": range(tables.FOLD_AFTER + 1)})
+    assert not tables.render(short, {"a": "A"}, caption="Court").startswith("<details")
+    folded = tables.render(long, {"a": "A"}, caption="Long")
+    assert folded.startswith("<details class='folded-table'><summary>Long (21\u00a0lignes, tableau)</summary>")
+    assert not tables.render(long, {"a": "A"}, caption="Long", fold=False).startswith("<details")

@@ -1,9 +1,9 @@
 """What the chapters read besides their own text: one list, for every check that asks « did it change? ».
 
-The freshness check of the build (_ext/data_freshness.py: re-execute every chapter), the cache of the
-downloadable notebooks (analysis.build.notebooks) and `make validate`'s stamp all fingerprint these
-paths. tests/test_inputs.py runs every chapter under an audit hook and fails if a chapter opens a file
-of the repository this list does not cover.
+The freshness check of the build (_ext/data_freshness.py: re-execute every chapter, and with them the
+downloadable notebooks written from their results) and `make validate`'s stamp both fingerprint these
+paths. tests/test_data_freshness.py runs every chapter under an audit hook and fails if a chapter opens a
+file of the repository this list does not cover.
 """
 
 from __future__ import annotations

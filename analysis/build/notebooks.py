@@ -1,32 +1,49 @@
-"""Each chapter as an executed Jupyter notebook: MyST source -> jupytext -> nbconvert, fresh kernel.
+"""Each chapter as a Jupyter notebook a reader can open, read and rerun.
 
-`python -m analysis notebook CHAPTER [--out DIR]` writes one; the book build writes every chapter's
-into `<html>/telechargements/notebooks/` (see _ext/reproduction.py), from a cache keyed on the
-chapter's text and on everything it reads, so an unchanged chapter is not executed twice.
+The book build writes every chapter's notebook into `<html>/telechargements/notebooks/` from the
+build's own executed results (myst-nb's jupyter-cache and its glue data, see _ext/reproduction.py):
+nothing runs a second time. `reader_notebook` turns the MyST notebook into one Jupyter renders as
+the book does: glued values written into the text (no `{glue}` role), no `(label)=` line, cross
+references, citations and relative links pointing to the published book, directives Jupyter
+cannot render replaced by a link to the page, charts as PNG images drawn locally by vl-convert from
+the spec the build drew (they show without internet, even before the notebook is trusted). Its first
+cells say in one line how to rerun it and make the checkout that holds it importable, so it runs
+from where the download menu puts it (`_build/html/telechargements/notebooks/...`).
 
-The kernel runs without the book-build flag, so charts come out as PNG images drawn locally by
-vl-convert (analysis.present.charts.notebook_renderer): they show in Jupyter without internet, even before
-the notebook is trusted.
+`python -m analysis notebook CHAPTER [--out DIR]` still executes one chapter in a fresh kernel
+(MyST source -> jupytext -> nbconvert), for a re-runner who wants the notebook from the sources.
 """
 
 from __future__ import annotations
 
-import hashlib
+import base64
+import html
+import json
 import os
-from collections.abc import Iterable
-from concurrent.futures import ThreadPoolExecutor
+import re
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
 
-from analysis.build import inputs
 from analysis.contract import env
 from analysis.contract.data import ROOT
 
 DOWNLOAD_DIR = "telechargements/notebooks"  # inside the built HTML
 TIMEOUT = 300
 KERNEL = "python3"
-CACHE_VERSION = "1"
+BIBLIOGRAPHY = ROOT / "book" / "references.bib"
+REFERENCES_PAGE = "book/annexes/references"
+
+_GLUE = re.compile(r"\{glue(?::(?:text|md|any))?\}`([^`]+)`")
+_LABEL_LINE = re.compile(r"^\([\w.:-]+\)=[ \t]*(?:\n|$)", re.M)
+_REF = re.compile(r"\{(?:ref|numref|doc)\}`(?:([^`<]*?)\s*<([^`>]+)>|([^`]+))`")
+_CITE = re.compile(r"\{cite(?::(p|t|ps|ts))?\}`([^`]+)`")
+_DIRECTIVE = re.compile(r"^(```+|:::+)\{([\w-]+)\}[^\n]*\n.*?^\1[ \t]*$", re.M | re.S)
+_MD_LINK = re.compile(r"\]\((?![a-z]+:|#)([^)\s]+)\)")
+_HREF = re.compile(r"""((?:href|src)=["'])(?![a-z]+:|#)([^"']+)""")
+_SPEC = re.compile(r'<script type="application/json" id="[^"]+" class="altair-spec">(.*?)</script>', re.S)
+MYST_LEFTOVERS = (_GLUE, _LABEL_LINE, _REF, _CITE, _DIRECTIVE)  # tests: none of them in a downloaded notebook
 
 
 def chapters(toc: Path = ROOT / "_toc.yml") -> list[str]:
@@ -149,49 +166,161 @@ def write(chapter: str, outdir: Path, root: Path = ROOT) -> Path:
     return target
 
 
-def inputs_digest(root: Path = ROOT) -> str:
-    """One hash of everything a chapter reads besides its own text (analysis.build.inputs)."""
-    restricted = env.interviews_dir()
-    # never serve a public notebook to a restricted build, nor the reverse
-    edition = "restricted" if restricted else "public"
-    return f"{CACHE_VERSION}-{edition}-" + inputs.fingerprint(root, restricted)
+def site() -> str:
+    """The published book's address, ending with a slash."""
+    from analysis.present import citation
+
+    return str(citation.metadata()["url"]).rstrip("/") + "/"
 
 
-def build_all(outdir: Path, cache_dir: Path, docnames: Iterable[str], jobs: int = 2,
-              root: Path = ROOT, log=print) -> list[Path]:
-    """Every chapter's executed notebook under `outdir/<docname>.ipynb`, reusing the cache when the
-    chapter's text and its inputs are unchanged. Returns the written paths."""
-    shared = inputs_digest(root)
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    plan = []
-    for docname in docnames:
-        source = root / f"{docname}.md"
-        if not source.exists():
-            continue
-        key = hashlib.sha256(shared.encode() + source.read_bytes()).hexdigest()[:20]
-        plan.append((docname, source, cache_dir / f"{docname.replace('/', '--')}-{key}.ipynb"))
+def page_url(docname: str, anchor: str = "") -> str:
+    return f"{site()}{docname}.html" + (f"#{anchor}" if anchor else "")
 
-    todo = [(docname, source, cached) for docname, source, cached in plan if not cached.exists()]
-    if todo:
-        log(f"notebooks: executing {len(todo)} of {len(plan)} with nbconvert "
-            f"({len(plan) - len(todo)} unchanged, from the cache)")
 
-    def one(item):
-        docname, source, cached = item
-        text = dumps(run(source))
-        for stale in cache_dir.glob(f"{docname.replace('/', '--')}-*.ipynb"):
-            stale.unlink()
-        cached.write_text(text, encoding="utf-8")
-        log(f"notebooks: {docname} executed")
+@lru_cache(maxsize=1)
+def citations(path: Path = BIBLIOGRAPHY) -> dict[str, tuple[str, str]]:
+    """bibtex key -> (authors as cited, year or « s. d. »), read from the book's bibliography."""
+    from pybtex.database import parse_file
 
-    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        for future in [pool.submit(one, item) for item in todo]:
-            future.result()  # the first failure stops the build with its cell error
+    found = {}
+    for key, entry in parse_file(str(path)).entries.items():
+        people = entry.persons.get("author") or entry.persons.get("editor") or []
+        names = [" ".join(p.last_names) for p in people]
+        who = (names[0] if len(names) == 1 else f"{names[0]} et {names[1]}" if len(names) == 2
+               else f"{names[0]} et al." if names else entry.fields.get("title", key))
+        found[key] = (who, entry.fields.get("year", "s.\u00a0d."))
+    return found
 
-    written = []
-    for docname, _source, cached in plan:
-        target = Path(outdir) / f"{docname}.ipynb"
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(cached.read_bytes())
-        written.append(target)
-    return written
+
+def _cite(match: re.Match) -> str:
+    kind, keys = match.group(1) or "p", [k.strip() for k in match.group(2).split(",")]
+    known = citations()
+    parts = [f"{known[k][0]} ({known[k][1]})" if kind.startswith("t") else f"{known[k][0]}, {known[k][1]}"
+             for k in keys]
+    text = "\u00a0; ".join(parts)
+    return f"[{text if kind.startswith('t') else f'({text})'}]({page_url(REFERENCES_PAGE)})"
+
+
+def _glued(key: str, glue: dict) -> str:
+    from myst_nb.core.variables import format_plain_text
+
+    name, _, spec = key.partition(":")
+    if name not in glue:
+        raise KeyError(f"glue key {name!r} is not in the build's executed results")
+    return format_plain_text(str(glue[name]["data"]["text/plain"]), spec)
+
+
+def reader_markdown(text: str, docname: str, glue: dict, labels: dict[str, tuple[str, str, str]]) -> str:
+    """A MyST markdown cell as plain Jupyter markdown (see the module docstring).
+
+    `labels` maps a MyST label to (docname, anchor, section title), as Sphinx's std domain holds them.
+    """
+    def ref(match: re.Match) -> str:
+        title, label = (match.group(1), match.group(2)) if match.group(2) else (None, match.group(3))
+        label = label.strip()
+        if label.endswith(".md") or "/" in label:  # a {doc} role: a page, not a label
+            target = str((Path(docname).parent / label.removesuffix(".md")).as_posix())
+            return f"[{title or label}]({page_url(os.path.normpath(target))})"
+        doc, anchor, section = labels[label]
+        return f"[{title or section}]({page_url(doc, anchor)})"
+
+    def directive(match: re.Match) -> str:
+        page = docname.split("/")[-1]
+        return f"*Ce contenu est affiché dans le livre en ligne\u00a0: [{page}]({page_url(docname)}).*"
+
+    text = _LABEL_LINE.sub("", text)
+    text = _DIRECTIVE.sub(directive, text)
+    text = _GLUE.sub(lambda m: _glued(m.group(1), glue), text)
+    text = _REF.sub(ref, text)
+    text = _CITE.sub(_cite, text)
+    return _MD_LINK.sub(lambda m: f"]({_published(m.group(1), docname)})", text)
+
+
+def _published(href: str, docname: str) -> str:
+    """A link relative to the chapter's page, as an address in the published book."""
+    path, _, anchor = href.partition("#")
+    target = os.path.normpath((Path(docname).parent / path).as_posix()) if path else docname
+    target = re.sub(r"\.(md|ipynb|html)$", "", target)
+    if not re.search(r"\.\w+$", Path(target).name) or path.endswith((".md", ".html", ".ipynb")):
+        return page_url(target, anchor)
+    return site() + target + (f"#{anchor}" if anchor else "")
+
+
+def _reader_output(output: dict, docname: str) -> dict:
+    """Book HTML output with links to the published book; a chart as a PNG drawn from its spec."""
+    data = output.get("data", {})
+    markup = data.get("text/html")
+    if markup is None:
+        return output
+    if isinstance(markup, list):
+        markup = "".join(markup)
+    spec = _SPEC.search(markup)
+    if spec:
+        import vl_convert
+
+        from analysis.present import charts
+
+        chart = json.loads(spec.group(1).replace("<\\/", "</"))
+        if chart.get("width") == "container":
+            chart["width"] = charts.NOTEBOOK_WIDTH
+        png = vl_convert.vegalite_to_png(chart, scale=1)
+        title = chart.get("title")
+        title = title.get("text") if isinstance(title, dict) else title
+        title = title if isinstance(title, str) else " ".join(title or [])
+        return {"output_type": "display_data", "metadata": {},
+                "data": {"image/png": base64.b64encode(png).decode("ascii"),
+                         "text/plain": f"<graphique\u00a0: {title}>"}}
+    markup = _HREF.sub(lambda m: m.group(1) + html.escape(_published(html.unescape(m.group(2)), docname)), markup)
+    return {**output, "data": {**data, "text/html": markup}}
+
+
+def reader_notebook(executed, docname: str, labels: dict[str, tuple[str, str, str]]):
+    """The chapter's executed notebook (from the build) as a notebook for readers and re-runners."""
+    import copy
+
+    import nbformat
+
+    glue = glue_data(executed)
+    notebook = copy.deepcopy(executed)
+    notebook.metadata.pop("jupytext", None)
+    notebook.metadata["kernelspec"] = {"display_name": "Python 3", "language": "python", "name": KERNEL}
+    for cell in notebook.cells:
+        if cell.cell_type == "markdown":
+            cell.source = reader_markdown(cell.source, docname, glue, labels)
+        elif cell.cell_type == "code":
+            cell.outputs = [nbformat.from_dict(_reader_output(o, docname)) for o in cell.get("outputs", [])
+                            if not _is_glue_record(o)]
+    chapter_dir = Path(docname).parent.as_posix()
+    notebook.cells[:0] = [
+        nbformat.v4.new_markdown_cell(
+            f"Notebook exécuté de la page [{docname.split('/')[-1]}]({page_url(docname)}) du livre en ligne. "
+            "Pour le relancer\u00a0: dans une copie du dépôt, `make install`, puis ouvrir ce fichier avec le "
+            "noyau Python de `.venv` (par exemple avec `make lab`)."),
+        nbformat.v4.new_code_cell(
+            "# Rend importable le paquet `analysis` de la copie du dépôt qui contient ce notebook, et se place\n"
+            "# dans le dossier du chapitre, comme pendant la construction du livre.\n"
+            "import os, sys\nfrom pathlib import Path\n"
+            "here = Path.cwd()\n"
+            "root = next(p for p in [here, *here.parents] if (p / 'analysis' / '__init__.py').is_file())\n"
+            f"sys.path.insert(0, str(root))\nos.chdir(root / {chapter_dir!r})"),
+    ]
+    return normalise(notebook)
+
+
+GLUE_MIME = "application/papermill.record/"
+
+
+def glue_data(executed) -> dict:
+    """The values a notebook glued (`myst_nb.glue`), by name, read from its executed outputs."""
+    found = {}
+    for cell in executed.cells:
+        for output in cell.get("outputs", []):
+            if _is_glue_record(output):
+                name = output["metadata"]["scrapbook"]["name"]
+                found[name] = {"data": {k.removeprefix(GLUE_MIME): v for k, v in output["data"].items()}}
+    return found
+
+
+def _is_glue_record(output: dict) -> bool:
+    """myst-nb's glue outputs (scrapbook records): data for the book's roles, not something a reader sees."""
+    return "scrapbook" in output.get("metadata", {})

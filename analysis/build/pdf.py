@@ -5,6 +5,11 @@ table of contents in Debian's Chromium (driven by Playwright, never `playwright 
 until every chart is drawn, and prints it. The book PDF joins the chapters in reading order.
 Dates and document ids that Chromium writes are replaced by fixed values, so two runs on the same
 pages give the same bytes.
+
+A printed page keeps every link that leads somewhere on it: a folded table holding a row the page
+links to (a source marker, a « En bref » point) is unfolded before printing, the others stay folded.
+Every PDF carries the book's title, authors, subject, keywords and language (from CITATION.cff and
+`_config.yml`) and is tagged; the book PDF joins the chapters' structure trees into one.
 """
 
 from __future__ import annotations
@@ -31,6 +36,18 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-f
         "--disable-background-networking", "--disable-component-update", "--disable-sync",
         "--disable-dev-shm-usage"]
 CHART_TIMEOUT_MS = 30000
+LANGUAGE = "fr-CA"
+# Open the folded tables that hold a target of a link on the same page, close the others: no link in the
+# PDF leads to a row that was not printed, and tables no one points to stay short.
+UNFOLD_LINKED = """() => {
+  const here = location.pathname;
+  const targets = new Set([...document.querySelectorAll('a[href*="#"]')]
+    .filter(a => a.pathname === here && a.hash.length > 1)
+    .map(a => decodeURIComponent(a.hash.slice(1))));
+  document.querySelectorAll('details').forEach(d => {
+    d.open = [...d.querySelectorAll('[id]')].some(e => targets.has(e.id));
+  });
+}"""
 
 
 def chapter_path(docname: str) -> str:
@@ -75,7 +92,7 @@ def _print(browser, url: str) -> bytes:
             page.wait_for_function("n => document.querySelectorAll('.altair-chart svg.marks').length >= n",
                                    arg=expected, timeout=CHART_TIMEOUT_MS)
         page.emulate_media(media="print")
-        page.evaluate("() => document.querySelectorAll('details').forEach(d => d.open = false)")
+        page.evaluate(UNFOLD_LINKED)
         return page.pdf(format="A4", print_background=True, outline=True, tagged=True,
                         margin={"top": "18mm", "bottom": "18mm", "left": "16mm", "right": "16mm"})
     finally:
@@ -84,9 +101,30 @@ def _print(browser, url: str) -> bytes:
 
 def _fixed(writer, title: str):
     """Same bytes for the same pages: no creation date, a document id derived from the title."""
-    from pypdf.generic import ArrayObject, ByteStringObject
+    from pypdf.generic import (
+        ArrayObject,
+        BooleanObject,
+        ByteStringObject,
+        DictionaryObject,
+        NameObject,
+        TextStringObject,
+    )
 
-    writer.add_metadata({"/Title": title, "/Producer": "alliances-solidarite (Chromium, pypdf)"})
+    from analysis.present import citation
+
+    meta = citation.metadata()
+    writer.add_metadata({
+        "/Title": title, "/Producer": "alliances-solidarite (Chromium, pypdf)",
+        "/Author": "; ".join(str(a.get("name") or f"{a['given-names']} {a['family-names']}")
+                             for a in meta["authors"]),
+        "/Subject": " ".join(str(meta.get("abstract", "")).split()),
+        "/Keywords": ", ".join(map(str, meta.get("keywords", []))),
+    })
+    catalog = writer._root_object  # noqa: SLF001 - no public setter for the catalog's language
+    catalog[NameObject("/Lang")] = TextStringObject(LANGUAGE)
+    # viewers show the title, not the file name, in their window
+    catalog[NameObject("/ViewerPreferences")] = DictionaryObject(
+        {NameObject("/DisplayDocTitle"): BooleanObject(True)})
     info = writer._info  # noqa: SLF001 - pypdf has no public way to remove an entry
     info.pop("/CreationDate", None)
     info.pop("/ModDate", None)
@@ -137,6 +175,125 @@ def _stable_structure_ids(writer) -> None:
         pairs = sorted((TextStringObject(element["/ID"]), element.indirect_reference) for element in named)
         root[NameObject("/IDTree")] = DictionaryObject(
             {NameObject("/Names"): ArrayObject(item for pair in pairs for item in pair)})
+
+
+def _number_tree(node) -> list:
+    """The (key, value) pairs of a PDF number tree, leaves in order."""
+    node = node.get_object()
+    nums = list(node.get("/Nums", []))
+    pairs = [(int(nums[i]), nums[i + 1]) for i in range(0, len(nums), 2)]
+    for kid in node.get("/Kids", []):
+        pairs += _number_tree(kid)
+    return pairs
+
+
+def _own_destinations(chapter, number: int) -> None:
+    """Give the chapter's named destinations (its anchors) the chapter's number, in the reader about to be
+    joined to the book: two chapters both have `#citer`-like anchors, and a link must stay in its chapter."""
+    from pypdf.generic import DictionaryObject, NameObject
+
+    catalog = chapter.trailer["/Root"]
+    if "/Dests" not in catalog:
+        return
+    dests = catalog["/Dests"].get_object()
+    renamed = DictionaryObject({NameObject(f"/c{number}-{str(k)[1:]}"): v for k, v in dests.items()})
+    dests.clear()
+    dests.update(renamed)
+    for page in chapter.pages:
+        for annotation in page.get("/Annots", []) or []:
+            annotation = annotation.get_object()
+            if isinstance(annotation.get("/Dest"), NameObject):
+                annotation[NameObject("/Dest")] = NameObject(f"/c{number}-{str(annotation['/Dest'])[1:]}")
+
+
+def _join_structure(book, chapter, start: int, number: int) -> None:
+    """Graft the structure tree of `chapter` (its pages appended to `book` from page `start`) onto the book's.
+
+    The book stays a tagged PDF: its structure root holds each chapter's document element in order. The
+    keys from pages and annotations into the parent tree move past those of the chapters already
+    joined, and element ids get the chapter's number so that two chapters' ids never meet.
+    """
+    from pypdf.generic import (
+        ArrayObject,
+        BooleanObject,
+        DictionaryObject,
+        NameObject,
+        NumberObject,
+        TextStringObject,
+    )
+
+    source = chapter.trailer["/Root"].get("/StructTreeRoot")
+    if source is None:
+        return
+    source = source.get_object()
+    catalog = book._root_object  # noqa: SLF001 - pypdf has no public structure-tree API
+    if "/StructTreeRoot" not in catalog:
+        root = DictionaryObject({
+            NameObject("/Type"): NameObject("/StructTreeRoot"), NameObject("/K"): ArrayObject(),
+            NameObject("/ParentTreeNextKey"): NumberObject(0),
+            NameObject("/IDTree"): DictionaryObject(),  # filled by _stable_structure_ids
+            NameObject("/ParentTree"): DictionaryObject({NameObject("/Nums"): ArrayObject()})})
+        catalog[NameObject("/StructTreeRoot")] = book._add_object(root)  # noqa: SLF001
+        catalog[NameObject("/MarkInfo")] = DictionaryObject({NameObject("/Marked"): BooleanObject(True)})
+    root = catalog["/StructTreeRoot"].get_object()
+    offset = int(root["/ParentTreeNextKey"])
+    tops = source["/K"].get_object()
+    tops = list(tops) if isinstance(tops, ArrayObject) else [source.raw_get("/K")]
+    for top in tops:
+        element = top.get_object()
+        element.pop("/P", None)  # in the chapter reader's copy: the clone must not bring the chapter's root along
+    for element in _elements(tops):
+        if "/ID" in element:
+            element[NameObject("/ID")] = TextStringObject(f"c{number}-{element['/ID']}")
+        for attribute in _attributes(element):
+            if "/Headers" in attribute:
+                attribute[NameObject("/Headers")] = ArrayObject(
+                    TextStringObject(f"c{number}-{h}") for h in attribute["/Headers"])
+    for top in tops:
+        clone = top.clone(book)
+        clone.get_object()[NameObject("/P")] = catalog.raw_get("/StructTreeRoot")
+        root["/K"].append(clone)
+    nums = root["/ParentTree"].get_object()["/Nums"]
+    for key, value in _number_tree(source["/ParentTree"]):
+        nums += [NumberObject(key + offset), value.clone(book)]
+    for source_page, page in zip(chapter.pages, book.pages[start:], strict=True):
+        if "/StructParents" in source_page:  # pypdf's append leaves it out
+            page[NameObject("/StructParents")] = NumberObject(int(source_page["/StructParents"]) + offset)
+        for annotation in page.get("/Annots", []) or []:
+            annotation = annotation.get_object()
+            if "/StructParent" in annotation:
+                annotation[NameObject("/StructParent")] = NumberObject(int(annotation["/StructParent"]) + offset)
+    root[NameObject("/ParentTreeNextKey")] = NumberObject(offset + int(source.get("/ParentTreeNextKey", 0)))
+    if "/RoleMap" in source:
+        roles = root.setdefault(NameObject("/RoleMap"), DictionaryObject())
+        roles.update({NameObject(k): v for k, v in source["/RoleMap"].get_object().items()})
+
+
+def _elements(nodes) -> list:
+    """Every structure element under `nodes`, depth first."""
+    from pypdf.generic import ArrayObject, DictionaryObject
+
+    found = []
+    for node in nodes:
+        node = node.get_object() if hasattr(node, "get_object") else node
+        if isinstance(node, ArrayObject):
+            found += _elements(node)
+        elif isinstance(node, DictionaryObject) and "/S" in node:
+            found.append(node)
+            if "/K" in node:
+                kids = node["/K"]
+                found += _elements(kids if isinstance(kids, ArrayObject) else [kids])
+    return found
+
+
+def _attributes(element) -> list:
+    from pypdf.generic import ArrayObject, DictionaryObject
+
+    attributes = element.get("/A")
+    attributes = attributes.get_object() if attributes is not None else None
+    items = attributes if isinstance(attributes, ArrayObject) else [attributes]
+    items = [a.get_object() if hasattr(a, "get_object") else a for a in items]
+    return [a for a in items if isinstance(a, DictionaryObject)]
 
 
 def _drop_tree(writer, node) -> None:
@@ -204,7 +361,10 @@ def write_all(html_dir: Path = ROOT / "_build" / "html", log=print) -> list[Path
                 writer = PdfWriter(clone_from=PdfReader(io.BytesIO(raw)))
                 target = html_dir / chapter_path(docname)
                 _save(writer, title, target, base)
-                book.append(PdfReader(target), outline_item=title)
+                chapter, start = PdfReader(target), len(book.pages)
+                _own_destinations(chapter, len(written) + 1)
+                book.append(chapter, outline_item=title)
+                _join_structure(book, chapter, start, len(written) + 1)
                 written.append(target)
                 log(f"pdf: {chapter_path(docname)} ({target.stat().st_size // 1024} KiB)")
         finally:

@@ -19,7 +19,7 @@ from myst_nb import glue
 from analysis.contract import data, dates, labels
 from analysis.contract.disclosure import MIN_COUNT
 from analysis.interviews import reader as iv
-from analysis.present import book, charts, citation, diagram, glossary, sources, statement, tables, typography
+from analysis.present import book, charts, citation, diagram, glossary, statement, tables, typography
 from analysis.present import brief as brief_mod
 from analysis.present import narrative as narrative_mod
 from analysis.study import region, statements
@@ -47,19 +47,22 @@ def start(region_id: str) -> region.Profile:
     """Load the region's record and glue the values its prose cites."""
     book.setup()
     _SEEN[region_id] = set()  # acronyms already linked to the glossary in this chapter
+    narrative_mod.start_page()
     p = region.profile(region_id)
+    count = tables.count
+    with_amount = int(p.projects["fqis_amount"].notna().sum())
     values = {
         "nom": p.name,
-        "n_sources": len(p.sources),
-        "n_sources_pagsis": int((p.sources["era"] == "pagsis").sum()),
-        "n_montants": len(p.funding),
-        "n_projets": len(p.projects),
-        "n_projets_montant": int(p.projects["fqis_amount"].notna().sum()),
-        "n_segments": len(p.coded_segments),
-        "n_codes": p.coded_segments["code_id"].nunique(),
-        "n_lacunes": len(p.gaps),
+        "sources": count(len(p.sources), "document public"),
+        "sources_pagsis": tables.number(int((p.sources["era"] == "pagsis").sum())),
+        "montants": count(len(p.funding), "montant"),
+        "projets": count(len(p.projects), "projet financé"),
+        "projets_montant": tables.number(with_amount) if with_amount else "aucun",
+        "segments": count(len(p.coded_segments), "segment"),
+        "codes": count(p.coded_segments["code_id"].nunique(), "code distinct"),
+        "lacunes": count(len(p.gaps), "lacune"),
         "enveloppe": statement.text(statements.envelope(region_id)),
-        "n_enveloppes_divergentes": int((p.funding["scope"] == "enveloppe-regionale").sum()),
+        "enveloppes_divergentes": count(int((p.funding["scope"] == "enveloppe-regionale").sum()), "présenté"),
     }
     for key, value in values.items():
         glue(key, value, display=False)
@@ -129,7 +132,7 @@ def timeline(p: region.Profile) -> None:
                 "et l'opacité de chaque point disent la précision de sa date. Le tableau des faits suit."),
         )
         display(chart)
-    display(_html(p, tables.folded(f"Faits sur l'Alliance, {p.name} ({len(p.region_facts)} lignes, tableau)",
+    display(_html(p, tables.folded(tables.fold_summary(f"Faits sur l'Alliance, {p.name}", len(p.region_facts)),
                                    _facts_table(p), chart_data=not dated.empty)))
 
 
@@ -138,7 +141,7 @@ def _facts_table(p: region.Profile) -> str:
     return tables.render(ordered, {"date": "Date", "date_precision": "Précision de la date", "topic": "Thème",
                                    "statement_fr": "Fait", "confidence": "Certitude", "source_ids": "Sources"},
                          caption=f"Faits sur l'Alliance, {p.name}", table="region_facts",
-                         dated={"date": "date_precision"}, row_ids=_row_ids(ordered["fact_id"]))
+                         dated={"date": "date_precision"}, row_ids=_row_ids(ordered["fact_id"]), fold=False)
 
 
 def facts(p: region.Profile) -> HTML:
@@ -157,8 +160,8 @@ def territories(p: region.Profile) -> HTML:
     body = tables.render(shown, {"name": "Territoire", "kind": "Genre", "place": "Place dans l’Alliance 2010-2015",
                                  "note": "Remarque", "source_ids": "Sources"},
                          caption=f"Territoires de la région {p.name}", table="territories",
-                         row_ids=_row_ids(p.territories["territory_id"]))
-    summary = f"Territoires de la région {p.name} ({len(p.territories)} lignes, tableau)"
+                         row_ids=_row_ids(p.territories["territory_id"]), fold=False)
+    summary = tables.fold_summary(f"Territoires de la région {p.name}", len(p.territories))
     sentence = html.escape(typography.fr(territory_sentence(counts)), quote=False)
     return _html(p, f"<p class='territory-count'>{sentence}</p>" + tables.folded(summary, body))
 
@@ -168,33 +171,23 @@ def territory_sentence(counts: region.TerritoryCounts) -> str:
     municipal = [t for t in counts.municipal if t in counts.alliance]
     nations = len(counts.first_nations)
     nations_in = [t for t in counts.first_nations if t in counts.alliance]
-    text = (f"{_count(len(municipal), 'territoire')} de l’Alliance (MRC et territoires équivalents dont une "
-            f"source atteste la part du fonds régional), et {_count(nations, 'communauté')} des Premières "
-            f"Nations {_agree(nations, 'située')} dans la région")
+    text = (f"{tables.count(len(municipal), 'territoire')} de l’Alliance (MRC et territoires équivalents dont une "
+            f"source atteste la part du fonds régional), et {tables.count(nations, 'communauté')} des Premières "
+            f"Nations {tables.agree(nations, 'située')} dans la région")
     if nations_in:
-        text += f", dont {len(nations_in)} {_agree(len(nations_in), 'comptée')} comme territoire de l’Alliance"
+        counted = tables.agree(len(nations_in), "comptée")
+        text += f", dont {len(nations_in)} {counted} comme territoire de l’Alliance"
     elif nations:
-        text += (f", {_agree(nations, 'listée')} sans être {_agree(nations, 'comptée')} comme "
-                 f"{_agree(nations, 'territoire')} de l’Alliance, faute de source")
+        text += (f", {tables.agree(nations, 'listée')} sans être {tables.agree(nations, 'comptée')} comme "
+                 f"{tables.agree(nations, 'territoire')} de l’Alliance, faute de source")
     text += "."
     others = len(counts.municipal) - len(municipal)
     if others:
-        rest = _count(others, "autre MRC ou territoire équivalent", "autres MRC ou territoires équivalents")
-        text += (f" {rest} de la région {_agree(others, 'est listé', 'sont listés')} sans être "
-                 f"{_agree(others, 'compté')} : aucune source consultée n’atteste "
-                 f"{_agree(others, 'sa', 'leur')} part du fonds.")
+        rest = tables.count(others, "autre MRC ou territoire équivalent", "autres MRC ou territoires équivalents")
+        text += (f" {rest} de la région {tables.agree(others, 'est listé', 'sont listés')} sans être "
+                 f"{tables.agree(others, 'compté')} : aucune source consultée n’atteste "
+                 f"{tables.agree(others, 'sa', 'leur')} part du fonds.")
     return text[0].upper() + text[1:]
-
-
-def _count(n: int, singular: str, plural: str | None = None) -> str:
-    if n == 0:
-        return f"{'aucune' if singular.startswith('communauté') else 'aucun'} {singular}"
-    return f"{tables.number(n)} {_agree(n, singular, plural)}"
-
-
-def _agree(n: int, singular: str, plural: str | None = None) -> str:
-    """The word agreed with a count (French: zero and one take the singular)."""
-    return singular if n <= 1 else plural or singular + "s"
 
 
 def _place(kind: str, alliance: object) -> str:
@@ -218,8 +211,8 @@ def funding(p: region.Profile) -> None:
             "scope": "Portée", "amount": "Montant ($)", "period_start": "Début", "period_end": "Fin",
             "date_stated": "Date du montant", "retained": "Retenu par l'édition", "confidence": "Certitude",
             "note": "Remarque", "source_ids": "Sources"}, caption=f"Montants publiés, {p.name}", table="funding",
-            dated={"date_stated": "date_stated_precision"}, row_ids=_row_ids(p.funding["funding_id"]))
-        display(_html(p, tables.folded(f"Montants publiés, {p.name} ({len(p.funding)} lignes, tableau)", body)))
+            dated={"date_stated": "date_stated_precision"}, row_ids=_row_ids(p.funding["funding_id"]), fold=False)
+        display(_html(p, tables.folded(tables.fold_summary(f"Montants publiés, {p.name}", len(p.funding)), body)))
 
 
 def _funding_chart(p: region.Profile, period: pd.DataFrame) -> None:
@@ -261,8 +254,9 @@ def projects(p: region.Profile) -> None:
         "title": "Projet", "theme": "Thème", "fqis_amount": "Montant accordé ($)",
         "total_amount": "Coût total ($)", "year_start": "Début", "year_end": "Fin",
         "confidence": "Certitude", "source_ids": "Sources"},
-        caption=f"Projets nommés, {p.name}", table="projects", row_ids=_row_ids(p.projects["project_id"]))
-    display(_html(p, tables.folded(f"Projets nommés, {p.name} ({len(p.projects)} lignes, tableau)", body)))
+        caption=f"Projets nommés, {p.name}", table="projects", row_ids=_row_ids(p.projects["project_id"]),
+        fold=False)
+    display(_html(p, tables.folded(tables.fold_summary(f"Projets nommés, {p.name}", len(p.projects)), body)))
 
 
 def coding(p: region.Profile) -> None:
@@ -284,8 +278,9 @@ def coding(p: region.Profile) -> None:
     body = tables.render(segments, {
         "dimension": "Dimension", "code": "Code", "summary_fr": "Ce que dit la source (résumé)",
         "locator": "Passage", "source_ids": "Source"}, caption=f"Codage documentaire, {p.name}",
-        row_ids=_row_ids(segments["segment_id"]))
-    display(_html(p, tables.folded(f"Codage documentaire, {p.name} ({len(segments)} segments, tableau)", body)))
+        row_ids=_row_ids(segments["segment_id"]), fold=False)
+    summary = tables.fold_summary(f"Codage documentaire, {p.name}", len(segments), "segment")
+    display(_html(p, tables.folded(summary, body)))
 
 
 def interviews(p: region.Profile) -> None:
@@ -305,8 +300,8 @@ def _interview_note(restricted: bool) -> str:
              "après contrôle de divulgation." if restricted else
              "Ces entrevues sont confidentielles : l'édition publique n'en montre aucun décompte régional.")
     return (f"<p class='interview-note'>La recherche s'appuie aussi sur {count} entrevues menées dans "
-            f"l'ensemble des régions étudiées avec des personnes jugées clés dans la mise en œuvre "
-            f"({sources.links(fact['source_ids'])}). {typography.fr(shown)} L'annexe "
+            f"l'ensemble des régions étudiées avec des personnes jugées clés dans la mise en œuvre"
+            f"{narrative_mod.ref_links(fact['source_ids'], set())}. {typography.fr(shown)} L'annexe "
             f"<a href='{annex}'>Entrevues</a> montre, sur des données synthétiques, comment elles sont "
             "décomptées et comment les petits nombres sont masqués.</p>")
 

@@ -22,6 +22,21 @@ SYNTHETIC_LABEL = "données synthétiques"
 # Okabe-Ito: distinguishable with the common colour-vision deficiencies.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
 
+# Vega-Lite's d3 locale: French decimal comma, no-break thin space between thousands, French months.
+LOCALE = {
+    "number": {"decimal": ",", "thousands": "\u202f", "grouping": [3], "currency": ["", "\u00a0$"]},
+    "time": {
+        "dateTime": "%A %e %B %Y à %X", "date": "%d/%m/%Y", "time": "%H:%M:%S",
+        "periods": ["AM", "PM"],
+        "days": ["dimanche", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi"],
+        "shortDays": ["dim.", "lun.", "mar.", "mer.", "jeu.", "ven.", "sam."],
+        "months": ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
+                   "octobre", "novembre", "décembre"],
+        "shortMonths": ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.",
+                        "nov.", "déc."],
+    },
+}
+
 _rendered: collections.Counter[str] = collections.Counter()  # spec digest -> charts drawn with it so far
 
 
@@ -81,9 +96,11 @@ def theme() -> alt.theme.ThemeConfig:
             "font": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif",
             "range": {"category": PALETTE},
             "title": {"anchor": "start", "fontSize": 15},
-            "axis": {"labelFontSize": 12, "titleFontSize": 12},
-            "legend": {"labelFontSize": 12, "titleFontSize": 12},
+            # labelLimit 0: a category is never cut to « Consortium en développement soci… »
+            "axis": {"labelFontSize": 12, "titleFontSize": 12, "labelLimit": 0},
+            "legend": {"labelFontSize": 12, "titleFontSize": 12, "labelLimit": 0},
             "view": {"stroke": None},
+            "locale": LOCALE,
         }
     }
 
@@ -176,20 +193,32 @@ def counts(frame: pd.DataFrame, category: str, title: str, description: str,
 
 def amounts(funding: pd.DataFrame, title: str, description: str) -> alt.Chart:
     """Every published amount of a region, one bar each; the retained envelope stands out."""
+    periode = funding["period_start"].fillna("?") + "–" + funding["period_end"].fillna("?")
     frame = funding.assign(
-        label=funding["scope"] + " (" + funding["funding_id"] + ")",
+        label=_unique(funding["scope"] + ", " + periode.str.replace("?–?", "sans date", regex=False)),
         statut=funding["retained"].map({True: "enveloppe retenue", False: "autre montant"}),
-        periode=funding["period_start"].fillna("?") + "–" + funding["period_end"].fillna("?"),
+        periode=periode,
     )[["funding_id", "label", "scope", "amount", "statut", "periode", "confidence", "source_ids"]]
     return alt.Chart(frame).mark_bar().encode(
-        y=alt.Y("label:N", title=None, sort=None),
-        x=alt.X("amount:Q", title="Montant ($)", axis=alt.Axis(format="~s")),
+        y=alt.Y("label:N", title=None, sort=None, axis=alt.Axis(labelLimit=0)),
+        x=alt.X("amount:Q", title="Montant (M$)",
+                axis=alt.Axis(labelExpr="format(datum.value / 1000000, ',.1~f')")),
         color=alt.Color("statut:N", title="Statut", scale=alt.Scale(domain=["enveloppe retenue", "autre montant"],
                                                                       range=[PALETTE[1], PALETTE[0]])),
         tooltip=[alt.Tooltip("scope:N", title="Portée"), alt.Tooltip("amount:Q", title="Montant", format=",.0f"),
                  alt.Tooltip("periode:N", title="Période"), alt.Tooltip("confidence:N", title="Certitude"),
                  alt.Tooltip("source_ids:N", title="Sources")],
     ).properties(title=title, description=description, width="container", height=alt.Step(22))
+
+
+def _unique(labels: pd.Series) -> pd.Series:
+    """Bar labels a reader can tell apart without row ids: a repeated label gets « (2) », « (3) »…"""
+    seen: collections.Counter[str] = collections.Counter()
+    out = []
+    for label in labels:
+        seen[label] += 1
+        out.append(label if seen[label] == 1 else f"{label} ({seen[label]})")
+    return pd.Series(out, index=labels.index)
 
 
 # --- regional timeline ------------------------------------------------------------------------------

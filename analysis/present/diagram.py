@@ -18,7 +18,7 @@ import pandas as pd
 from IPython.display import HTML, display
 
 from analysis.contract import data, labels
-from analysis.present import book, charts, sources, tables, typography
+from analysis.present import book, charts, narrative, sources, tables, typography
 from analysis.study import graphs
 from analysis.study.graphs import LEVELS, SECTORS, undirected
 
@@ -40,6 +40,11 @@ RELATION_FAMILY = {
 FAMILIES = ("entente et financement", "coordination et accompagnement", "participation", "contestation")
 FAMILY_DASH = [[1, 0], [8, 4], [2, 3], [10, 3, 2, 3]]
 FAMILY_GREY = ["#333333", "#555555", "#777777", "#D55E00"]
+# Dash, shade and width together: a type of tie stays recognisable in grey print and to colour-blind readers.
+FAMILY_WIDTH = [2.6, 1.8, 1.1, 2.2]
+MAX_MARKERS = 6  # beyond, the summary sentence links to the list of ties instead of citing each one
+UNDETERMINED_LIST = ("book/comparaison/gouvernance", "gouvernance-phases")  # where those ties are listed
+LABEL_CHARS_PER_SLOT = 95  # characters of a 9-pixel label that fit across the whole drawing (about 640 px)
 LABEL_MARGIN = 0.28  # room on the left for the territory names, in units of the drawing's width
 # Legends below the drawing: the book's text column is too narrow for them on the side.
 _LEGEND = alt.Legend(orient="bottom", direction="vertical", labelLimit=260)
@@ -303,6 +308,8 @@ def draw(g: nx.MultiDiGraph, title: str, names: dict[str, str] | None = None) ->
                                   scale=alt.Scale(domain=list(FAMILIES), range=FAMILY_DASH)),
         color=alt.Color("famille:N", title="Type de lien", legend=_LEGEND,
                         scale=alt.Scale(domain=list(FAMILIES), range=FAMILY_GREY)),
+        strokeWidth=alt.StrokeWidth("famille:N", title="Type de lien", legend=_LEGEND,
+                                    scale=alt.Scale(domain=list(FAMILIES), range=FAMILY_WIDTH)),
         tooltip=[alt.Tooltip("de:N", title="De"), alt.Tooltip("relation:N", title="Relation"),
                  alt.Tooltip("vers:N", title="Vers"), alt.Tooltip("periode:N", title="Période"),
                  alt.Tooltip("sources:N", title="Sources")],
@@ -318,13 +325,21 @@ def draw(g: nx.MultiDiGraph, title: str, names: dict[str, str] | None = None) ->
                  alt.Tooltip("territory:N", title="Territoire"), alt.Tooltip("sector:N", title="Secteur"),
                  alt.Tooltip("role_fr:N", title="Rôle"), alt.Tooltip("source_ids:N", title="Sources")],
     )
-    # Horizontal labels under the nodes, cut to their slot: the full name is in the tooltip and the table.
-    labels = alt.Chart(pos).mark_text(fontSize=9, baseline="top", dy=7, color="#222222",
-                                      limit=alt.expr(f"datum.slot * {unit} - 4")).encode(
+    # Labels under the nodes, wrapped to their slot rather than cut: every word stays readable.
+    pos = pos.assign(label=[wrap_label(t, s) for t, s in zip(pos["label"], pos["slot"], strict=True)])
+    labels = alt.Chart(pos).mark_text(fontSize=9, baseline="top", dy=7, color="#222222", lineBreak="\n").encode(
         x=x, y=y, text="label:N", tooltip=alt.Tooltip("name:N", title="Organisation"))
     height = round((bottom - top) * ROW_PX)
     return alt.layer(shading, headers, row_labels, edges, nodes, labels).properties(
         title=title, description=_description(g), width="container", height=height)
+
+
+def wrap_label(label: str, slot: float) -> str:
+    """The label on as many lines as its slot needs (words are never cut; `\n` breaks the lines)."""
+    import textwrap
+
+    width = max(8, int(slot * LABEL_CHARS_PER_SLOT))
+    return "\n".join(textwrap.wrap(str(label), width=width, break_long_words=False)) or str(label)
 
 
 def _description(g: nx.MultiDiGraph) -> str:
@@ -344,20 +359,24 @@ def _description(g: nx.MultiDiGraph) -> str:
 def sentence(s: graphs.Summary) -> str:
     """What the diagram draws, in words, from its summary (the same object the diagram draws)."""
     national = s.by_level.get("national", 0)
-    quebec = (f", dont {national} organisation{'s' if national > 1 else ''} de niveau "
+    quebec = (f", dont {tables.count(national, 'organisation')} de niveau "
               f"{level_label('national')}" if national else "")
     text = (f"Le diagramme suivant montre les liens de la phase « {phase_label(s.phase)} » : il relie "
-            f"{s.organisations} organisations{quebec}, par {s.liens} liens.")
+            f"{tables.count(s.organisations, 'organisation')}{quebec}, par {tables.count(s.liens, 'lien')}.")
     others = [f"{n} de la phase « {phase_label(p)} »" for p, n in s.other_phases.items() if n]
     if others:
         text += f" Il laisse de côté les liens des autres phases ({french_list(others, '')})"
         text += "" if s.undetermined else "."
     if s.undetermined:
-        count = len(s.undetermined)
         text += (" et " if others else " Il laisse de côté ") + (
-            f"{count} lien{'s' if count > 1 else ''} dont la source ne permet pas d'établir la phase "
-            f"({', '.join(s.undetermined)}).")
-    return typography.fr(text)
+            f"{tables.count(len(s.undetermined), 'lien')} dont la source ne permet pas d'établir la phase")
+        text = html.escape(typography.fr(text), quote=False)
+        if len(s.undetermined) > MAX_MARKERS:  # a row of markers is no easier to read than a row of ids
+            listed = book.page_href(*UNDETERMINED_LIST)
+            return text + f" (<a href='{html.escape(listed)}'>liste dans le chapitre sur la gouvernance</a>)."
+        # the ties' ids go into markers (row id and source on hover), not into the sentence
+        return text + narrative.ref_links(";".join(s.undetermined), set()) + "."
+    return html.escape(typography.fr(text), quote=False)
 
 
 def show(region_id: str, title: str, data_dir: Path = data.DATA_DIR,

@@ -1,9 +1,13 @@
 """The regional narrative (`narratives.csv`): paragraphs in section order, each citing its rows.
 
-A paragraph's `row_ids` name rows of any table of the package. On the page each id links to where
-that row is shown: its line in a table of the same chapter (`row-<id>` anchors, see `row_anchor`)
-or, for a source, its entry in the sources annex. `unsupported_numbers` lists the numbers of a
-paragraph that none of its rows holds (tests check there are none).
+A paragraph's `row_ids` name rows of any table of the package. On the page each id becomes a short
+numbered marker (`ref_links`) that links to where the row is shown: its line in a table of the same
+chapter (`row-<id>` anchors, see `row_anchor`) or, for a source or a row no table shows, the source's
+entry in the sources annex. The row id and its source's title appear on hover and keyboard focus;
+the ids themselves stay in tables and notes, out of the prose. One row keeps one number on its page
+(`start_page` resets the count). Each paragraph carries a permalink (¶) to its stable anchor.
+`unsupported_numbers` lists the numbers of a paragraph that none of its rows holds (tests check
+there are none).
 """
 
 from __future__ import annotations
@@ -74,21 +78,58 @@ def _first_source(row_id: str) -> str | None:
     return ids[0] if ids else None
 
 
+_SEPARATOR = "<span class='sep'>,</span>"
+_page_numbers: dict[str, int] = {}  # row id -> its marker number on the page being written
+
+
+def start_page() -> None:
+    """Number the markers of a new page from 1 (a chapter calls it once, before its first marker)."""
+    _page_numbers.clear()
+
+
+def marker_number(row_id: str) -> int:
+    """The row's marker on the current page: the same row always gets the same number."""
+    return _page_numbers.setdefault(row_id, len(_page_numbers) + 1)
+
+
+def _source_title(row_id: str, known: pd.DataFrame) -> tuple[str | None, str | None]:
+    """The source a marker leads to (the row itself when it is a source, else its first source) and its title."""
+    sid = row_id if row_id in known.index else _first_source(row_id)
+    return (sid, str(known.loc[sid, "title"])) if sid in known.index else (None, None)
+
+
 def ref_links(row_ids: object, shown: set[str]) -> str:
-    """`[id, id]` after a paragraph: each id links to its line in this chapter or to the sources annex."""
-    known_sources = set(data.load("sources")["source_id"])
+    """Numbered markers after a paragraph, each leading to its row's line in this chapter or to its source.
+
+    Hover and keyboard focus show the row id and the source's title (CSS tooltip from `data-tip`, the
+    same words in `aria-label` for screen readers); the visible text is the number alone.
+    """
+    known = data.load("sources").set_index("source_id")
     parts = []
     for rid in data.split_ids(row_ids):
+        number = marker_number(rid)
+        sid, title = _source_title(rid, known)
+        tip = typography.fr(f"{rid} — {title}") if title else rid
+        label = html.escape(f"Renvoi {number}\u00a0: ligne {tip}")
+        common = f'class="src-marker" data-tip="{html.escape(tip)}" aria-label="{label}"'
         if rid in shown:
-            parts.append(f'<a href="#{html.escape(row_anchor(rid))}">{html.escape(rid)}</a>')
-        elif rid in known_sources:
-            parts.append(sources.links(rid))
-        elif (first := _first_source(rid)) and (href := sources.annex_href(first)):
-            # a row no table of the chapter shows (organisation, tie, event): its first source in the annex
-            parts.append(f'<a class="row-id" href="{html.escape(href)}">{html.escape(rid)}</a>')
+            href = "#" + row_anchor(rid)
         else:
-            parts.append(f'<span class="row-id">{html.escape(rid)}</span>')
-    return f'<span class="row-refs">[{", ".join(parts)}]</span>' if parts else ""
+            # a source, or a row no table of the chapter shows (organisation, tie, event): its source in the annex
+            href = sources.annex_href(sid) if sid else None
+            href = href or (str(known.loc[sid, "url"]) if sid else None)
+        if href:
+            parts.append(f'<a {common} href="{html.escape(href)}">{number}</a>')
+        else:
+            parts.append(f'<span {common} role="note" tabindex="0">{number}</span>')
+    return f'<sup class="row-refs">{_SEPARATOR.join(parts)}</sup>' if parts else ""
+
+
+def permalink(anchor: str, what: str = "ce paragraphe") -> str:
+    """A visible ¶ link to a paragraph's stable anchor, as Sphinx puts after headings."""
+    text = f"Lien permanent vers {what}"
+    return (f'<a class="paragraph-link" href="#{html.escape(anchor)}" title="{text}" '
+            f'aria-label="{text}">¶</a>')
 
 
 def html_for(p, frame: pd.DataFrame | None = None, after: dict[str, str] | None = None) -> str:
@@ -114,9 +155,10 @@ def html_for(p, frame: pd.DataFrame | None = None, after: dict[str, str] | None 
         if part.empty:
             parts.append("<p class='gap'>Non documenté.</p>")
         for _, row in part.iterrows():
-            parts.append(f"<p id='{html.escape(row_anchor(row['paragraph_id']))}'>"
-                         f"{html.escape(typography.fr(row['text_fr']), quote=False)} "
-                         f"{ref_links(row['row_ids'], shown)}</p>")
+            anchor = row_anchor(row["paragraph_id"])
+            parts.append(f"<p id='{html.escape(anchor)}' class='stable-anchor'>"
+                         f"{html.escape(typography.fr(row['text_fr']), quote=False)}"
+                         f"{ref_links(row['row_ids'], shown)} {permalink(anchor)}</p>")
         parts.append(after.get(section, ""))
     parts.append("</div>")
     return "\n".join(parts)

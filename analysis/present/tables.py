@@ -19,17 +19,19 @@ from analysis.present.book import french_number
 
 MISSING = "—"  # an empty cell: not documented in the public sources
 GROUP_FROM = 10_000  # French usage: four-digit numbers (years, 1500) are written without a separator
+FOLD_AFTER = 20  # a longer table is folded under its caption: the page stays readable, the rows one click away
 
 
 def render(frame: pd.DataFrame, columns: dict[str, str], caption: str | None = None,
            row_ids: list[str] | None = None, raw: tuple[str, ...] = (), table: str | None = None,
-           dated: dict[str, str] | None = None) -> str:
+           dated: dict[str, str] | None = None, fold: bool = True) -> str:
     """Keep and rename `columns` (name -> French header); `source_ids`/`url` become links.
 
     `row_ids` gives each body row an HTML id, so that other pages can link to one row; `raw` names
     columns the caller has already turned into escaped HTML. `table` names the package table the
     frame comes from: its coded fields are shown by their French label. `dated` maps a date column
-    to the column holding its precision (`dates.french`).
+    to the column holding its precision (`dates.french`). A table of more than `FOLD_AFTER` rows is
+    folded (`folded`) unless `fold` is False (the caller folds it itself).
     """
     coded = frame
     frame = labels.relabel(frame, table) if table else frame
@@ -53,7 +55,14 @@ def render(frame: pd.DataFrame, columns: dict[str, str], caption: str | None = N
                                             "  <thead>", 1)
     if row_ids is not None:
         body = _with_row_ids(body, row_ids)
+    if fold and len(frame) > FOLD_AFTER:
+        body = folded(fold_summary(caption or "Tableau", len(frame)), body)
     return body
+
+
+def fold_summary(caption: str, rows: int, noun: str = "ligne") -> str:
+    """What a folded table says while closed: « Projets nommés, Mauricie (8 lignes, tableau) »."""
+    return f"{caption} ({count(rows, noun)}, tableau)"
 
 
 def folded(summary: str, body: str, open_: bool = False, chart_data: bool = False) -> str:
@@ -86,6 +95,29 @@ def number(value: float, decimals: int = 0) -> str:
     if decimals == 0 and abs(value) < GROUP_FROM:
         return f"{value:.0f}"
     return french_number(value, decimals)
+
+
+def count(n: int, singular: str, plural: str | None = None) -> str:
+    """« 1 projet », « 2 projets », « 0 projet »: a count and its noun agreeing in number (French: 0 and 1 are
+    singular). Each word of `singular` takes an « s » up to the first preposition (« projet financé » →
+    « projets financés », « fait de l’étude » → « faits de l’étude »); `plural` is for the other nouns."""
+    return f"{number(n)}\u00a0{agree(n, singular, plural)}"
+
+
+def agree(n: int, singular: str, plural: str | None = None) -> str:
+    """The words of `count` without the number, agreed with `n` (also for an adjective: « située(s) »)."""
+    return singular if abs(n) < 2 else (plural if plural is not None else _plural(singular))
+
+
+_INVARIANT_AFTER = {"de", "du", "des", "d’", "à", "au", "aux", "en", "sur", "dans", "pour", "avec", "par"}
+
+
+def _plural(phrase: str) -> str:
+    out, agree = [], True
+    for word in phrase.split(" "):
+        agree = agree and word not in _INVARIANT_AFTER and not word.startswith("d’")
+        out.append(word + "s" if agree and not word.endswith(("s", "x", "z")) else word)
+    return " ".join(out)
 
 
 def cell(value: object) -> str:

@@ -1,7 +1,8 @@
 """French typography for text shown to readers, prose from the data included.
 
 A no-break space goes before « : ; ? ! » and inside « »; a narrow one (U+202F) is what French
-printers use before « ; ? ! », a full one (U+00A0) before « : » and inside the guillemets.
+printers use before « ; ? ! », a full one (U+00A0) before « : » and inside the guillemets. An
+apostrophe between two letters is the typographic one (’).
 """
 
 from __future__ import annotations
@@ -19,10 +20,12 @@ _BEFORE_COLON = re.compile(rf"{_AFTER}{_SPACES}?:(?=\s|$)")
 _BEFORE_OTHER = re.compile(rf"{_AFTER}{_SPACES}?([;?!])(?=\s|$|[»)])")
 _AFTER_OPEN = re.compile(rf"«{_SPACES}?")
 _BEFORE_CLOSE = re.compile(rf"{_SPACES}?»")
+_APOSTROPHE = re.compile(r"(?<=\w)'(?=\w)")
 
 
 def fr(text: str) -> str:
-    """Return `text` with French no-break spaces around « : ; ? ! » and « »."""
+    """Return `text` with French no-break spaces around « : ; ? ! » and « » and curly apostrophes."""
+    text = _APOSTROPHE.sub("\u2019", text)
     text = _BEFORE_COLON.sub(NBSP + ":", text)
     text = _BEFORE_OTHER.sub(lambda m: NNBSP + m.group(1), text)
     text = _AFTER_OPEN.sub("«" + NBSP, text)
@@ -34,3 +37,4 @@ def problems(text: str) -> list[str]:
     bad = re.compile(r"\w[ ]?[:;?!](?=\s)|«[ \w]|\w ?»")
     return [text[max(0, m.start() - 20): m.end() + 20] for m in bad.finditer(text)
             if not text[m.start():m.end()].startswith(("http", "https"))]
+

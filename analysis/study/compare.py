@@ -495,6 +495,22 @@ def avenue_regions(rec_id: str, recommendations: pd.DataFrame | None = None,
     return pd.DataFrame(rows)
 
 
+AVENUE_VERDICT_PREFIX = "pistes-verdict-"  # row ids of the avenue page's table of regional verdicts
+
+
+def avenue_verdicts(recommendations: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Every finding an avenue extends, once: its regional verdicts (one column per region, by name)."""
+    recs = data.load("recommendations") if recommendations is None else recommendations
+    linked = list(dict.fromkeys(f for rid in recs["recommendation_id"]
+                                for f in avenue_findings(rid, recs)["fact_id"]))
+    frame = matrix()
+    frame = frame[frame["finding_id"].isin(linked)]
+    wide = frame.pivot(index="finding_id", columns="region", values="verdict").loc[linked]
+    names = list(region_names().values())
+    titles = frame.drop_duplicates("finding_id").set_index("finding_id")["value_text"]
+    return wide[names].rename_axis(columns=None).assign(constat=titles.loc[linked]).reset_index()
+
+
 def avenue_html(rec_id: str, recommendations: pd.DataFrame | None = None, page_prefix: str = "") -> str:
     """One avenue's evidence: the study's basis (located in the summary), the findings it extends with
     their regional verdicts, and the regional passages during and after the Alliance period."""
@@ -503,9 +519,6 @@ def avenue_html(rec_id: str, recommendations: pd.DataFrame | None = None, page_p
     recs = data.load("recommendations") if recommendations is None else recommendations
     rec = recs.set_index("recommendation_id").loc[rec_id]
     basis = avenue_findings(rec_id, recs)
-    frame = matrix()
-    verdict_of = frame.set_index(["finding_id", "region_id"])["verdict"]
-    names = region_names()
     parts = [
         f"<p class='piste-resume'><strong>{html.escape(typography.fr(rec['title_fr']))}.</strong> "
         f"{html.escape(typography.fr(rec['summary_fr']))}</p>",
@@ -520,14 +533,14 @@ def avenue_html(rec_id: str, recommendations: pd.DataFrame | None = None, page_p
                         "</span></li>" for f in invoked)
         parts.append(f"<p>Faits de l'étude sur lesquels elle s'appuie{typography.NBSP}:</p><ul>{items}</ul>")
     if len(basis):
+        # each finding's regional verdicts are shown once on the page (avenue_verdicts); here, a link to them
         shown = basis.assign(
-            titre=basis["value_text"].map(typography.fr),
+            titre=[f"<a href='#{AVENUE_VERDICT_PREFIX}{html.escape(f)}'>{html.escape(typography.fr(t))}</a>"
+                   for f, t in zip(basis["fact_id"], basis["value_text"], strict=True)],
             ou=basis["seed_locator"].map(typography.fr),
-            verdicts=[" ; ".join(f"{names[r]}{typography.NBSP}: {verdict_of[(f, r)]}" for r in names)
-                      for f in basis["fact_id"]],
         )
-        parts.append(tables.render(shown, {"titre": "Constat de l'étude", "ou": "Où dans le résumé",
-                                           "verdicts": "Trace publique, région par région"},
+        parts.append(tables.render(shown, {"titre": "Constat de l'étude (trace régionale : lien)",
+                                           "ou": "Où dans le résumé"}, raw=("titre",),
                                    caption=typography.fr(f"Constats que prolonge la piste « {rec['title_fr']} »")))
     regional = avenue_regions(rec_id, recs)
     regional["region_link"] = [

@@ -317,6 +317,19 @@ def successor_kind(region_id: str, data_dir: Path = data.DATA_DIR) -> Statement:
                      row_ids=(row["cycle_id"], *data.split_ids(row["source_ids"])))
 
 
+def next_envelope(region_id: str, data_dir: Path = data.DATA_DIR) -> Statement:
+    """The regional envelope of the Alliance that followed (2017-2023 cycle), from cycles.csv: quantity in
+    dollars; the period the amount covers, when the source gives one, is its note. Shown by « L'essentiel »
+    only, so it is not one of the `statement` keys the comparative tables list."""
+    data_dir = Path(data_dir)
+    row = _next_cycle(region_id, data_dir)
+    if row is None or pd.isna(row["envelope"]):
+        return _gap(region_id, "next-envelope", row_ids=() if row is None else (row["cycle_id"],))
+    period = () if pd.isna(row["envelope_period"]) else (str(row["envelope_period"]),)
+    return Statement(region_id, "next-envelope", DOCUMENTED, quantity=float(row["envelope"]), unit="$",
+                     row_ids=(row["cycle_id"], *data.split_ids(row["source_ids"])), notes_fr=period)
+
+
 # ---------------------------------------------------------------------------------- all of them
 
 FUNCTIONS = {"lead-body": lead_body, "project-choice": project_choice, "decision-sharing": decision_sharing,
