@@ -17,7 +17,7 @@ PYTEST_ARGS ?= -n auto --maxprocesses 4 --dist loadfile
 LOG_FILTER := sed -u '/Kernel is running over TCP without encryption/d'
 PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 
-.PHONY: install validate rehash book book-all serve lint unit test browser-deps bench lock clean pdf anchors lab \
+.PHONY: install validate rehash book book-all serve lint unit test test-fast browser-deps bench lock clean pdf anchors lab \
         validate-restricted determinism determinism-check linkcheck privacy-scan
 
 # The Python version is checked first: an unsupported one stops here, saying what to install.
@@ -31,10 +31,11 @@ $(STAMP): requirements.lock pyproject.toml
 
 install: $(STAMP)
 
-# Skipped when data/ and analysis/ hash as at the last successful validation (stamp in _build/, never in data/).
+# Skipped when the build's inputs (analysis/build/inputs.py) hash as at the last successful validation
+# (stamp in _build/, never in data/).
 VALIDATED := _build/.validated
 validate: install
-	@sum=$$(find data analysis -type f -not -path '*/__pycache__/*' | LC_ALL=C sort | xargs sha256sum | sha256sum); \
+	@sum=$$($(BIN)/python -m analysis.build.inputs); \
 	if [ -f $(VALIDATED) ] && [ "$$(cat $(VALIDATED))" = "$$sum" ]; then \
 	  echo "data/ valid (unchanged since its last validation; rm $(VALIDATED) to force)"; \
 	else $(BIN)/python -m analysis validate data && mkdir -p _build && echo "$$sum" > $(VALIDATED); fi
@@ -73,11 +74,19 @@ serve:
 	@test -f $(HTML)/index.html || { echo "No book yet: run 'make book' first."; exit 1; }
 	$(BIN)/python -m http.server $(PORT) --bind 127.0.0.1 --directory $(HTML)
 
+# ruff; the layers of analysis/ (import-linter contracts in pyproject.toml); dead code (vulture, with the
+# chapters' cells as callers).
 lint: install
-	$(BIN)/ruff check analysis tests _ext bench
+	$(BIN)/ruff check analysis tests _ext bench tools
+	@$(BIN)/lint-imports --no-cache --no-logo | tail -n +2 | grep -v '^$$' | grep -v '^-*$$'
+	$(BIN)/python tools/dead_code.py
 
 browser-deps:
 	@tools/ensure-chromium.sh
+
+# No build: lint, unit and data tests (every test that reads the built book or a browser is left out).
+test-fast: lint
+	$(BIN)/python -m pytest $(PYTEST_ARGS) -m "not built and not browser"
 
 # The PDFs are printed here too, so the tests that read them (and the links to them) always run.
 test: install browser-deps lint book-all

@@ -1,53 +1,40 @@
-"""Re-execute the notebooks when anything under data/ or analysis/ changes.
+"""Re-execute the notebooks when anything a chapter reads besides its own text changes.
 
-jupyter-cache keys a notebook on its code cells only, so an edited CSV (or a fix in the analysis
-package the chapters call) would otherwise leave stale outputs in the book. We fingerprint both
-folders and, when the fingerprint moved since the last build, drop the execution cache and mark
-every page as outdated.
+jupyter-cache keys a notebook on its code cells only, so an edited CSV, a fix in the analysis package
+the chapters call, or a new edition in CITATION.cff would otherwise leave stale outputs in the book. We
+fingerprint the build's inputs (one list: analysis/build/inputs.py) and, when the fingerprint moved since
+the last build, drop the execution cache and mark every page as outdated.
 """
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 from pathlib import Path
 
 from sphinx.util import logging
 
+from analysis.build import inputs
+
 logger = logging.getLogger(__name__)
 STAMP_NAME = ".inputs-fingerprint"
-WATCHED = ("data", "analysis")  # what the chapters read besides their own code cells
 RESTRICTED_ENV = "ALLIANCES_INTERVIEWS_DIR"  # see analysis/interviews/reader.py
 
 
-def fingerprint(*folders: Path) -> str:
-    digest = hashlib.sha256()
-    for folder in folders:
-        for path in sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
-            digest.update(f"{folder.name}/{path.relative_to(folder).as_posix()}".encode())
-            digest.update(hashlib.sha256(path.read_bytes()).digest())
-    return digest.hexdigest()
-
-
-def _paths(app) -> tuple[list[Path], Path, Path]:
-    root = Path(app.confdir)
+def _paths(app) -> tuple[Path, Path]:
     build_dir = Path(app.outdir).parent  # _build/html -> _build
     cache = Path(app.config.nb_execution_cache_path or build_dir / ".jupyter_cache")
-    folders = [root / name for name in WATCHED]
-    restricted = os.environ.get(RESTRICTED_ENV, "").strip()
-    if restricted:  # a restricted edition reads interview files from outside the repository
-        folders.append(Path(restricted))
-    return folders, build_dir / STAMP_NAME, cache
+    return build_dir / STAMP_NAME, cache
 
 
 def _check(app, config) -> None:
-    folders, stamp, cache = _paths(app)
-    app._data_fingerprint = fingerprint(*folders)
+    stamp, cache = _paths(app)
+    restricted = os.environ.get(RESTRICTED_ENV, "").strip()  # a restricted edition's interview files
+    app._data_fingerprint = inputs.fingerprint(Path(app.confdir), Path(restricted) if restricted else None)
     previous = stamp.read_text().strip() if stamp.exists() else None
     app._data_changed = previous != app._data_fingerprint
-    if app._data_changed and previous is not None:
-        logger.info(f"{' or '.join(f.name + '/' for f in folders)} changed since the last build: "
+    if app._data_changed and previous is not None:  # names no folder: a restricted one must not reach the log
+        logger.info("the data, the code or another input of the chapters changed since the last build: "
                     "every chapter is executed again")
     if app._data_changed and cache.exists():
         shutil.rmtree(cache)
@@ -61,7 +48,7 @@ def _outdated(app, env, added, changed, removed):
 
 def _record(app, exception) -> None:
     if exception is None:
-        _, stamp, _ = _paths(app)
+        stamp, _ = _paths(app)
         stamp.parent.mkdir(parents=True, exist_ok=True)
         stamp.write_text(app._data_fingerprint + "\n")
 

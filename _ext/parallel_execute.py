@@ -1,16 +1,19 @@
-"""Execute the notebooks Sphinx is about to read two (or more) at a time, into myst-nb's cache.
+"""Execute the notebooks Sphinx is about to read in a few warm kernels, into myst-nb's cache.
 
-myst-nb executes each notebook when Sphinx reads it, one after the other, and Sphinx's own parallel
-read is not available here (the `jb` CLI has no `-j`, and two extensions jb loads do not declare
-themselves parallel-safe). Before the read starts, this extension builds each notebook exactly as
-myst-nb's parser will (same reader, same configuration, same per-notebook overrides), executes
-the ones jupyter-cache does not hold yet in a small thread pool (each kernel is its own process),
-and stores the results under the key myst-nb looks up. The read that follows finds every notebook
-in the cache. A notebook that fails here is not cached: myst-nb runs it again itself and reports
-the failure exactly as before, so warnings and -W behave unchanged.
+myst-nb executes each notebook when Sphinx reads it, one after the other, each in a fresh kernel:
+every page pays an interpreter start and `import analysis` (pandas, Altair), most of a page's time.
+Before the read starts, this extension builds each notebook exactly as myst-nb's parser will (same
+reader, same configuration, same per-notebook overrides), and executes the ones jupyter-cache does
+not hold yet in a small pool of kernels that stay up from one notebook to the next: between two
+notebooks the kernel's namespace is reset and its working directory moved, so a page sees what a
+fresh kernel shows it, while the imported modules stay loaded. Notebooks are dealt to the kernels in
+a fixed order, so two builds run the same notebooks in the same kernels. The results are stored
+under the key myst-nb looks up, and the read that follows finds every notebook in the cache. A
+notebook that fails here is not cached (and its kernel is replaced): myst-nb runs it again itself
+and reports the failure exactly as before, so warnings and -W behave unchanged.
 
-BOOK_EXECUTION_JOBS sets the number of notebooks run at once (default: the usable CPUs, at most 4;
-1 turns this off).
+BOOK_EXECUTION_JOBS sets the number of kernels (default: the usable CPUs, at most 4; 1 turns this
+off, and myst-nb executes every notebook itself in a fresh kernel, one at a time).
 
 The cache key is reproduced from myst-nb's and jupyter-cache's internals (reader, config copy, stage
 and bundle API), so it is only trusted for the versions it was written and tested against
@@ -95,16 +98,68 @@ def _notebook(env, docname: str):
     return path, notebook, nb_config, reader.read_fmt
 
 
-def _execute(path: Path, notebook, nb_config):
-    from jupyter_cache.executors.utils import single_nb_execution
+# Run in a warm kernel before each notebook: a fresh namespace, the notebook's own folder, and the
+# execution count a fresh kernel starts from.
+RESET = "%reset -f\nimport os as _os\n_os.chdir({cwd!r})\ndel _os\nget_ipython().execution_count = 1"
 
+
+class WarmKernel:
+    """One kernel kept running across notebooks, so each notebook does not pay a start and the imports."""
+
+    def __init__(self):
+        self.km = None
+
+    def execute(self, path: Path, notebook, nb_config):
+        """Execute `notebook` in place; jupyter-cache's `ExecutionResult`, or None when it failed."""
+        import time
+
+        from jupyter_cache.executors.utils import ExecutionResult
+        from jupyter_client.manager import AsyncKernelManager
+        from nbclient import NotebookClient
+
+        execution = notebook.metadata.get("execution", {})
+        if self.km is None:
+            name = notebook.metadata.get("kernelspec", {}).get("name", "python3")
+            self.km = AsyncKernelManager(kernel_name=name)
+        client = NotebookClient(notebook, km=self.km, record_timing=False,  # timings would change the cache key
+                                timeout=execution.get("timeout", nb_config.execution_timeout),
+                                allow_errors=execution.get("allow_errors", nb_config.execution_allow_errors),
+                                resources={"metadata": {"path": str(path.parent)}})
+
+        async def reset(notebook):  # nbclient's hook once the kernel client is ready, before the first cell
+            reply = await client.kc.execute_interactive(RESET.format(cwd=str(path.parent)), store_history=False,
+                                                        output_hook=lambda msg: None, timeout=60)
+            if reply["content"]["status"] != "ok":
+                raise RuntimeError("the kernel could not be reset")
+
+        client.on_notebook_start = reset
+        start = time.perf_counter()
+        try:
+            client.execute()
+        except Exception:  # noqa: BLE001 - myst-nb re-runs it during the read and reports the error
+            self.close()
+            return None
+        finally:
+            if client.kc is not None:
+                client.kc.stop_channels()
+        return ExecutionResult(notebook, str(path.parent), time.perf_counter() - start, None, None)
+
+    def close(self) -> None:
+        if self.km is not None:
+            from jupyter_core.utils import run_sync
+
+            with suppress(Exception):
+                run_sync(self.km.shutdown_kernel)(now=True)
+            self.km = None
+
+
+def _run_share(todo: list) -> list:
+    """Execute one kernel's share of the notebooks, in order, in one warm kernel."""
+    kernel = WarmKernel()
     try:
-        result = single_nb_execution(notebook, cwd=str(path.parent), allow_errors=nb_config.execution_allow_errors,
-                                     timeout=nb_config.execution_timeout, meta_override=True,
-                                     shutdown_kernel="immediate")  # outputs are complete; skip the 0.3 s wait
-    except Exception:  # noqa: BLE001 - myst-nb re-runs it during the read and reports the error
-        return None
-    return None if result.err is not None else result
+        return [kernel.execute(path, notebook, nb_config) for path, notebook, nb_config, _ in todo]
+    finally:
+        kernel.close()
 
 
 def _bounds() -> str:
@@ -138,12 +193,14 @@ def _pre_execute(app, env, docnames) -> None:
     if len(todo) < 2:
         return
     names = ", ".join(Path(env.path2doc(str(path)) or path.stem).name for path, *_ in todo)
-    logger.info(f"executing {len(todo)} notebooks not in the cache, {n_jobs} at a time: {names}")
-    with ThreadPoolExecutor(max_workers=min(n_jobs, len(todo))) as pool:
-        futures = [(path, read_fmt, pool.submit(_execute, path, notebook, nb_config))
-                   for path, notebook, nb_config, read_fmt in todo]
-        for path, read_fmt, future in futures:  # jupyter-cache's database is written from this thread only
-            result = future.result()
+    n_kernels = min(n_jobs, len(todo))
+    logger.info(f"executing {len(todo)} notebooks not in the cache in {n_kernels} warm kernels: {names}")
+    shares = [todo[i::n_kernels] for i in range(n_kernels)]  # dealt in a fixed order: same kernels each build
+    with ThreadPoolExecutor(max_workers=n_kernels) as pool:
+        results = list(pool.map(_run_share, shares))
+    for share, share_results in zip(shares, results, strict=True):
+        for (path, _, _, read_fmt), result in zip(share, share_results, strict=True):
+            # jupyter-cache's database is written from this thread only
             if result is None:
                 logger.info(f"{path.name}: failed here; executed again while read, which reports the error")
                 continue

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -11,6 +13,13 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
 # BOOK_HTML lets a second checkout or a helper test a book built elsewhere (jb --path-output).
 HTML = Path(os.environ.get("BOOK_HTML", ROOT / "_build" / "html"))
+
+
+def pytest_collection_modifyitems(items):
+    """A test that reads the built book is marked `built` (`make test-fast` leaves those out)."""
+    for item in items:
+        if "built_html" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.built)
 
 
 @pytest.fixture(scope="session")
@@ -27,3 +36,13 @@ def book_pages(html_dir: Path = HTML) -> list[str]:
         for p in (html_dir / "book").rglob("*.html")
         if not p.name.startswith("_")
     )
+
+
+def python_output(code: str, hash_seed: int) -> str:
+    """What `code` prints in a fresh interpreter with its own hash seed (set and dict orders differ), so a
+    result compared with one computed here cannot match by sharing this process's caches or orders."""
+    env = {**os.environ, "PYTHONHASHSEED": str(hash_seed)}
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return done.stdout

@@ -7,6 +7,7 @@ import re
 import pandas as pd
 import pytest
 
+from analysis.build import cli
 from analysis.contract import data
 from analysis.present import annexes, sources, tables
 from tests.conftest import ROOT
@@ -87,7 +88,7 @@ def test_changelog_edition_and_data_package_agree():
 
 
 def test_cli_help_lists_the_commands():
-    text = annexes.cli_help()
+    text = cli.help_text()
     for command in ["validate", "rehash", "export-networks", "export-qdc"]:
         assert command in text
 

@@ -1,55 +1,101 @@
-"""Editing data/ or analysis/ must invalidate the executed notebooks (see _ext/data_freshness.py)."""
+"""Editing anything a chapter reads must invalidate the executed notebooks (analysis/build/inputs.py, used by
+_ext/data_freshness.py, the notebook cache and `make validate`), and that list must cover what chapters open."""
 
 from __future__ import annotations
 
+import json
 import shutil
-import sys
 
-from tests.conftest import DATA, ROOT
+import pytest
 
-sys.path.insert(0, str(ROOT / "_ext"))
-import data_freshness  # noqa: E402
-
-
-def _copy(tmp_path):
-    data = tmp_path / "data"
-    code = tmp_path / "analysis"
-    shutil.copytree(DATA, data)
-    shutil.copytree(ROOT / "analysis", code, ignore=shutil.ignore_patterns("__pycache__"))
-    return data, code
+from analysis.build import inputs, notebooks
+from tests.conftest import ROOT
 
 
-def test_fingerprint_is_stable_without_edits(tmp_path):
-    data, code = _copy(tmp_path)
-    assert data_freshness.fingerprint(data, code) == data_freshness.fingerprint(data, code)
+def _copy(root):
+    for name in inputs.INPUTS:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, root / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            root.mkdir(parents=True, exist_ok=True)
+            shutil.copy(source, root / name)
+    return root
 
 
-def test_fingerprint_moves_when_a_csv_changes(tmp_path):
-    data, code = _copy(tmp_path)
-    before = data_freshness.fingerprint(data, code)
-    with (data / "timeline.csv").open("a", encoding="utf-8") as fh:
-        fh.write("\n")
-    assert data_freshness.fingerprint(data, code) != before
+def test_fingerprint_depends_on_the_files_only(tmp_path):
+    """Two copies in other folders, files written in another order: one fingerprint."""
+    first = _copy(tmp_path / "one")
+    second = tmp_path / "two"
+    for _, path in sorted(inputs.files(first), reverse=True):
+        target = second / path.relative_to(first)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(path.read_bytes())
+    assert inputs.fingerprint(first) == inputs.fingerprint(second)
 
 
-def test_fingerprint_moves_when_a_file_is_renamed(tmp_path):
-    data, code = _copy(tmp_path)
-    before = data_freshness.fingerprint(data, code)
-    (data / "regions.csv").rename(data / "regions-old.csv")
-    assert data_freshness.fingerprint(data, code) != before
+@pytest.mark.parametrize("edit", [
+    lambda root: (root / "data" / "timeline.csv").open("a").write("\n"),
+    lambda root: (root / "data" / "regions.csv").rename(root / "data" / "regions-old.csv"),
+    lambda root: (root / "analysis" / "present" / "charts.py").open("a").write("# edited\n"),
+    lambda root: (root / "CITATION.cff").open("a").write("# edited\n"),
+    lambda root: (root / "CHANGELOG.md").open("a").write("edited\n"),
+], ids=["a csv", "a renamed file", "the code", "the citation", "the changelog"])
+def test_fingerprint_moves_when_an_input_changes(tmp_path, edit):
+    root = _copy(tmp_path)
+    before = inputs.fingerprint(root)
+    edit(root)
+    assert inputs.fingerprint(root) != before
 
 
-def test_fingerprint_moves_when_the_analysis_code_changes(tmp_path):
-    data, code = _copy(tmp_path)
-    before = data_freshness.fingerprint(data, code)
-    with (code / "charts.py").open("a", encoding="utf-8") as fh:
-        fh.write("# edited\n")
-    assert data_freshness.fingerprint(data, code) != before
+def test_a_folder_from_outside_counts_and_bytecode_does_not(tmp_path):
+    root = _copy(tmp_path / "repo")
+    before = inputs.fingerprint(root)
+    (root / "analysis" / "__pycache__").mkdir(exist_ok=True)
+    (root / "analysis" / "__pycache__" / "x.pyc").write_bytes(b"\0")
+    assert inputs.fingerprint(root) == before
+    outside = tmp_path / "interviews"
+    outside.mkdir()
+    (outside / "interviews.csv").write_text("interview_id\n")
+    assert inputs.fingerprint(root, outside) != before
 
 
-def test_bytecode_caches_do_not_count(tmp_path):
-    data, code = _copy(tmp_path)
-    before = data_freshness.fingerprint(data, code)
-    (code / "__pycache__").mkdir(exist_ok=True)
-    (code / "__pycache__" / "x.pyc").write_bytes(b"\0")
-    assert data_freshness.fingerprint(data, code) == before
+AUDIT = """
+import json, os, sys
+from pathlib import Path
+import jupytext
+from IPython.core.interactiveshell import InteractiveShell
+root = Path.cwd().resolve()
+opened = set()
+def hook(event, args):
+    if event == "open" and args and isinstance(args[0], (str, os.PathLike)):
+        path = Path(os.fspath(args[0]))
+        path = (path if path.is_absolute() else Path.cwd() / path).resolve()
+        if root in path.parents:
+            opened.add(path.relative_to(root).as_posix())
+shell = InteractiveShell.instance()
+chapters = [root / (name + ".md") for name in json.loads(sys.argv[1])]
+cells = {c: [cell.source for cell in jupytext.read(c).cells if cell.cell_type == "code"] for c in chapters}
+sys.addaudithook(hook)
+for chapter, sources in cells.items():
+    os.chdir(chapter.parent)
+    for source in sources:
+        assert shell.run_cell(source, silent=True).success, (chapter, source[:200])
+print(json.dumps(sorted(opened)))
+"""
+
+
+def test_every_file_a_chapter_opens_is_an_input():
+    """Every chapter's code run under an audit hook: each file of the repository it opens is in the list."""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", AUDIT, json.dumps(notebooks.chapters())], cwd=ROOT,
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    opened = json.loads(done.stdout.splitlines()[-1])
+    own_text = {name + ".md" for name in notebooks.chapters()}  # jupyter-cache keys a chapter on its text
+    outside = [p for p in opened if not inputs.covers(p) and p not in own_text
+               and not p.startswith((".venv/", "_build/")) and "__editable__" not in p]
+    assert "data/regions.csv" in opened  # the hook saw the chapters read
+    assert outside == [], f"chapters read files analysis/build/inputs.py does not list: {outside}"

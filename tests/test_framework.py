@@ -14,7 +14,7 @@ from analysis.build.cli import main
 from analysis.contract import data
 from analysis.present import framework_charts
 from analysis.study import framework
-from tests.conftest import DATA
+from tests.conftest import DATA, python_output
 
 REQUIRED_LEAVES = {  # the ids other developers already code documents with, in the summary's order
     "approche": """
@@ -305,8 +305,12 @@ def test_qdc_nesting_guids_and_descriptions(codebook):
 
 
 def test_qdc_is_deterministic_and_guids_are_stable(codebook):
-    assert qdc.to_bytes(codebook) == qdc.to_bytes(codebook.copy())
-    assert qdc.guid("dyn-cooperation") == qdc.guid("dyn-cooperation")
+    # another interpreter, another hash seed: the same bytes
+    code = ("import sys; from analysis.build import qdc; from analysis.contract import data; "
+            "sys.stdout.write(qdc.to_bytes(data.load('codebook')).hex())")
+    assert bytes.fromhex(python_output(code, hash_seed=1)) == qdc.to_bytes(codebook)
+    # a code's GUID never changes from one edition to the next (QDA projects refer to it)
+    assert qdc.guid("dyn-cooperation") == "94877fc0-6b6f-5538-82b6-b42682731b7b"
     assert qdc.guid("dyn-cooperation") != qdc.guid("dyn-conflit")
 
 

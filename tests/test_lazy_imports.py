@@ -27,13 +27,14 @@ def _run(code: str) -> str:
 
 
 def test_a_page_without_charts_does_not_load_altair():
-    code = ("import sys; from analysis.present import annexes, book, citation; from analysis.contract import data; book.setup(); "
-            "print('altair' in sys.modules)")
+    code = ("import sys; from analysis.present import annexes, book, citation; "
+            "from analysis.contract import data; book.setup(); print('altair' in sys.modules)")
     assert _run(code) == "False"
 
 
 @pytest.mark.parametrize("code", [
-    "from analysis.present import book; book.setup(); from analysis.present import charts; ",  # setup first, charts later
+    # setup first, charts later
+    "from analysis.present import book; book.setup(); from analysis.present import charts; ",
     "from analysis.present import book, charts; book.setup(); ",  # charts first (the usual first cell)
     "from analysis.present import chapter; chapter.book.setup(); ",  # a regional chapter
 ])

@@ -16,7 +16,7 @@ from analysis.build.cli import main
 from analysis.contract import data, labels
 from analysis.present import charts, diagram
 from analysis.study import governance, graphs
-from tests.conftest import HTML
+from tests.conftest import HTML, python_output
 
 ACTOR_COLUMNS = ["actor_id", "name", "acronym", "sector", "level", "region_id", "territory_id", "role_fr",
                  "source_ids"]
@@ -434,13 +434,8 @@ def test_exports_read_back_and_are_reproducible(tmp_path):
 
 # NETWORKS_DATA lets a developer run these against a package assembled elsewhere.
 REAL = Path(os.environ.get("NETWORKS_DATA", data.DATA_DIR))
-needs_record = pytest.mark.skipif(
-    "actors" not in {r["name"] for r in data.descriptor(REAL)["resources"]},
-    reason="the merged actors/ties tables are not in the data package yet",
-)
 
 
-@needs_record
 def test_every_region_builds_and_is_measured():
     table = graphs.compare(data_dir=REAL)
     assert len(table) == len(graphs.regions(REAL))
@@ -449,19 +444,21 @@ def test_every_region_builds_and_is_measured():
     assert table["densite"].between(0, 1).all() and table["centralisation_degre"].between(0, 1).all()
 
 
-@needs_record
 def test_real_measures_and_diagrams_are_deterministic():
-    assert graphs.compare(data_dir=REAL).equals(graphs.compare(data_dir=REAL))
+    """Measures and diagrams computed in two interpreters with other hash seeds (set and dict orders) agree."""
+    code = ("import json; from pathlib import Path; from analysis.present import diagram; "
+            "from analysis.study import graphs; "
+            f"d = Path({str(REAL)!r}); names = diagram.territory_names(d); "
+            "print(json.dumps({'compare': graphs.compare(data_dir=d).to_json(), "
+            "'diagrams': [diagram.draw(graphs.build(r, data_dir=d), r, names).to_dict() "
+            "for r in graphs.regions(d)['region_id']]}, sort_keys=True))")
+    assert python_output(code, hash_seed=1) == python_output(code, hash_seed=2)
     names = diagram.territory_names(REAL)
     for region_id in graphs.regions(REAL)["region_id"]:
         g = graphs.build(region_id, data_dir=REAL)
-        first = diagram.draw(g, region_id, names).to_dict()
-        second = diagram.draw(graphs.build(region_id, data_dir=REAL), region_id, names).to_dict()
-        assert json.dumps(first, sort_keys=True) == json.dumps(second, sort_keys=True)
         check_layout(g, diagram.layout(g, names))
 
 
-@needs_record
 def test_cli_exports_every_region(tmp_path):
     args = ["export-networks", str(tmp_path)] + (["--data-dir", str(REAL)] if REAL != data.DATA_DIR else [])
     assert main(args) == 0
@@ -471,7 +468,6 @@ def test_cli_exports_every_region(tmp_path):
             assert (tmp_path / f"reseau-{region_id}{suffix}").stat().st_size > 0
 
 
-@needs_record
 def test_main_brokers_name_one_actor_per_region():
     brokers = graphs.main_brokers(data_dir=REAL)
     assert len(brokers) == len(graphs.regions(REAL))
@@ -487,7 +483,6 @@ def spec_counts(spec: dict) -> tuple[int, int]:
     return len(nodes), len({row["tie_id"] for row in edges})
 
 
-@needs_record
 def test_every_summary_counts_what_its_diagram_draws():
     for region_id in graphs.regions(REAL)["region_id"]:
         drawn = graphs.drawn(region_id, data_dir=REAL)
@@ -499,7 +494,6 @@ def test_every_summary_counts_what_its_diagram_draws():
         assert f"par {drawn.summary.liens} liens" in sentence
 
 
-@needs_record
 def test_every_tie_has_a_phase_and_each_phase_graph_holds_only_its_ties():
     import warnings
 
@@ -519,7 +513,6 @@ def test_every_tie_has_a_phase_and_each_phase_graph_holds_only_its_ties():
                                       .values())
 
 
-@needs_record
 def test_a_transition_committee_is_never_in_the_implementation_graph():
     # Lanaudière's committee that prepared the CRÉ's closing (December 2014) is a transition body
     rec = graphs.record(REAL)
@@ -532,7 +525,6 @@ def test_a_transition_committee_is_never_in_the_implementation_graph():
         assert graphs.central_actor(g) not in transition_bodies
 
 
-@needs_record
 def test_a_mode_is_shown_only_where_every_variant_agrees():
     table = graphs.compare(data_dir=REAL)
     for row in table.itertuples():
@@ -555,7 +547,6 @@ def test_domain_module_draws_nothing_and_labels_come_from_the_labels_table():
     assert set(graphs.PHASES) | {graphs.UNDETERMINED_PHASE} == set(labels.mapping("tie_phase"))
 
 
-@needs_record
 def test_governance_overview_covers_every_region_and_leads_are_funded_by_the_ministry():
     overview = governance.overview(REAL)
     assert list(overview["region_id"]) == list(graphs.regions(REAL)["region_id"])
@@ -582,19 +573,16 @@ def test_a_silent_aspect_is_missing_not_invented(tmp_path):
 
 PAGE = HTML / "book" / "comparaison" / "gouvernance.html"
 SPEC = re.compile(r'<script type="application/json" id="[^"]+" class="altair-spec">(.*?)</script>', re.S)
-needs_book = pytest.mark.skipif(not PAGE.exists() or REAL != data.DATA_DIR, reason="the book is not built")
 
 
-@needs_book
-def test_built_diagrams_hold_what_the_code_draws_now():
+def test_built_diagrams_hold_what_the_code_draws_now(built_html):
     # dataset names are content hashes: the same names mean the same nodes, edges and positions
     built = [set(json.loads(text.replace("<\\/", "</"))["datasets"]) for text in SPEC.findall(PAGE.read_text())]
     for region_id in graphs.regions()["region_id"]:
         assert set(diagram.draw(graphs.build(region_id), "x").to_dict()["datasets"]) in built
 
 
-@needs_book
-def test_build_ships_every_region_download():
+def test_build_ships_every_region_download(built_html):
     for region_id in graphs.regions()["region_id"]:
         for suffix in export.EXPORT_FORMATS:
             assert (HTML / export.DOWNLOAD_DIR / f"reseau-{region_id}{suffix}").stat().st_size > 0
@@ -617,8 +605,7 @@ def _text(fragment: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", fragment)).replace("\u00a0", " ")
 
 
-@needs_book
-def test_numbers_printed_beside_each_built_diagram_are_the_drawn_object():
+def test_numbers_printed_beside_each_built_diagram_are_the_drawn_object(built_html):
     """Every « relie N organisations … par M liens » of a page equals what the next network diagram draws
     (the regional pages: every such sentence on the page; the chapter: the sentence before each diagram)."""
     checked = 0

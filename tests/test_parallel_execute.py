@@ -1,8 +1,9 @@
-"""The parallel pre-execution (_ext/parallel_execute.py) must store what myst-nb then finds in its cache.
+"""The pre-execution in warm kernels (_ext/parallel_execute.py) must store what myst-nb then finds in its
+cache, and a notebook run in a kernel that ran another one first must see what a fresh kernel shows it.
 
-A tiny two-notebook book is built in a temporary folder with two notebooks run at once; each notebook
-appends a line to a log when its code runs. After the build, the cache holds one record per notebook
-and each notebook ran exactly once: a cache miss during the read would have run it a second time.
+A tiny two-notebook book is built in a temporary folder with two kernels; each notebook appends a line
+to a log when its code runs. After the build, the cache holds one record per notebook and each notebook
+ran exactly once: a cache miss during the read would have run it a second time.
 """
 
 from __future__ import annotations
@@ -86,7 +87,7 @@ def tiny_book(tmp_path_factory):
 
 def test_pre_execution_ran(tiny_book):
     _, log = tiny_book
-    assert "executing 2 notebooks not in the cache, 2 at a time" in log
+    assert "executing 2 notebooks not in the cache in 2 warm kernels" in log
 
 
 def test_each_notebook_ran_once_and_is_one_cache_record(tiny_book):
@@ -99,3 +100,41 @@ def test_each_notebook_ran_once_and_is_one_cache_record(tiny_book):
     for name in ("one", "two"):
         html = (book / "_build" / "html" / f"{name}.html").read_text(encoding="utf-8")
         assert f"page {name}" in html  # the stored outputs reached the page
+
+
+def test_a_warm_kernel_gives_each_notebook_a_fresh_namespace_its_folder_and_counts_from_one(tmp_path):
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    first, second = tmp_path / "a", tmp_path / "b"
+    first.mkdir(), second.mkdir()
+    config = SimpleNamespace(execution_timeout=60, execution_allow_errors=False)
+    kernel = parallel_execute.WarmKernel()
+    try:
+        one = new_notebook(cells=[new_code_cell("leftover = 1"), new_code_cell("2 + 2")])
+        done = kernel.execute(first / "one.md", one, config)
+        assert [c.execution_count for c in done.nb.cells] == [1, 2]
+        pid = kernel.km.provisioner.process.pid
+        two = new_notebook(cells=[new_code_cell("import os\nprint(os.getcwd(), 'leftover' in dir())"),
+                                  new_code_cell("3 + 3")])
+        done = kernel.execute(second / "two.md", two, config)
+        assert kernel.km.provisioner.process.pid == pid  # the same kernel ran both
+    finally:
+        kernel.close()
+    assert done.nb.cells[0].outputs[0].text.split() == [str(second), "False"]
+    assert [c.execution_count for c in done.nb.cells] == [1, 2]
+    assert done.nb.cells[1].outputs[0].execution_count == 2
+    assert nbformat.validate(done.nb) is None
+
+
+def test_a_failing_notebook_is_left_to_myst_nb_and_its_kernel_replaced(tmp_path):
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    config = SimpleNamespace(execution_timeout=60, execution_allow_errors=False)
+    kernel = parallel_execute.WarmKernel()
+    try:
+        assert kernel.execute(tmp_path / "bad.md", new_notebook(cells=[new_code_cell("1 / 0")]), config) is None
+        assert kernel.km is None
+        assert kernel.execute(tmp_path / "ok.md", new_notebook(cells=[new_code_cell("1")]), config) is not None
+    finally:
+        kernel.close()

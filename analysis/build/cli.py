@@ -12,8 +12,11 @@ from analysis.contract.data import DATA_DIR
 from analysis.contract.report import EXIT_INVALID, report
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog=".venv/bin/python -m analysis")
+def parser(width: int | None = None) -> argparse.ArgumentParser:
+    """The command line; `width` fixes the help's line width (the reproduction page prints it)."""
+    formatter = argparse.HelpFormatter if width is None else \
+        (lambda prog: argparse.HelpFormatter(prog, width=width))
+    parser = argparse.ArgumentParser(prog=".venv/bin/python -m analysis", formatter_class=formatter)
     sub = parser.add_subparsers(dest="command", required=True)
     p_validate = sub.add_parser("validate", help="check the data package; exit 2 when invalid")
     p_validate.add_argument("data_dir", nargs="?", type=Path, default=DATA_DIR)
@@ -68,7 +71,16 @@ def main(argv: list[str] | None = None) -> int:
     p_pdf.add_argument("html_dir", type=Path, nargs="?", default=Path("_build/html"))
     p_anchors = sub.add_parser("anchors", help="add newly published anchors to book/anchors.txt")
     p_anchors.add_argument("html_dir", type=Path, nargs="?", default=Path("_build/html"))
-    args = parser.parse_args(argv)
+    return parser
+
+
+def help_text() -> str:
+    """`python -m analysis --help` at a fixed width: the same text on every machine."""
+    return parser(width=100).format_help().rstrip()
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
 
     if args.command == "validate":
         from analysis.contract.validate import validate

@@ -11,7 +11,6 @@ Everything else — pages, chart specifications and their element ids, tables, d
 
 from __future__ import annotations
 
-import difflib
 import re
 from pathlib import Path
 
@@ -66,10 +65,3 @@ def compare(reference: Path, other: Path) -> tuple[list[str], list[str]]:
             differences.append(_first_difference(name, a, b))
     notes = [f"{name}: only in {other}" for name in sorted(in_other - in_ref)]
     return differences, notes
-
-
-def unified(reference: Path, other: Path, name: str, context: int = 2) -> str:
-    """A unified diff of one file of the two builds, build date masked (for a closer look)."""
-    a = _content(Path(reference) / name).decode("utf-8", errors="replace").splitlines()
-    b = _content(Path(other) / name).decode("utf-8", errors="replace").splitlines()
-    return "\n".join(difflib.unified_diff(a, b, str(reference), str(other), lineterm="", n=context))

@@ -9,12 +9,8 @@ import networkx as nx
 import pandas as pd
 
 from analysis.contract import data
-from analysis.present import charts
+from analysis.present import charts, diagram
 from analysis.study import graphs
-
-DOWNLOAD_DIR = "telechargements/reseaux"  # inside the built HTML; written by _ext/downloads.py
-EXPORT_FORMATS = {".graphml": "GraphML", ".gexf": "GEXF (Gephi)", "-noeuds.csv": "CSV des organisations",
-                  "-liens.csv": "CSV des liens"}
 
 
 def export(g: nx.MultiDiGraph, outdir: Path, stem: str) -> list[Path]:
@@ -35,7 +31,6 @@ def export(g: nx.MultiDiGraph, outdir: Path, stem: str) -> list[Path]:
 def _gexf(g: nx.MultiDiGraph) -> str:
     """GEXF with viz positions and colours; the writer's date stamp is dropped so exports are reproducible."""
     viz = g.copy()
-    from analysis.present import diagram  # the diagram's layout, imported late: diagram imports this module
 
     pos = diagram.layout(g).set_index("actor_id")
     for node, attrs in viz.nodes(data=True):

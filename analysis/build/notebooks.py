@@ -19,14 +19,13 @@ from pathlib import Path
 
 import yaml
 
+from analysis.build import inputs
 from analysis.contract.data import ROOT
 
 DOWNLOAD_DIR = "telechargements/notebooks"  # inside the built HTML
 BOOK_BUILD_ENV = "ALLIANCES_BOOK_BUILD"  # analysis.present.charts reads it; a re-runner's kernel never has it
 TIMEOUT = 300
 KERNEL = "python3"
-# What a chapter reads besides its own text: a change here re-executes every notebook.
-INPUTS = ("data", "analysis", "requirements.lock", "CITATION.cff", "_toc.yml")
 CACHE_VERSION = "1"
 # a restricted edition's interview files (analysis/interviews/reader.py)
 RESTRICTED_ENV = "ALLIANCES_INTERVIEWS_DIR"
@@ -153,20 +152,11 @@ def write(chapter: str, outdir: Path, root: Path = ROOT) -> Path:
 
 
 def inputs_digest(root: Path = ROOT) -> str:
-    """One hash of everything a chapter reads besides its own text."""
-    digest = hashlib.sha256(CACHE_VERSION.encode())
-    folders = [root / name for name in INPUTS]
+    """One hash of everything a chapter reads besides its own text (analysis.build.inputs)."""
     restricted = os.environ.get(RESTRICTED_ENV, "").strip()
-    if restricted:  # never serve a public notebook to a restricted build, nor the reverse
-        digest.update(b"restricted")
-        folders.append(Path(restricted))
-    for path in folders:
-        files = [path] if path.is_file() else sorted(p for p in path.rglob("*")
-                                                      if p.is_file() and "__pycache__" not in p.parts)
-        for file in files:
-            digest.update(file.relative_to(path.parent).as_posix().encode())
-            digest.update(hashlib.sha256(file.read_bytes()).digest())
-    return digest.hexdigest()
+    # never serve a public notebook to a restricted build, nor the reverse
+    edition = "restricted" if restricted else "public"
+    return f"{CACHE_VERSION}-{edition}-" + inputs.fingerprint(root, Path(restricted) if restricted else None)
 
 
 def build_all(outdir: Path, cache_dir: Path, docnames: Iterable[str], jobs: int = 2,

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import contextlib
 import html
-import io
-import os
 import re
 import unicodedata
 from pathlib import Path
-from unittest import mock
 from urllib.parse import urlparse
 
 import pandas as pd
@@ -146,14 +142,3 @@ def edition() -> dict[str, str]:
 def changelog_versions(path: Path = CHANGELOG) -> list[str]:
     """The released versions a Keep-a-Changelog file lists, newest first (`Unreleased` left out)."""
     return re.findall(r"^## \[(\d+\.\d+\.\d+)\]", path.read_text(encoding="utf-8"), flags=re.M)
-
-
-def cli_help() -> str:
-    """`python -m analysis --help`, captured, so the page lists the commands that really exist."""
-    from analysis.build.cli import main
-
-    out = io.StringIO()
-    with (mock.patch.dict(os.environ, {"COLUMNS": "100"}), contextlib.redirect_stdout(out),
-          contextlib.suppress(SystemExit)):
-        main(["--help"])  # a fixed width: the same text on every machine
-    return out.getvalue().rstrip()

@@ -16,11 +16,15 @@ import networkx as nx
 import pandas as pd
 from IPython.display import HTML, display
 
-from analysis.build import export
 from analysis.contract import data, labels
 from analysis.present import book, charts, tables, typography
 from analysis.study import graphs
 from analysis.study.graphs import LEVELS, SECTORS, undirected
+
+# Where the build writes each region's network files (analysis.build.export), for the download links.
+DOWNLOAD_DIR = "telechargements/reseaux"  # inside the built HTML; written by _ext/downloads.py
+EXPORT_FORMATS = {".graphml": "GraphML", ".gexf": "GEXF (Gephi)", "-noeuds.csv": "CSV des organisations",
+                  "-liens.csv": "CSV des liens"}
 
 SECTOR_SHAPES = ["circle", "square", "diamond", "triangle-up", "cross", "triangle-down", "triangle-right",
                  "triangle-left"]
@@ -404,10 +408,10 @@ def download_links(root: str, data_dir: Path = data.DATA_DIR) -> str:
     """An HTML table linking each region's exported files; `root` leads from the page to the HTML root."""
     rows = []
     for r in graphs.regions(data_dir).itertuples():
-        stem = f"{root}{export.DOWNLOAD_DIR}/reseau-{r.region_id}"
+        stem = f"{root}{DOWNLOAD_DIR}/reseau-{r.region_id}"
         cells = "".join(f'<td><a href="{stem}{suffix}" download aria-label="{label}, {r.name}">{label}</a></td>'
-                        for suffix, label in export.EXPORT_FORMATS.items())
+                        for suffix, label in EXPORT_FORMATS.items())
         rows.append(f"<tr><th scope='row'>{r.name}</th>{cells}</tr>")
-    head = "".join(f"<th scope='col'>{label}</th>" for label in export.EXPORT_FORMATS.values())
+    head = "".join(f"<th scope='col'>{label}</th>" for label in EXPORT_FORMATS.values())
     return (f"<table class='table network-downloads'><caption>Réseaux à télécharger, par région</caption>"
             f"<thead><tr><th scope='col'>Région</th>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>")

@@ -11,6 +11,7 @@ import networkx as nx
 import pandas as pd
 
 from analysis.contract import labels
+from analysis.present import typography
 from analysis.present.charts import PALETTE
 from analysis.study import framework
 
@@ -105,3 +106,24 @@ def structure_chart(codebook: pd.DataFrame) -> alt.Chart:
         width="container",
         height=alt.Step(14),
     )
+
+
+def dimension_table(codebook: pd.DataFrame, dimension: str) -> pd.DataFrame:
+    """A readable MacQueen table for one dimension (roots left out; sub-codes marked with an arrow)."""
+    frame = codebook.assign(level=framework.levels(codebook)).set_index("code_id")
+    ids = [i for i in framework.depth_first(codebook) if frame.loc[i, "dimension"] == dimension
+           and frame.loc[i, "level"] != "racine"]
+    part = frame.loc[ids].reset_index()
+    prefix = part["level"].map({"sous-code": "↳ ", "groupe": "▸ "}).fillna("")
+    origin = part["origin"].map(labels.mapping(framework.ORIGIN))
+    text = {c: part[c].map(typography.fr, na_action="ignore")
+            for c in ("label_fr", "definition_fr", "include_fr", "exclude_fr", "example_fr")}
+    return pd.DataFrame({
+        "Code": part["code_id"],
+        "Libellé": prefix + text["label_fr"],
+        "Définition": text["definition_fr"],
+        "Inclure": text["include_fr"],
+        "Exclure": text["exclude_fr"],
+        "Exemple (générique)": text["example_fr"],
+        "Origine": origin,
+    })

@@ -18,7 +18,6 @@ import pandas as pd
 
 from analysis.contract import labels
 from analysis.contract.data import split_ids
-from analysis.present import typography
 
 # Label domains of data/labels.csv this module reads (the codebook's own fields declare theirs).
 DIMENSION = "dimension"
@@ -118,27 +117,6 @@ def depth_first(codebook: pd.DataFrame) -> list[str]:
     for root in roots:
         visit(root)
     return result
-
-
-def dimension_table(codebook: pd.DataFrame, dimension: str) -> pd.DataFrame:
-    """A readable MacQueen table for one dimension (roots left out; sub-codes marked with an arrow)."""
-    frame = codebook.assign(level=levels(codebook)).set_index("code_id")
-    ids = [i for i in depth_first(codebook) if frame.loc[i, "dimension"] == dimension
-           and frame.loc[i, "level"] != "racine"]
-    part = frame.loc[ids].reset_index()
-    prefix = part["level"].map({"sous-code": "↳ ", "groupe": "▸ "}).fillna("")
-    origin = part["origin"].map(labels.mapping(ORIGIN))
-    text = {c: part[c].map(typography.fr, na_action="ignore")
-            for c in ("label_fr", "definition_fr", "include_fr", "exclude_fr", "example_fr")}
-    return pd.DataFrame({
-        "Code": part["code_id"],
-        "Libellé": prefix + text["label_fr"],
-        "Définition": text["definition_fr"],
-        "Inclure": text["include_fr"],
-        "Exclure": text["exclude_fr"],
-        "Exemple (générique)": text["example_fr"],
-        "Origine": origin,
-    })
 
 
 # ----------------------------------------------------------------------------------- avenues, links
