@@ -44,11 +44,13 @@ validate: install
 rehash: install
 	$(BIN)/python -m analysis rehash data
 
+# Incremental after a build without warnings; otherwise every page is re-read (--all), so a page that failed
+# cannot hide behind the cache (_build/.clean-build is written by _ext/data_freshness.py).
 book: validate
-	$(JB) build . -W -n --keep-going 2>&1 | $(LOG_FILTER)
+	$(JB) build . $(if $(wildcard _build/.clean-build),,--all) -W -n --keep-going 2>&1 | $(LOG_FILTER)
 	@echo "Book built: open $(HTML)/index.html, or run 'make serve' and visit http://127.0.0.1:$(PORT)/"
 
-# --all re-reads every page, so a failing notebook cannot hide behind the cache (CI uses this).
+# --all re-reads every page, whatever the last build was.
 book-all: validate
 	$(JB) build . --all -W -n --keep-going 2>&1 | $(LOG_FILTER)
 
@@ -89,7 +91,7 @@ test-fast: lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS) -m "not built and not browser"
 
 # The PDFs are printed here too, so the tests that read them (and the links to them) always run.
-test: install browser-deps lint book-all
+test: install browser-deps lint book
 	$(BIN)/python -m analysis pdf $(HTML)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 	@$(MAKE) --no-print-directory linkcheck privacy-scan determinism-check
@@ -120,14 +122,16 @@ clean:
 validate-restricted: install
 	$(BIN)/python -m analysis validate-restricted
 
-# A second, cold build (empty execution cache) in its own folder must give the same files as the
-# book-all build, byte for byte, apart from the build date (analysis/build/determinism.py says what is masked).
-DETERMINISM := _build/determinism
-determinism: book-all determinism-check
-
-# The same without rebuilding _build/html first (make test has just built it).
+# Determinism, as make test checks it: every chapter the build executed is run again, in warm kernels, from the
+# notebook the build stored, and must give the same outputs, cell for cell (analysis/build/determinism.py).
 determinism-check:
 	@test -f $(HTML)/index.html || { echo "No book yet: run 'make book' first."; exit 1; }
+	$(BIN)/python -m analysis reexecute _build/.jupyter_cache
+
+# The longer check: a second, cold build in its own folder must give the same files as the book-all build,
+# byte for byte, apart from the build date (analysis/build/determinism.py says what is masked).
+DETERMINISM := _build/determinism
+determinism: book-all
 	@rm -rf $(DETERMINISM) && mkdir -p $(DETERMINISM)
 	@echo "determinism: second cold build into $(DETERMINISM) (log: $(DETERMINISM)/build.log)"
 	@$(JB) build . --path-output $(DETERMINISM) --all -W -n --keep-going > $(DETERMINISM)/build.log 2>&1 \

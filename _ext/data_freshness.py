@@ -18,6 +18,9 @@ from analysis.build import inputs
 
 logger = logging.getLogger(__name__)
 STAMP_NAME = ".inputs-fingerprint"
+# Written only by a build that ended without a warning; `make book` re-reads every page when it is missing,
+# so a page that failed once cannot hide behind the cache in the next incremental build.
+CLEAN_NAME = ".clean-build"
 RESTRICTED_ENV = "ALLIANCES_INTERVIEWS_DIR"  # see analysis/interviews/reader.py
 
 
@@ -29,6 +32,7 @@ def _paths(app) -> tuple[Path, Path]:
 
 def _check(app, config) -> None:
     stamp, cache = _paths(app)
+    (stamp.parent / CLEAN_NAME).unlink(missing_ok=True)  # until this build ends clean
     restricted = os.environ.get(RESTRICTED_ENV, "").strip()  # a restricted edition's interview files
     app._data_fingerprint = inputs.fingerprint(Path(app.confdir), Path(restricted) if restricted else None)
     previous = stamp.read_text().strip() if stamp.exists() else None
@@ -51,6 +55,8 @@ def _record(app, exception) -> None:
         stamp, _ = _paths(app)
         stamp.parent.mkdir(parents=True, exist_ok=True)
         stamp.write_text(app._data_fingerprint + "\n")
+        if app._warncount == 0:
+            (stamp.parent / CLEAN_NAME).write_text(app._data_fingerprint + "\n")
 
 
 def setup(app):

@@ -24,8 +24,9 @@ def _export(app, exception) -> None:
         return
     from analysis.build import export as networks
     from analysis.build import qdc
+    from analysis.present import diagram
 
-    networks.export_all(outdir / networks.DOWNLOAD_DIR)
+    networks.export_all(outdir / diagram.DOWNLOAD_DIR)  # the folder the chapters link to
     qdc.write(outdir / qdc.DOWNLOAD_PATH)
     if fingerprint:
         stamp.write_text(fingerprint + "\n")

@@ -23,15 +23,15 @@ executes the notebooks itself, one at a time, exactly as without this extension.
 
 from __future__ import annotations
 
-import os
 import re
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import suppress
 from pathlib import Path, PurePosixPath
 
 from sphinx.util import logging
 
-JOBS_ENV = "BOOK_EXECUTION_JOBS"
+from analysis.build import kernels
+from analysis.build.kernels import JOBS_ENV, jobs  # noqa: F401 - JOBS_ENV: the setting's name, for tests
+
 # distribution -> (lowest version supported, first version not supported): major.minor[.patch] tuples.
 SUPPORTED = {"myst-nb": ((1, 0), (1, 5)), "jupyter-cache": ((1, 0), (1, 1))}
 logger = logging.getLogger(__name__)
@@ -55,13 +55,6 @@ def unsupported() -> list[str]:
         if not low <= _version(found) < high:
             out.append(f"{name} {found}")
     return out
-
-
-def jobs() -> int:
-    value = os.environ.get(JOBS_ENV, "").strip()
-    if value:
-        return max(1, int(value))
-    return max(1, min(4, len(os.sched_getaffinity(0))))
 
 
 def _notebook(env, docname: str):
@@ -98,70 +91,6 @@ def _notebook(env, docname: str):
     return path, notebook, nb_config, reader.read_fmt
 
 
-# Run in a warm kernel before each notebook: a fresh namespace, the notebook's own folder, and the
-# execution count a fresh kernel starts from.
-RESET = "%reset -f\nimport os as _os\n_os.chdir({cwd!r})\ndel _os\nget_ipython().execution_count = 1"
-
-
-class WarmKernel:
-    """One kernel kept running across notebooks, so each notebook does not pay a start and the imports."""
-
-    def __init__(self):
-        self.km = None
-
-    def execute(self, path: Path, notebook, nb_config):
-        """Execute `notebook` in place; jupyter-cache's `ExecutionResult`, or None when it failed."""
-        import time
-
-        from jupyter_cache.executors.utils import ExecutionResult
-        from jupyter_client.manager import AsyncKernelManager
-        from nbclient import NotebookClient
-
-        execution = notebook.metadata.get("execution", {})
-        if self.km is None:
-            name = notebook.metadata.get("kernelspec", {}).get("name", "python3")
-            self.km = AsyncKernelManager(kernel_name=name)
-        client = NotebookClient(notebook, km=self.km, record_timing=False,  # timings would change the cache key
-                                timeout=execution.get("timeout", nb_config.execution_timeout),
-                                allow_errors=execution.get("allow_errors", nb_config.execution_allow_errors),
-                                resources={"metadata": {"path": str(path.parent)}})
-
-        async def reset(notebook):  # nbclient's hook once the kernel client is ready, before the first cell
-            reply = await client.kc.execute_interactive(RESET.format(cwd=str(path.parent)), store_history=False,
-                                                        output_hook=lambda msg: None, timeout=60)
-            if reply["content"]["status"] != "ok":
-                raise RuntimeError("the kernel could not be reset")
-
-        client.on_notebook_start = reset
-        start = time.perf_counter()
-        try:
-            client.execute()
-        except Exception:  # noqa: BLE001 - myst-nb re-runs it during the read and reports the error
-            self.close()
-            return None
-        finally:
-            if client.kc is not None:
-                client.kc.stop_channels()
-        return ExecutionResult(notebook, str(path.parent), time.perf_counter() - start, None, None)
-
-    def close(self) -> None:
-        if self.km is not None:
-            from jupyter_core.utils import run_sync
-
-            with suppress(Exception):
-                run_sync(self.km.shutdown_kernel)(now=True)
-            self.km = None
-
-
-def _run_share(todo: list) -> list:
-    """Execute one kernel's share of the notebooks, in order, in one warm kernel."""
-    kernel = WarmKernel()
-    try:
-        return [kernel.execute(path, notebook, nb_config) for path, notebook, nb_config, _ in todo]
-    finally:
-        kernel.close()
-
-
 def _bounds() -> str:
     return ", ".join(f"{name} >={'.'.join(map(str, low))},<{'.'.join(map(str, high))}"
                      for name, (low, high) in SUPPORTED.items())
@@ -193,22 +122,20 @@ def _pre_execute(app, env, docnames) -> None:
     if len(todo) < 2:
         return
     names = ", ".join(Path(env.path2doc(str(path)) or path.stem).name for path, *_ in todo)
-    n_kernels = min(n_jobs, len(todo))
-    logger.info(f"executing {len(todo)} notebooks not in the cache in {n_kernels} warm kernels: {names}")
-    shares = [todo[i::n_kernels] for i in range(n_kernels)]  # dealt in a fixed order: same kernels each build
-    with ThreadPoolExecutor(max_workers=n_kernels) as pool:
-        results = list(pool.map(_run_share, shares))
-    for share, share_results in zip(shares, results, strict=True):
-        for (path, _, _, read_fmt), result in zip(share, share_results, strict=True):
-            # jupyter-cache's database is written from this thread only
-            if result is None:
-                logger.info(f"{path.name}: failed here; executed again while read, which reports the error")
-                continue
-            logger.info(f"executed {path.relative_to(env.srcdir)} ({result.time:.1f} s)")
-            stage = cache.add_nb_to_project(str(path), read_data=read_fmt) if read_fmt else \
-                cache.add_nb_to_project(str(path))
-            bundle = CacheBundleIn(result.nb, stage.uri, data={"execution_seconds": result.time})
-            cache.cache_notebook_bundle(bundle, check_validity=False, overwrite=True)
+    logger.info(f"executing {len(todo)} notebooks not in the cache in {min(n_jobs, len(todo))} warm kernels: "
+                f"{names}")
+    results = kernels.run_all([(path, notebook, nb_config.execution_timeout, nb_config.execution_allow_errors)
+                               for path, notebook, nb_config, _ in todo], n_jobs)
+    for (path, _, _, read_fmt), result in zip(todo, results, strict=True):
+        # jupyter-cache's database is written from this thread only
+        if result is None:
+            logger.info(f"{path.name}: failed here; executed again while read, which reports the error")
+            continue
+        logger.info(f"executed {path.relative_to(env.srcdir)} ({result.time:.1f} s)")
+        stage = cache.add_nb_to_project(str(path), read_data=read_fmt) if read_fmt else \
+            cache.add_nb_to_project(str(path))
+        bundle = CacheBundleIn(result.nb, stage.uri, data={"execution_seconds": result.time})
+        cache.cache_notebook_bundle(bundle, check_validity=False, overwrite=True)
 
 
 def setup(app):

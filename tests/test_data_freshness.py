@@ -99,3 +99,25 @@ def test_every_file_a_chapter_opens_is_an_input():
                and not p.startswith((".venv/", "_build/")) and "__editable__" not in p]
     assert "data/regions.csv" in opened  # the hook saw the chapters read
     assert outside == [], f"chapters read files analysis/build/inputs.py does not list: {outside}"
+
+
+def test_only_a_build_without_warnings_records_itself_clean(tmp_path):
+    """`make book` builds incrementally only after a clean build: a page that warned is re-read next time."""
+    import sys
+    from types import SimpleNamespace
+
+    sys.path.insert(0, str(ROOT / "_ext"))
+    import data_freshness
+
+    root = _copy(tmp_path / "repo")
+    app = SimpleNamespace(confdir=str(root), outdir=str(root / "_build" / "html"),
+                          config=SimpleNamespace(nb_execution_cache_path=""), _warncount=0)
+    clean = root / "_build" / data_freshness.CLEAN_NAME
+    data_freshness._check(app, None)
+    data_freshness._record(app, None)
+    assert clean.exists()
+    data_freshness._check(app, None)  # the next build starts: not clean until it ends clean
+    assert not clean.exists()
+    app._warncount = 1
+    data_freshness._record(app, None)
+    assert not clean.exists()

@@ -74,3 +74,33 @@ def test_chart_element_id_depends_on_the_spec_only():
     first = charts.offline_renderer(spec)["text/html"].split('"')[1]
     second = charts.offline_renderer(spec)["text/html"].split('"')[1]
     assert first.rsplit("-", 1)[0] == second.rsplit("-", 1)[0] == expected.rsplit("-", 1)[0] and first != second
+
+
+def _cached_chapters(tmp_path, sources: dict[str, str]):
+    """A jupyter-cache holding each notebook (name -> code of its one cell), executed as the build does."""
+    import nbformat
+    from jupyter_cache import get_cache
+    from jupyter_cache.base import CacheBundleIn
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    from analysis.build import kernels
+
+    cache = get_cache(str(tmp_path / "cache"))
+    for name, code in sources.items():
+        path = tmp_path / f"{name}.ipynb"
+        nbformat.write(new_notebook(cells=[new_code_cell(code)]), path)
+        stage = cache.add_nb_to_project(str(path))
+        with kernels.WarmKernel() as kernel:
+            result = kernel.execute(path, nbformat.read(path, as_version=4), 60)
+        cache.cache_notebook_bundle(CacheBundleIn(result.nb, stage.uri), check_validity=False, overwrite=True)
+    return tmp_path / "cache"
+
+
+def test_reexecution_finds_a_chapter_whose_outputs_change(tmp_path):
+    from analysis.build.determinism import reexecuted
+
+    cache = _cached_chapters(tmp_path, {"steady": "print(sum(range(10)))",
+                                        "clock": "import time\nprint(time.perf_counter_ns())"})
+    problems, compared = reexecuted(cache, tmp_path, jobs=2)
+    assert compared == 2
+    assert len(problems) == 1 and problems[0].startswith("clock.ipynb: cell 0: outputs differ")

@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from analysis.build.cli import main
+from analysis.contract import fields, validate
 from analysis.contract.validate import REHASH_COMMAND, rehash
 from tests.conftest import DATA, ROOT
 
@@ -242,6 +243,34 @@ def bad_hash_mismatch(root):
 def bad_unknown_region(root):
     prefix = set_cell(root, "funding.csv", "region_id", "gaspesie")
     return f"{prefix}: region-exists:", "unknown region 'gaspesie'"
+
+
+def bad_unknown_region_of_a_source(root):
+    prefix = set_cell(root, "sources.csv", "region_id", "gaspesie")
+    return f"{prefix}: region-exists:", "unknown region 'gaspesie'"
+
+
+def _edit_descriptor(root, edit):
+    path = root / "datapackage.json"
+    descriptor = json.loads(path.read_text(encoding="utf-8"))
+    edit(descriptor)
+    path.write_text(json.dumps(descriptor, ensure_ascii=False, indent=2), encoding="utf-8")
+
+
+def _field(descriptor, table, name):
+    res = next(r for r in descriptor["resources"] if r["name"] == table)
+    return next(f for f in res["schema"]["fields"] if f["name"] == name)
+
+
+def bad_shared_field_edited_in_one_table(root):
+    _edit_descriptor(root, lambda d: _field(d, "funding", "region_id").update(description="Région."))
+    return "datapackage.json:0:0: shared-field:", "field 'region_id' of resource 'funding' differs"
+
+
+def bad_regions_listed_again_in_a_table(root):
+    enum = ["bas-saint-laurent", "mauricie"]
+    _edit_descriptor(root, lambda d: _field(d, "projects", "region_id")["constraints"].update(enum=enum))
+    return "datapackage.json:0:0: shared-field:", "field 'region_id' of resource 'projects' differs"
 
 
 def bad_territory_in_other_region(root):
@@ -642,3 +671,23 @@ def test_frictionless_cli_accepts_the_real_package():
 
 def test_zz_real_data_is_byte_identical_after_this_module():
     assert snapshot(DATA) == DATA_BEFORE
+
+
+def test_rehash_writes_each_shared_field_from_its_one_definition(tmp_path):
+    root = package(tmp_path)
+    bad_shared_field_edited_in_one_table(root)
+    validate.rehash(root)
+    descriptor = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))
+    assert fields.drifted(descriptor) == []
+    assert _field(descriptor, "funding", "region_id")["description"] == fields.SHARED["region_id"]["description"]
+    assert _field(descriptor, "funding", "region_id")["constraints"]["required"] is True  # the table's own
+
+
+def test_a_province_wide_source_is_accepted_and_the_regions_are_listed_once(tmp_path, capsys):
+    root = package(tmp_path)
+    descriptor = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))
+    assert "enum" not in _field(descriptor, "sources", "region_id").get("constraints", {})
+    set_cell(root, "sources.csv", "region_id", fields.PROVINCE)
+    validate.rehash(root)
+    code, lines = run(root, capsys)
+    assert code == 0, "\n".join(lines)

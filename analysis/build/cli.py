@@ -1,6 +1,9 @@
 """Command line: `python -m analysis validate [DATA_DIR]`, `rehash`, `synthesize`, `new-region`, `import-qdpx`,
 `notebook`, `data-zip`, `pdf`, `anchors`, and the quality gates `validate-restricted`, `privacy-scan`,
-`compare-builds`, `links` (see --help)."""
+`compare-builds`, `links` (see --help).
+
+Each command imports what it needs when it runs: `validate` must answer without loading Altair,
+networkx or Playwright, so the imports below the commands are deliberate, not a way around a cycle."""
 
 from __future__ import annotations
 
@@ -35,6 +38,10 @@ def parser(width: int | None = None) -> argparse.ArgumentParser:
         "compare-builds", help="two builds must be byte-identical apart from the build date; exit 2 otherwise")
     p_compare.add_argument("reference", type=Path, help="a clean build's HTML folder")
     p_compare.add_argument("other", type=Path)
+    p_reexecute = sub.add_parser(
+        "reexecute", help="run every chapter of a build's execution cache again; outputs must be identical "
+                          "(exit 2 otherwise)")
+    p_reexecute.add_argument("cache", type=Path, help="the build's execution cache (_build/.jupyter_cache)")
     p_links = sub.add_parser(
         "links", help="every internal link and anchor of a built book must resolve (exit 2); list external ones")
     p_links.add_argument("directory", type=Path)
@@ -95,6 +102,16 @@ def main(argv: list[str] | None = None) -> int:
         differences, notes = compare(args.reference, args.other)
         return report(differences, f"file(s) differ between {args.reference} and {args.other}",
                       f"{args.reference} and {args.other}: identical apart from the build date", notes)
+    if args.command == "reexecute":
+        from analysis.build.determinism import reexecuted
+        from analysis.build.kernels import jobs
+
+        if not (args.cache / "global.db").is_file():
+            print(f"{args.cache}: no execution cache; run `make book` first", file=sys.stderr)
+            return EXIT_INVALID
+        problems, compared = reexecuted(args.cache, DATA_DIR.parent, jobs())
+        return report(problems, "chapter(s) gave other outputs when run again",
+                      f"{compared} chapters run again: the same outputs, cell for cell")
     if args.command == "links":
         from analysis.build import links
 

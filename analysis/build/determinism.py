@@ -7,12 +7,23 @@ What may differ between two builds made on different days, and is masked before 
 Everything else — pages, chart specifications and their element ids, tables, downloads — must match.
 
 `python -m analysis compare-builds REFERENCE OTHER` (used by `make determinism`) exits 2 on a difference.
+
+`python -m analysis reexecute CACHE` is the same gate without a second build (`make test` runs it): every
+chapter the build executed is run again, in warm kernels, from the notebook the build stored, and its
+outputs — chart specifications, tables, glued numbers — must equal the stored ones, cell for cell. The
+rest of a page is Sphinx rendering those outputs, which depends on nothing else.
 """
 
 from __future__ import annotations
 
+import copy
+import json
+import os
 import re
 from pathlib import Path
+
+from analysis.build import kernels
+from analysis.present.charts import BOOK_BUILD_ENV
 
 MASK = "[date de construction]"
 _BUILD_DATE_ELEMENT = re.compile(
@@ -65,3 +76,41 @@ def compare(reference: Path, other: Path) -> tuple[list[str], list[str]]:
             differences.append(_first_difference(name, a, b))
     notes = [f"{name}: only in {other}" for name in sorted(in_other - in_ref)]
     return differences, notes
+
+
+def _outputs(cell) -> str:
+    return json.dumps(cell.get("outputs", []), sort_keys=True, ensure_ascii=False)
+
+
+def reexecuted(cache_path: Path, root: Path, jobs: int = 2, timeout: int = 300) -> tuple[list[str], int]:
+    """Run every notebook of the build's execution cache again; (one line per chapter whose outputs
+    differ, number of chapters compared)."""
+    from jupyter_cache import get_cache
+
+    cache = get_cache(str(cache_path))
+    stored = [(Path(record.uri), cache.get_cache_bundle(record.pk).nb)
+              for record in sorted(cache.list_cache_records(), key=lambda r: r.uri)]
+    fresh = []
+    for _, nb in stored:
+        blank = copy.deepcopy(nb)
+        for cell in blank.cells:
+            if cell.cell_type == "code":
+                cell.outputs, cell.execution_count = [], None
+        fresh.append(blank)
+    os.environ[BOOK_BUILD_ENV] = "1"  # as during the build (_ext/vega_bundle.py): the kernels inherit it
+    results = kernels.run_all([(path, nb, timeout, False) for (path, _), nb in zip(stored, fresh, strict=True)],
+                              jobs)
+    problems = []
+    for (path, before), result in zip(stored, results, strict=True):
+        name = path.relative_to(root).as_posix() if path.is_relative_to(root) else path.as_posix()
+        if result is None:
+            problems.append(f"{name}: failed when run again")
+            continue
+        for index, (old, new) in enumerate(zip(before.cells, result.nb.cells, strict=True)):
+            if old.cell_type == "code" and _outputs(old) != _outputs(new):
+                a, b = _outputs(old), _outputs(new)
+                at = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b)))
+                problems.append(f"{name}: cell {index}: outputs differ: {a[max(0, at - 40):at + 60]!r} / "
+                                f"{b[max(0, at - 40):at + 60]!r}")
+                break
+    return problems, len(stored)

@@ -11,12 +11,18 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import hashlib
+import html as html_lib
 import http.server
+import io
+import re
 import socket
 import threading
 from pathlib import Path
 
+from analysis.build import notebooks
 from analysis.contract.data import ROOT
+from analysis.present import citation
 
 DOWNLOAD_DIR = "telechargements/pdf"  # inside the built HTML
 BOOK_NAME = "livre-complet.pdf"
@@ -78,8 +84,6 @@ def _print(browser, url: str) -> bytes:
 
 def _fixed(writer, title: str):
     """Same bytes for the same pages: no creation date, a document id derived from the title."""
-    import hashlib
-
     from pypdf.generic import ArrayObject, ByteStringObject
 
     writer.add_metadata({"/Title": title, "/Producer": "alliances-solidarite (Chromium, pypdf)"})
@@ -149,7 +153,6 @@ def _published_links(writer, base: str) -> None:
     """Links Chromium recorded against the local server point to the published book instead."""
     from pypdf.generic import NameObject, TextStringObject
 
-    from analysis.present import citation
 
     site = str(citation.metadata()["url"]).rstrip("/") + "/"
     for page in writer.pages:
@@ -161,8 +164,6 @@ def _published_links(writer, base: str) -> None:
 
 
 def _save(writer, title: str, target: Path, base: str | None = None) -> None:
-    import io
-
     buffer = io.BytesIO()
     if base:
         _published_links(writer, base)
@@ -173,8 +174,6 @@ def _save(writer, title: str, target: Path, base: str | None = None) -> None:
 
 
 def _title(html_file: Path) -> str:
-    import html as html_lib
-    import re
 
     match = re.search(r"<title>(.*?)</title>", html_file.read_text(encoding="utf-8"), re.S)
     return html_lib.unescape(match.group(1)).split(" — ")[0].strip() if match else html_file.stem
@@ -182,12 +181,8 @@ def _title(html_file: Path) -> str:
 
 def write_all(html_dir: Path = ROOT / "_build" / "html", log=print) -> list[Path]:
     """Print every chapter, then join them into the book PDF. Returns the written paths."""
-    import io
-
     from playwright.sync_api import sync_playwright
     from pypdf import PdfReader, PdfWriter
-
-    from analysis.build import notebooks
 
     html_dir = Path(html_dir)
     if not (html_dir / "index.html").exists():

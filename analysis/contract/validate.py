@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
 
-from analysis.contract import evidence
+from analysis.contract import evidence, fields
 from analysis.contract.data import DATA_DIR, DESCRIPTOR, ID_SEPARATOR
 from analysis.contract.dates import LENGTH_OF
 from analysis.contract.disclosure import MIN_COUNT, SUPPRESSED
@@ -132,6 +132,10 @@ def check_descriptor(descriptor: dict) -> list[Problem]:
             if not f.get("description"):
                 problems.append(Problem(DESCRIPTOR, 0, 0, "descriptor",
                                         f"field {f['name']!r} of resource {res['name']!r} has no `description`"))
+    problems += [Problem(DESCRIPTOR, 0, 0, "shared-field",
+                         f"field {name!r} of resource {table!r} differs from its one definition in "
+                         f"analysis/contract/fields.py; run `{REHASH_COMMAND}` to write it")
+                 for table, name in fields.drifted(descriptor)]
     return problems
 
 
@@ -462,7 +466,7 @@ def rule_amounts(tables: dict[str, Table]) -> list[Problem]:
 
 
 def rule_regions(tables: dict[str, Table]) -> list[Problem]:
-    """A region id names a row of regions.csv (or a value the field's own enum allows, e.g. `quebec`)."""
+    """A region id names a row of regions.csv (or, for a source, the whole province)."""
     if "regions" not in tables:
         return []
     known = {record["region_id"] for _, record in tables["regions"].records()}
@@ -470,8 +474,7 @@ def rule_regions(tables: dict[str, Table]) -> list[Problem]:
     for table, name in fields_matching(tables, re.compile(r"^region_id$")):
         if table.res["name"] == "regions":
             continue
-        spec = table.res["schema"]["fields"][table.column(name) - 1]
-        allowed = known | set(spec.get("constraints", {}).get("enum", []))
+        allowed = known | ({fields.PROVINCE} if table.res["name"] == "sources" else set())
         for row, col, value in table.cells(name):
             if value not in allowed:
                 problems.append(Problem(table.path, row, col, "region-exists",
@@ -998,10 +1001,10 @@ def validate(data_dir: Path = DATA_DIR) -> list[Problem]:
 
 
 def rehash(data_dir: Path = DATA_DIR) -> dict:
-    """Re-record each resource's sha256 and size after a deliberate edit."""
+    """Re-record each resource's sha256 and size after a deliberate edit, and write the shared fields."""
     data_dir = Path(data_dir)
     path = data_dir / DESCRIPTOR
-    descriptor = json.loads(path.read_text(encoding="utf-8"))
+    descriptor = fields.apply(json.loads(path.read_text(encoding="utf-8")))  # shared fields written once
     for res in descriptor["resources"]:
         file = data_dir / res["path"]
         res["hash"] = sha256(file)

@@ -6,7 +6,11 @@ draw a chart, i.e. that import `analysis.present.charts` themselves or through a
 
 from __future__ import annotations
 
+import os
 import sys
+from pathlib import Path
+
+from analysis.contract.data import ROOT
 
 _setup_requested = False
 
@@ -42,10 +46,5 @@ def french_number(value: float, decimals: int = 0) -> str:
 
 def page_href(doc: str, anchor: str | None = None) -> str:
     """Relative link from the running chapter (its folder is the working directory) to a page of the book."""
-    import os
-    from pathlib import Path
-
-    from analysis.contract.data import ROOT
-
     target = os.path.relpath(ROOT / f"{doc}.html", Path.cwd().resolve())
     return Path(target).as_posix() + (f"#{anchor}" if anchor else "")

@@ -16,6 +16,8 @@ from IPython.display import HTML, display
 from myst_nb import glue
 
 from analysis.contract import data, labels
+from analysis.contract.disclosure import MIN_COUNT
+from analysis.interviews import reader as iv
 from analysis.present import book, charts, citation, diagram, glossary, sources, tables, typography
 from analysis.present import brief as brief_mod
 from analysis.present import narrative as narrative_mod
@@ -203,8 +205,6 @@ def coding(p: region.Profile) -> None:
 
 def interviews(p: region.Profile) -> None:
     """Public edition: what the interviews cover and where the pipeline is shown. Restricted: the aggregates."""
-    from analysis.interviews import reader as iv
-
     source = iv.load()
     display(_html(p, _interview_note(source.restricted)))
     if source.restricted:
@@ -228,9 +228,6 @@ def _interview_note(restricted: bool) -> str:
 
 def _interview_aggregates(p: region.Profile, source) -> None:
     """Banner, then one disclosure-controlled chart: distinct interviewees by dimension of the grid."""
-    from analysis.contract.disclosure import MIN_COUNT
-    from analysis.interviews import reader as iv
-
     classes, heading, text = BANNERS[source.restricted]
     display(HTML(f"<div class='admonition {classes}' role='note'><p class='admonition-title'>{heading}</p>"
                  f"<p>{typography.fr(text)}</p></div>"))
@@ -258,8 +255,6 @@ def _interview_aggregates(p: region.Profile, source) -> None:
 
 def team_summaries(region_id: str) -> str:
     """The research team's summaries for the region (restricted edition), only where their cell is published."""
-    from analysis.interviews import reader as iv
-
     rows = iv.published_summaries(region_id)
     if rows.empty:
         return ""

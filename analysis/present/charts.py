@@ -15,6 +15,9 @@ import sys
 import altair as alt
 import pandas as pd
 
+from analysis.contract import dates, labels
+from analysis.present import tables, typography
+
 BOOK_BUILD_ENV = "ALLIANCES_BOOK_BUILD"  # set by _ext/vega_bundle.py during `jb build`
 SYNTHETIC_LABEL = "données synthétiques"
 
@@ -22,6 +25,12 @@ SYNTHETIC_LABEL = "données synthétiques"
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
 
 _rendered: collections.Counter[str] = collections.Counter()  # spec digest -> charts drawn with it so far
+
+
+def start_page() -> None:
+    """Forget the charts drawn so far: a kernel that runs several chapters in turn (analysis.build.kernels)
+    numbers each page's charts as a fresh kernel would."""
+    _rendered.clear()
 
 
 def element_id(payload: str) -> str:
@@ -95,8 +104,6 @@ if sys.modules.get("analysis.present.book") is not None and sys.modules["analysi
 
 def table_fallback(data: pd.DataFrame, summary: str = "Données du graphique (tableau)") -> str:
     """A collapsible HTML table with the chart's data, for screen readers and copy-paste."""
-    from analysis.present import tables
-
     shown = (data.rename_axis(columns=None)  # a pivot's column-axis name is not a header a reader needs
              .astype(object).apply(lambda column: column.map(tables.cell)))  # French cells, as in every table
     body = shown.to_html(index=False, border=0, classes="table chart-data", escape=False)
@@ -108,7 +115,6 @@ def show(chart: alt.TopLevelMixin, data: pd.DataFrame):
     (they live in the chart's specification, where the pages' typography pass does not reach)."""
     from IPython.display import HTML, display
 
-    from analysis.present import typography
 
     for key in ("title", "description"):
         value = getattr(chart, key, None)
@@ -199,9 +205,6 @@ PRECISION_STYLE = {"jour": ("circle", 1.0), "mois": ("square", 0.85), "annee": (
 
 def region_timeline_frame(facts: pd.DataFrame) -> pd.DataFrame:
     """Dated regional facts ready to draw: start of their period, French date, labels, in date order."""
-    from analysis.contract import dates, labels
-    from analysis.present import typography
-
     dated = facts[facts["date"].notna()].sort_values(["date", "fact_id"])
     precision = dated["date_precision"].fillna(dated["date"].map(dates.precision_of))
     topic_labels = labels.mapping("fact_topic")
@@ -219,8 +222,6 @@ def region_timeline_frame(facts: pd.DataFrame) -> pd.DataFrame:
 
 def region_timeline(frame: pd.DataFrame, events: pd.DataFrame, title: str, description: str) -> alt.LayerChart:
     """Regional facts on a time axis, one row per topic; the plan's period shaded, the CRÉ's end marked."""
-    from analysis.contract import labels
-
     plan = events.set_index("event_id").loc[PLAN_EVENT]
     band = pd.DataFrame({"start": [_date_floor(plan["date"])], "end": [_period_end(plan["end_date"])],
                          "label": [plan["label_fr"]]})
@@ -255,6 +256,4 @@ def region_timeline(frame: pd.DataFrame, events: pd.DataFrame, title: str, descr
 
 
 def _french(value: object, precision: object) -> str:
-    from analysis.contract import dates
-
     return dates.french(value, precision)

@@ -15,6 +15,7 @@ import pandas as pd
 from analysis.contract import dates, labels
 from analysis.present import sources as sources_mod
 from analysis.present import typography
+from analysis.present.book import french_number
 
 MISSING = "—"  # an empty cell: not documented in the public sources
 GROUP_FROM = 10_000  # French usage: four-digit numbers (years, 1500) are written without a separator
@@ -82,8 +83,6 @@ def _missing(value: object) -> bool:
 
 def number(value: float, decimals: int = 0) -> str:
     """A number in French: « 4 400 000 », « 2012 », « 0,35 »."""
-    from analysis.present.book import french_number
-
     if decimals == 0 and abs(value) < GROUP_FROM:
         return f"{value:.0f}"
     return french_number(value, decimals)
