@@ -584,8 +584,8 @@ def test_built_diagrams_hold_what_the_code_draws_now(built_html):
 
 def test_build_ships_every_region_download(built_html):
     for region_id in graphs.regions()["region_id"]:
-        for suffix in export.EXPORT_FORMATS:
-            assert (HTML / export.DOWNLOAD_DIR / f"reseau-{region_id}{suffix}").stat().st_size > 0
+        for suffix in diagram.EXPORT_FORMATS:
+            assert (HTML / diagram.DOWNLOAD_DIR / f"reseau-{region_id}{suffix}").stat().st_size > 0
 
 
 RELIE = re.compile(r"relie\s+(\d+)\s+organisations.*?par\s+(\d+)\s+liens", re.S)
