@@ -11,7 +11,7 @@ import pandas as pd
 from analysis.contract import labels
 from analysis.present import book
 from analysis.present.charts import PALETTE
-from analysis.study.compare import counts_text, verdict_order
+from analysis.study.compare import counts_text, reading_marker, verdict_order
 
 # One colour per verdict (Okabe-Ito); an isolated clue is a paler blue than a corroboration; silence is a
 # pale neutral with its own word in the cell, so that it reads as « nothing in the record », not as a
@@ -33,8 +33,8 @@ def matrix_chart(frame: pd.DataFrame) -> alt.LayerChart:
     data = frame[["constat", "region", "verdict", "assessment", "n_passages", "n_sources", "note",
                   "cell_id"]].copy()
     data["href"] = "#" + data["cell_id"]
-    # In the cell: the passages and documents behind a verdict, or the word « silence » (never an empty cell).
-    data["etiquette"] = [f"{n} p. · {m} doc." if a != "silence" else "silence" for a, n, m
+    # In the cell: passages · documents behind a verdict, or the word « silence » (never an empty cell).
+    data["etiquette"] = [f"{n} · {m}" if a != "silence" else "silence" for a, n, m
                          in zip(data["assessment"], data["n_passages"], data["n_sources"], strict=True)]
     data["preuve"] = [counts_text(n, m) for n, m in zip(data["n_passages"], data["n_sources"], strict=True)]
     findings = list(dict.fromkeys(data["constat"]))
@@ -44,8 +44,8 @@ def matrix_chart(frame: pd.DataFrame) -> alt.LayerChart:
         y=alt.Y("constat:N", title=None, sort=findings, axis=alt.Axis(labelLimit=330)),
     )
     cells = base.mark_rect(stroke="white", strokeWidth=2).encode(
-        color=alt.Color("verdict:N", title="Trace publique", scale=verdict_scale(),
-                        legend=alt.Legend(orient="bottom", titleLimit=300, labelLimit=200)),
+        color=alt.Color("verdict:N", title=f"Verdict ({reading_marker()})", scale=verdict_scale(),
+                        legend=alt.Legend(orient="bottom", columns=3, titleLimit=300, labelLimit=200)),
         href="href:N",
         tooltip=[alt.Tooltip("constat:N", title="Constat"), alt.Tooltip("region:N", title="Région"),
                  alt.Tooltip("verdict:N", title="Verdict (lecture de l’édition)"),
@@ -64,9 +64,9 @@ def matrix_chart(frame: pd.DataFrame) -> alt.LayerChart:
             "Matrice : une ligne par constat de l’étude, une colonne par région. La couleur de chaque case donne "
             "le verdict de l’édition sur les documents publics codés de la région : ils corroborent le constat, "
             "le nuancent, n’en offrent qu’un indice isolé, le contredisent, ou n’en disent rien (silence, case "
-            "gris pâle marquée du mot « silence »). La case indique le nombre de passages codés (p.) et de "
-            "documents (doc.) de la période 2010-2015 sur lesquels repose le verdict ; chaque case mène à sa "
-            "ligne dans les tableaux qui suivent."
+            "gris pâle marquée du mot « silence »). La case indique, séparés d’un point, le nombre de passages "
+            "codés puis le nombre de documents de la période 2010-2015 sur lesquels repose le verdict ; chaque "
+            "case mène à sa ligne dans les tableaux qui suivent."
         ),
         width="container",
         height=alt.Step(30),
