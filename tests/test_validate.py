@@ -511,59 +511,52 @@ def bad_territorial_part_without_territory(root):
 
 # --- the finding × region verdicts, the coverage of the grid, the numbers of a narrative ----------------
 
-def _assessment(finding: str, region: str):
-    return lambda r: r["finding_id"] == finding and r["region_id"] == region
-
-
-def _verdict_cell(root, prefix: str) -> str:
-    """The `file:row:column` of the verdict on the row `prefix` points at."""
-    return f"{prefix.rsplit(':', 1)[0]}:{column(root, 'finding_assessments.csv', 'assessment')}"
+def _regrade(root, finding: str, region: str, **cells) -> str:
+    """Set `cells` on the finding × region row; return the `file:row:column` of its verdict."""
+    header, rows = read(root, "finding_assessments.csv")
+    index = next(i for i, r in enumerate(rows) if r["finding_id"] == finding and r["region_id"] == region)
+    rows[index].update(cells)
+    write(root, "finding_assessments.csv", header, rows)
+    return f"finding_assessments.csv:{index + 2}:{header.index('assessment') + 1}"
 
 
 def bad_verdict_on_one_passage(root):
-    prefix = set_cell(root, "finding_assessments.csv", "assessment", "corrobore",
-                      where=_assessment("constat-conflit-cooperation", "bas-saint-laurent"))
-    return f"{_verdict_cell(root, prefix)}: evidence-standard:", \
-        "verdict 'corrobore' needs at least 2 passages from 2 distinct sources of 2010-2015"
+    return f"{_regrade(root, 'constat-conflit-cooperation', 'bas-saint-laurent', assessment='corrobore')}: " \
+        "evidence-standard:", "verdict 'corrobore' needs at least 2 passages from 2 distinct sources of 2010-2015"
 
 
 def bad_verdict_on_one_source(root):
-    prefix = set_cell(root, "finding_assessments.csv", "assessment", "nuance",
-                      where=_assessment("constat-mrc", "centre-du-quebec"))
-    return f"{prefix}: evidence-standard:", "it has 3 from 1"
+    return f"{_regrade(root, 'constat-mrc', 'centre-du-quebec', assessment='nuance')}: evidence-standard:", \
+        "it has 3 from 1"
 
 
 def bad_verdict_on_an_abolition_passage(root):
-    where = _assessment("constat-logiques", "centre-du-quebec")
-    set_cell(root, "finding_assessments.csv", "assessment", "corrobore", where=where)
-    prefix = set_cell(root, "finding_assessments.csv", "segment_ids", "cdq-seg-01;cdq-seg-07", where=where)
-    return f"{_verdict_cell(root, prefix)}: evidence-standard:", \
+    cell = _regrade(root, "constat-logiques", "centre-du-quebec", assessment="corrobore",
+                    segment_ids="cdq-seg-01;cdq-seg-07")
+    return f"{cell}: evidence-standard:", \
         "passage 'cdq-seg-07' cannot support a verdict: it is about the 2014-2016 abolition"
 
 
 def bad_verdict_on_a_later_source(root):
-    prefix = set_cell(root, "finding_assessments.csv", "segment_ids", "mau-seg-16;mau-seg-26",
-                      where=_assessment("constat-avancees", "mauricie"))
-    return f"{_verdict_cell(root, prefix)}: evidence-standard:", \
-        "its source 'mau-src-17' is not of the 2010-2015 period (era 'apres-2015')"
+    return f"{_regrade(root, 'constat-avancees', 'mauricie', segment_ids='mau-seg-16;mau-seg-26')}: " \
+        "evidence-standard:", "its source 'mau-src-17' is not of the 2010-2015 period (era 'apres-2015')"
 
 
 def bad_isolated_clue_that_meets_the_standard(root):
-    prefix = set_cell(root, "finding_assessments.csv", "assessment", "indice-isole",
-                      where=_assessment("constat-mrc", "mauricie"))
-    return f"{prefix}: evidence-standard:", "which meets the standard: an isolated clue has fewer"
+    return f"{_regrade(root, 'constat-mrc', 'mauricie', assessment='indice-isole')}: evidence-standard:", \
+        "which meets the standard: an isolated clue has fewer"
 
 
 def bad_silence_naming_passages(root):
-    where = _assessment("constat-obstacles", "laurentides")
-    prefix = set_cell(root, "finding_assessments.csv", "segment_ids", "lau-seg-12", where=where)
-    return f"{_verdict_cell(root, prefix)}: evidence-standard:", "a silence names passages (lau-seg-12)"
+    return f"{_regrade(root, 'constat-obstacles', 'laurentides', segment_ids='lau-seg-12')}: evidence-standard:", \
+        "a silence names passages (lau-seg-12)"
 
 
 def bad_verdict_on_a_passage_of_another_region(root):
-    prefix = set_cell(root, "finding_assessments.csv", "segment_ids", "mau-seg-16;bsl-seg-02",
-                      where=_assessment("constat-avancees", "mauricie"))
-    return f"{prefix}: verdict-passage:", "segment 'bsl-seg-02' belongs to 'bas-saint-laurent', not to 'mauricie'"
+    cell = _regrade(root, "constat-avancees", "mauricie", segment_ids="mau-seg-16;bsl-seg-02")
+    segment_ids = column(root, "finding_assessments.csv", "segment_ids")
+    return f"{cell.rsplit(':', 1)[0]}:{segment_ids}: verdict-passage:", \
+        "segment 'bsl-seg-02' belongs to 'bas-saint-laurent', not to 'mauricie'"
 
 
 def bad_missing_verdict_row(root):
