@@ -24,9 +24,9 @@ def _export(app, exception) -> None:
         return
     from analysis.build import export as networks
     from analysis.build import qdc
-    from analysis.present import diagram
+    from analysis.present import diagram  # the network download folder is defined with the links to it
 
-    networks.export_all(outdir / diagram.DOWNLOAD_DIR)  # the folder the chapters link to
+    networks.export_all(outdir / diagram.DOWNLOAD_DIR)
     qdc.write(outdir / qdc.DOWNLOAD_PATH)
     if fingerprint:
         stamp.write_text(fingerprint + "\n")

@@ -111,3 +111,48 @@ def test_source_dates_are_shown_at_their_precision():
     page = annexes.source_table("centre-du-quebec", inventory)
     assert "vers 2014 (année déduite)" in page  # cdq-src-02: the year is inferred, the month is not stated
     assert not re.search(r"<td>\d{4}-\d{2}(-\d{2})?</td>", page)  # never the stored ISO form
+
+
+# --------------------------------------------------------------------------- documents the study team co-produced
+
+
+def _inventory(independent: list | None) -> pd.DataFrame:
+    frame = pd.DataFrame({
+        "source_id": ["r-src-01", "r-src-02"], "title": ["Bilan de la démarche", "Article de presse"],
+        "organisation": ["Centre de recherche", "Journal"], "date": ["2014-10-01", "2013-05-02"],
+        "date_precision": ["mois", "jour"], "kind": ["bilan", "presse"], "region_id": ["lanaudiere"] * 2,
+        "url": ["https://example.org/bilan", "https://example.org/article"], "language": ["fr", "fr"],
+        "era": ["pagsis", "pagsis"], "documents_fr": ["Le bilan.", "L'article."], "accessed": ["2026-11-25"] * 2})
+    return frame if independent is None else frame.assign(independent=pd.array(independent, dtype="boolean"))
+
+
+def test_a_co_produced_source_says_so_wherever_it_is_cited():
+    inventory = _inventory([False, True])
+    assert sources.co_produced(inventory) == {"r-src-01"}
+    links = sources.links("r-src-01;r-src-02", inventory)
+    assert links.count(sources.CO_PRODUCED) == 1
+    assert links.index(sources.CO_PRODUCED) < links.index("r-src-02")  # beside the first link, not the second
+    titles = sources.cited(pd.DataFrame({"source_ids": ["r-src-02;r-src-01"]}), inventory)["title"].tolist()
+    assert titles == ["Article de presse", f"Bilan de la démarche ({sources.CO_PRODUCED})"]
+    table = annexes.source_table("lanaudiere", inventory)
+    # rows by date: the 2013 article first, then the 2014 bilan, which alone carries the mark
+    first, second = table.index("src-r-src-02"), table.index("src-r-src-01")
+    article, bilan = table[first:second], table[second:]
+    assert sources.CO_PRODUCED.capitalize() in bilan and sources.CO_PRODUCED.capitalize() not in article
+
+
+def test_without_the_column_no_source_is_marked():
+    inventory = _inventory(None)
+    assert sources.co_produced(inventory) == set()
+    assert sources.CO_PRODUCED not in sources.links("r-src-01", inventory)
+    assert sources.CO_PRODUCED.capitalize() not in annexes.source_table("lanaudiere", inventory)
+
+
+def test_the_real_co_produced_documents_are_marked_but_not_the_study_itself():
+    inventory = data.load("sources")
+    team = sources.co_produced(inventory)
+    if "independent" in inventory.columns:
+        flagged = set(inventory.loc[inventory["independent"].astype("boolean").eq(False), "source_id"])
+        study = set(data.load("study_facts")["source_ids"])
+        assert team == flagged - study and team  # the CRSA's Lanaudière bilan is one of them
+        assert "lan-src-01" in team

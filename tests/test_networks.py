@@ -142,6 +142,17 @@ def test_cross_level_share_counts_every_tie():
     assert graphs.cross_level_share(LINE) == 0.0
 
 
+def test_circuit_share_is_the_part_of_cross_level_ties_that_signatures_and_funding_make():
+    # n signs with r (cross), r funds l1 (cross), r accompanies l2 (cross), r funds r2 (same level):
+    # 2 of the 3 cross-level ties are the circuit
+    g = make_graph({"n": "national", "r": "regional", "r2": "regional", "l1": "local", "l2": "local"},
+                   [("n", "r", "signe-avec"), ("r", "l1", "finance"), ("r", "l2", "accompagne"),
+                    ("r", "r2", "finance")])
+    assert graphs.cross_level_share(g) == pytest.approx(3 / 4)
+    assert graphs.circuit_share(g) == pytest.approx(2 / 3)
+    assert graphs.circuit_share(LINE) == 0.0
+
+
 # --------------------------------------------------------------------------- governance mode
 
 
@@ -232,7 +243,9 @@ def _halves() -> graphs.Record:
     leaves = [f"l{i}" for i in range(6)]
     ring = [f"r{i}" for i in range(7)]
     actors = [actor("c")] + [actor(a, "local") for a in leaves + ring]
-    ties = [tie("c", leaf) for leaf in leaves] + [tie(ring[i], ring[(i + 1) % 7]) for i in range(7)]
+    # one document per tie, so no fan-out variant applies
+    ties = ([tie("c", leaf, sources=f"s-{leaf}") for leaf in leaves]
+            + [tie(ring[i], ring[(i + 1) % 7], sources=f"s-{ring[i]}") for i in range(7)])
     return make_record(actors, ties)
 
 
@@ -251,7 +264,7 @@ def test_a_mode_resting_on_exactly_half_the_record_is_undetermined_with_its_reas
 def test_a_mode_that_survives_every_variant_is_kept():
     leaves = {f"l{i:02}": "local" for i in range(11)}
     plain = make_record([actor("c")] + [actor(a, lv) for a, lv in leaves.items()],
-                        [tie("c", leaf, "accompagne", "2012") for leaf in leaves])
+                        [tie("c", leaf, "accompagne", "2012", sources=f"s-{leaf}") for leaf in leaves])
     shown, changed = graphs.robust_mode(graphs.robustness_of(plain, "r"))
     assert (shown, changed) == ("pilote", [])
 
@@ -265,6 +278,98 @@ def test_membership_list_and_late_ties_variants_remove_what_they_say():
     assert table.loc["base", "liens"] == 11
     assert table.loc["sans-liste-unique", "liens"] == 1 and table.loc["sans-liens-tardifs", "liens"] == 10
     assert table.loc["sans-liste-unique", "mode"] == graphs.UNDETERMINED
+
+
+def test_fanout_variant_drops_one_actor_s_partners_named_by_one_document_only():
+    # c -> a, b from document d (a fan-out of 2); c -> e from d and d2 (a second document backs it);
+    # x -> y alone from d (one partner: no fan-out); m -> c twice from d3 (two ties, one partner)
+    rec = make_record([actor(a) for a in "cabexym"],
+                      [tie("c", "a", sources="d"), tie("c", "b", sources="d"), tie("c", "e", sources="d;d2"),
+                       tie("x", "y", sources="d"), tie("m", "c", "signe-avec", sources="d3"),
+                       tie("m", "c", "finance", sources="d3")])
+    assert graphs.single_fanout_ties(rec.ties) == {"t-c-a-accompagne", "t-c-b-accompagne"}
+
+
+def test_funding_only_variant_keeps_a_funded_pair_tied_otherwise():
+    # m signs with and funds c (pair tied otherwise: kept); c funds a only (dropped); b funds c and c
+    # accompanies b (kept, whatever the direction)
+    rec = make_record([actor(a) for a in "mcab"],
+                      [tie("m", "c", "signe-avec"), tie("m", "c", "finance"), tie("c", "a", "finance"),
+                       tie("b", "c", "finance"), tie("c", "b", "accompagne")])
+    assert graphs.funding_only_ties(rec.ties) == {"t-c-a-finance"}
+
+
+def _signed_star(leaves: int, relation: str) -> graphs.Record:
+    """The ministry signs with hub h, which has `leaves` partners, each tie from its own document."""
+    names = [f"l{i:02}" for i in range(leaves)]
+    actors = [actor(graphs.FUNDER, "national", "public"), actor("h")] + [actor(n, "local") for n in names]
+    ties = [tie(graphs.FUNDER, "h", "signe-avec", sources="entente")]
+    ties += [tie("h", n, relation, "2012", sources=f"s-{n}") for n in names]
+    return make_record(actors, ties)
+
+
+def test_a_nao_that_holds_only_by_the_ministry_s_signature_follows_from_the_rule():
+    rec = _signed_star(11, "accompagne")
+    table = graphs.robustness_of(rec, "r").set_index("variante")
+    # the hub is central and mandated by the signature alone: NAO; without the signature, a lead organisation
+    assert table.loc["base", "mode"] == "oar" and table.loc["sans-signature-ministere", "mode"] == "pilote"
+    shown, changed = graphs.robust_mode(table.reset_index())
+    assert shown == graphs.UNDETERMINED and changed == ["sans-signature-ministere"]
+    assert graphs.mode_basis(changed) == "construction"
+
+
+def test_a_mode_resting_on_one_announcement_is_said_to_rest_on_one_document():
+    names = [f"l{i:02}" for i in range(11)]
+    rec = make_record([actor("h")] + [actor(n, "local") for n in names],
+                      [tie("h", n, "accompagne", "2011", sources="annonce") for n in names])
+    table = graphs.robustness_of(rec, "r").set_index("variante")
+    assert table.loc["base", "mode"] == "pilote"
+    assert table.loc["sans-eventail-unique", "liens"] == 0
+    changed = graphs.robust_mode(table.reset_index())[1]
+    assert changed == ["sans-eventail-unique"] and graphs.mode_basis(changed) == "document-unique"
+    # the construction outranks the other reasons when both apply; a threshold alone is fragile
+    assert graphs.mode_basis(["sans-liste-unique", "sans-signature-ministere"]) == "construction"
+    assert graphs.mode_basis(["connexite-plus"]) == graphs.FRAGILE and graphs.mode_basis([]) == ""
+
+
+def test_a_mode_resting_on_funding_ties_alone_is_overturned():
+    rec = _signed_star(11, "finance")
+    table = graphs.robustness_of(rec, "r").set_index("variante")
+    assert table.loc["sans-financement-seul", "liens"] == 1  # only the signature is left
+    assert table.loc["sans-financement-seul", "mode"] == graphs.UNDETERMINED
+
+
+def test_betweenness_is_computed_once_per_graph(monkeypatch):
+    calls = []
+    original = nx.betweenness_centrality
+    monkeypatch.setattr(nx, "betweenness_centrality", lambda *a, **k: calls.append(1) or original(*a, **k))
+    g = make_graph({"c": "regional", "a": "local", "b": "local", "d": "local"},
+                   [("c", "a"), ("c", "b"), ("c", "d"), ("a", "b", "coordonne")])
+    graphs.measures(g)
+    graphs.mode(g)
+    assert len(calls) == 1
+
+
+def test_a_lead_body_with_no_tie_but_the_ministry_is_flagged(tmp_path):
+    actors = [actor("a-cre", region="a"), actor("a-org", "local", region="a"), actor("b-cre", region="b"),
+              actor("b-org", "local", region="b")]
+    ties = [tie(graphs.FUNDER, "a-cre", "signe-avec"), tie(graphs.FUNDER, "a-cre", "finance"),
+            tie("a-org", "a-org", "accompagne"), tie(graphs.FUNDER, "b-cre", "signe-avec"),
+            tie("b-cre", "b-org", "finance")]
+    pkg = _package(tmp_path, actors, [{k: v for k, v in t.items() if k in TIE_COLUMNS} for t in ties])
+    pd.DataFrame({"tie_id": [t["tie_id"] for t in ties], "phase": graphs.MAIN_PHASE, "basis_fr": "essai"}).to_csv(
+        pkg / f"{graphs.PHASE_TABLE}.csv", index=False)
+    pd.DataFrame({"region_id": ["a", "b"], "name": ["A", "B"]}).to_csv(pkg / "regions.csv", index=False)
+    descriptor = json.loads((pkg / "datapackage.json").read_text(encoding="utf-8"))
+    extra = [(graphs.PHASE_TABLE, ["tie_id", "phase", "basis_fr"]), ("regions", ["region_id", "name"])]
+    for name, columns in extra:
+        fields = [{"name": c, "type": "string"} for c in columns]
+        descriptor["resources"].append({"name": name, "path": f"{name}.csv", "schema": {"fields": fields}})
+    (pkg / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    with pytest.warns(UserWarning):  # the ministry is described by the built-in table
+        leads = graphs.lead_ties(data_dir=pkg).set_index("region_id")
+    assert leads.loc["a", "liens_au_reseau"] == 0 and leads.loc["a", "isole"]
+    assert leads.loc["b", "liens_au_reseau"] == 1 and not leads.loc["b", "isole"]
 
 
 def _package(tmp_path: Path, actors: list[dict], ties: list[dict]) -> Path:
@@ -534,6 +639,42 @@ def test_a_mode_is_shown_only_where_every_variant_agrees():
             assert modes == {row.mode_retenu} and row.variantes_divergentes == ""
         elif len(modes) > 1:
             assert row.variantes_divergentes, row.region
+
+
+def test_real_record_modes_that_follow_from_the_rule_or_one_document_are_not_kept():
+    table = graphs.compare(data_dir=REAL).set_index("region_id")
+    robust = graphs.robustness_all(data_dir=REAL).set_index(["region_id", "variante"])
+    for region_id, row in table.iterrows():
+        # a region whose base mode is a NAO held by the ministry's signature alone is never shown as one
+        if row["mode"] == "oar" and robust.loc[(region_id, "sans-signature-ministere"), "mode"] != "oar":
+            assert row["mode_retenu"] == graphs.UNDETERMINED and row["fondement"] == "construction"
+    # Laurentides: the lead organisation of the rule rests on the regional committee's 2011 announcement
+    lau = table.loc["laurentides"]
+    assert lau["mode"] == "pilote" and lau["mode_retenu"] == graphs.UNDETERMINED
+    assert lau["fondement"] == "document-unique"
+    rec = graphs.record(REAL)
+    fanout = graphs.single_fanout_ties(graphs.region_ties(rec, "laurentides"))
+    sources = rec.ties.set_index("tie_id")["source_actor"]
+    central = [t for t in fanout if sources[t] == lau["acteur_central"]]
+    assert len(central) >= lau["liens"] / 2  # half the region's ties come from that one announcement
+    assert 0 <= table["part_circuit_entre_niveaux"].min() <= table["part_circuit_entre_niveaux"].max() <= 1
+
+
+def test_real_lead_bodies_tied_only_to_the_ministry_are_flagged():
+    leads = graphs.lead_ties(data_dir=REAL).set_index("region_id")
+    rec = graphs.record(REAL)
+    for region_id, row in leads.iterrows():
+        ties = graphs.region_ties(rec, region_id)
+        lead = set(data.split_ids(row["actor_ids"]))
+        partners = (set(ties.loc[ties["source_actor"].isin(lead), "target_actor"])
+                    | set(ties.loc[ties["target_actor"].isin(lead), "source_actor"])) - {graphs.FUNDER} - lead
+        assert row["isole"] == (not partners), region_id
+    assert leads.loc["laurentides", "isole"]  # the CRÉ signed; the record ties it to no regional organisation
+
+
+def test_sectors_follow_the_labels_table():
+    assert graphs.SECTORS == tuple(labels.mapping("sector"))
+    assert not hasattr(graphs, "RELATIONS")
 
 
 def test_domain_module_draws_nothing_and_labels_come_from_the_labels_table():

@@ -39,11 +39,11 @@ def test_downloads_are_exported_once_per_fingerprint(tmp_path, monkeypatch):
 
 
 def test_downloads_really_exported_on_the_first_build(tmp_path):
-    from analysis.build import export as networks
     from analysis.build import qdc
+    from analysis.present import diagram
 
     downloads._export(_app(tmp_path), None)
-    assert any((tmp_path / networks.DOWNLOAD_DIR).iterdir())
+    assert any((tmp_path / diagram.DOWNLOAD_DIR).iterdir())
     assert (tmp_path / qdc.DOWNLOAD_PATH).stat().st_size > 0
 
 

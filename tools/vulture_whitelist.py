@@ -3,12 +3,15 @@
 from types import SimpleNamespace
 
 from analysis.build import anchors, links, pdf
+from analysis.present import charts
 
 anchors._Ids.handle_starttag  # html.parser.HTMLParser calls it
 links._Page.handle_starttag  # html.parser.HTMLParser calls it
 pdf._Quiet.log_message  # http.server calls it
+charts.start_page  # called by the code analysis.build.kernels sends to a warm kernel (a string)
 
 _ = SimpleNamespace()
 _._ID  # pypdf writes PdfWriter._ID (set in analysis/build/pdf.py) as the file identifier
 _.compress_type  # zipfile reads these ZipInfo attributes (set in analysis/contract/archive.py)
 _.create_system
+_.on_notebook_start  # nbclient calls the hook set on its client (analysis/build/kernels.py)

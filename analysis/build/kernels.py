@@ -68,7 +68,7 @@ class WarmKernel:
 
         async def reset(notebook):  # nbclient's hook once the kernel client is ready, before the first cell
             reply = await client.kc.execute_interactive(RESET.format(cwd=str(path.parent)), store_history=False,
-                                                        output_hook=lambda msg: None, timeout=60)
+                                                        output_hook=lambda _: None, timeout=60)
             if reply["content"]["status"] != "ok":
                 raise RuntimeError("the kernel could not be reset")
 

@@ -69,6 +69,10 @@ def source_table(region_id: str, inventory: pd.DataFrame | None = None) -> str:
                                                                               strict=True)],
                        documents_fr=rows["documents_fr"].map(typography.fr),
                        kind_era=[f"{k} ; {e}" for k, e in zip(shown["kind"], shown["era"], strict=True)])
+    team = sources.co_produced(inventory)
+    mark = f"<br><strong class='source-coproduite'>{sources.CO_PRODUCED.capitalize()}</strong>"
+    rows = rows.assign(document=[cell + (mark if sid in team else "")
+                                 for cell, sid in zip(rows["document"], rows["source_id"], strict=True)])
     return tables.render(rows, {
         "source_id": "Identifiant", "document": "Document et adresse", "shown_date": "Date",
         "kind_era": "Genre ; période", "documents_fr": "Ce que le document établit"},
@@ -77,7 +81,9 @@ def source_table(region_id: str, inventory: pd.DataFrame | None = None) -> str:
 
 
 def _document_cell(row) -> str:
-    parts = [f'<a href="{html.escape(row.url)}">{html.escape(typography.fr(row.title))}</a>']
+    # an English title is marked as such, so French typography and the raw-code checks leave it alone
+    lang = ' lang="en"' if row.language == "en" else ""
+    parts = [f'<a href="{html.escape(row.url)}"{lang}>{html.escape(typography.fr(row.title))}</a>']
     if not pd.isna(row.organisation):
         parts.append(f"<em>{html.escape(typography.fr(row.organisation))}</em>")
     site = html.escape(urlparse(row.url).netloc.removeprefix("www."))

@@ -7,6 +7,7 @@ dash patterns and shapes are presentation choices and live here.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
@@ -17,7 +18,7 @@ import pandas as pd
 from IPython.display import HTML, display
 
 from analysis.contract import data, labels
-from analysis.present import book, charts, tables, typography
+from analysis.present import book, charts, sources, tables, typography
 from analysis.study import graphs
 from analysis.study.graphs import LEVELS, SECTORS, undirected
 
@@ -47,8 +48,11 @@ ROLE_LABELS = {"coordinator": "coordonnateur", "itinerant": "itinérant (consult
                "gatekeeper": "gardien (gatekeeper)", "representative": "représentant",
                "liaison": "agent de liaison"}
 _SHIFT = book.french_number(graphs.SHIFT, 2)
-VARIANT_LABELS = {  # short column headers of the robustness table
+VARIANT_LABELS = {  # short row headers of the robustness table
     "base": "Règle telle quelle",
+    "sans-signature-ministere": "Sans la signature du ministère",
+    "sans-eventail-unique": "Sans les liens d'un acteur tirés d'un seul document",
+    "sans-financement-seul": "Sans les liens de financement seuls",
     "sans-liste-unique": "Sans les liens tirés d'une seule liste de membres",
     "sans-liens-tardifs": f"Sans les liens attestés seulement à partir de {graphs.TRANSITION_YEAR}",
     "centralisation-moins": f"Seuil de centralisation −{_SHIFT}",
@@ -57,12 +61,22 @@ VARIANT_LABELS = {  # short column headers of the robustness table
     "connexite-plus": f"Part connexe minimale +{_SHIFT}",
 }
 VARIANT_REASONS = {  # how each variant reads after « le mode change »
+    "sans-signature-ministere": "sans la signature de l'Alliance par le ministère",
+    "sans-eventail-unique": "sans les liens qu'un seul document attribue à une même organisation",
+    "sans-financement-seul": "sans les liens qui ne sont que des financements",
     "sans-liste-unique": "sans les liens qui ne reposent que sur une liste de membres",
     "sans-liens-tardifs": f"sans les liens attestés seulement à partir de {graphs.TRANSITION_YEAR}",
     "centralisation-moins": f"avec le seuil de centralisation abaissé de {_SHIFT}",
     "centralisation-plus": f"avec le seuil de centralisation relevé de {_SHIFT}",
     "connexite-moins": f"avec la part connexe minimale abaissée de {_SHIFT}",
     "connexite-plus": f"avec la part connexe minimale relevée de {_SHIFT}",
+}
+
+
+BASIS_LABELS = {  # what an overturned mode rested on (graphs.mode_basis)
+    "construction": "découle de la construction de la règle",
+    "document-unique": "repose sur un seul document",
+    graphs.FRAGILE: "tient à des liens fragiles ou à un seuil",
 }
 
 
@@ -369,39 +383,72 @@ def percent(value: float) -> str:
     return f"{book.french_number(100 * value)}\u00a0%"
 
 
+SHARES = ["part_plus_grand_ensemble", "part_liens_entre_niveaux", "part_circuit_entre_niveaux"]
+
+
 def measures_table(table: pd.DataFrame) -> str:
     """The measures of graphs.compare for readers."""
     shown = table.assign(**{c: table[c].map(decimal) for c in
                             ["densite", "centralisation_degre", "centralisation_intermediarite"]},
-                         part_plus_grand_ensemble=table["part_plus_grand_ensemble"].map(percent),
-                         part_liens_entre_niveaux=table["part_liens_entre_niveaux"].map(percent),
+                         **{c: table[c].map(percent) for c in SHARES},
                          mode=table["mode"].map(mode_label), mode_retenu=table["mode_retenu"].map(mode_label))
     return tables.render(shown, {
         "region": "Région", "acteurs": "Organisations", "liens": "Liens", "densite": "Densité",
         "centralisation_degre": "Centralisation de degré",
         "centralisation_intermediarite": "Centralisation d'intermédiarité",
         "part_plus_grand_ensemble": "Plus grand ensemble connexe",
-        "part_liens_entre_niveaux": "Liens entre niveaux", "acteur_central_nom": "Organisation la plus reliée",
+        "part_liens_entre_niveaux": "Liens entre niveaux",
+        "part_circuit_entre_niveaux": "dont signatures et financements",
+        "acteur_central_nom": "Organisation la plus reliée",
         "mode": "Mode selon la règle", "mode_retenu": "Mode retenu après vérification"},
         caption=typography.fr(f"Mesures des réseaux, phase « {phase_label(graphs.MAIN_PHASE)} »"))
 
 
 def robustness_table(stacked: pd.DataFrame) -> str:
-    """Region x variant: the mode each variant gives, a changed mode marked."""
-    rows = []
+    """Variant x region: the mode each variant gives, a changed mode marked; the last rows give the mode
+    kept and what an overturned mode rested on."""
+    columns = {}
     for (region, _), group in stacked.groupby(["region", "region_id"], sort=False):
-        row = {"Région": region}
-        for r in group.itertuples():
-            cell = mode_label(r.mode)
-            row[VARIANT_LABELS[r.variante]] = f"{cell} (change)" if r.change else cell
-        shown, changed = graphs.robust_mode(group.reset_index(drop=True))
-        row["Mode retenu"] = mode_label(shown)
-        row["Raison"] = ("aucune variante ne change le mode" if not changed else
-                         "le mode change " + french_list([VARIANT_REASONS[v] for v in changed], ""))
-        rows.append(row)
-    frame = pd.DataFrame(rows)
+        group = group.reset_index(drop=True)
+        cells = [f"{mode_label(r.mode)} (change)" if r.change else mode_label(r.mode)
+                 for r in group.itertuples()]
+        shown, changed = graphs.robust_mode(group)
+        basis = graphs.mode_basis(changed)
+        columns[region] = cells + [mode_label(shown),
+                                   BASIS_LABELS[basis] if basis else "aucune variante ne le change"]
+    order = stacked.drop_duplicates("variante")["variante"]
+    first = [VARIANT_LABELS[v] for v in order] + ["Mode retenu", "Le mode selon la règle"]
+    frame = pd.DataFrame({"Variante": first} | columns)
     return tables.render(frame, {c: c for c in frame.columns}, caption=typography.fr(
         "Vérification des modes : le mode recalculé sous chaque variante"))
+
+
+def _document_link(source_id: str, titles: pd.Series) -> str:
+    """« Title », linked to the document's row in the sources annex (its address when there is none)."""
+    title = html.escape(typography.fr(titles[source_id]).replace("'", "\u2019"), quote=False)
+    href = sources.annex_href(source_id) or ""
+    return f"<a href='{html.escape(href)}'>« {title} »</a>" if href else f"« {title} »"
+
+
+def mode_reasons(table: pd.DataFrame, data_dir: Path = data.DATA_DIR) -> str:
+    """One sentence per region whose mode a variant overturns: the rule's mode, what it rested on, the
+    variants that changed it and, where it rests on one document, which (`table` is graphs.compare)."""
+    titles = data.load("sources", data_dir).set_index("source_id")["title"]
+    items = []
+    for r in table.itertuples():
+        if not r.fondement:
+            continue
+        variants = french_list([VARIANT_REASONS[v] for v in r.variantes_divergentes.split(";")], "")
+        text = (f"{r.region} : {mode_label(r.mode)} selon la règle, un mode qui {BASIS_LABELS[r.fondement]} ; "
+                f"il change {variants}.")
+        text = html.escape(typography.fr(text).replace("'", "’"), quote=False)
+        if r.fondement == "document-unique" and r.liens_document_unique:
+            documents = french_list([_document_link(sid, titles) for sid in r.documents_uniques.split(";")], "")
+            text += html.escape(f" L’organisation la plus reliée, {r.acteur_central_nom}, tient "
+                                f"{r.liens_document_unique} de ses liens d’un seul document : ",
+                                quote=False) + documents + "."
+        items.append(f"<li>{text}</li>")
+    return f"<ul class='mode-reasons'>{''.join(items)}</ul>" if items else ""
 
 
 def download_links(root: str, data_dir: Path = data.DATA_DIR) -> str:

@@ -13,6 +13,21 @@ from analysis.contract import data
 # The « Sources » annex lists every document; each row carries the id `src-<source_id>`.
 ANNEX = data.ROOT / "book" / "annexes" / "sources.md"
 ANCHOR_PREFIX = "src-"
+# Shown wherever a document the study team itself co-wrote is cited (`independent` false): it cannot
+# corroborate the study the way an outside document can.
+CO_PRODUCED = "coproduit par l’équipe de l’étude"
+
+
+def co_produced(sources: pd.DataFrame | None = None) -> set[str]:
+    """Ids of the public documents the study team co-produced; none when the table has no `independent`
+    column. The study's own summary (the source of `study_facts`, the `etude` tier) is not flagged: it
+    is cited as the study, never as an outside document."""
+    sources = data.load("sources") if sources is None else sources
+    if "independent" not in sources.columns:
+        return set()
+    flag = sources["independent"].astype("boolean")
+    study = {sid for cell in data.load("study_facts")["source_ids"] for sid in data.split_ids(cell)}
+    return set(sources.loc[flag.eq(False).fillna(False), "source_id"]) - study
 
 
 def anchor(source_id: str) -> str:
@@ -44,21 +59,26 @@ def links(source_ids: str, sources: pd.DataFrame | None = None, page_dir: Path |
     """
     sources = data.load("sources") if sources is None else sources
     by_id = sources.set_index("source_id")
+    team = co_produced(sources)
     parts = []
     for sid in data.split_ids(source_ids):
         row = by_id.loc[sid]
         href = annex_href(sid, page_dir) or row["url"]
+        note = f" <span class='source-coproduite'>({CO_PRODUCED})</span>" if sid in team else ""
         parts.append(
             f'<a href="{html.escape(href)}" title="{html.escape(row["title"])}">'
-            f"{html.escape(sid)}</a>"
+            f"{html.escape(sid)}</a>{note}"
         )
     return ", ".join(parts)
 
 
 def cited(frame: pd.DataFrame, sources: pd.DataFrame | None = None) -> pd.DataFrame:
-    """The frame's distinct cited sources, in first-citation order."""
+    """The frame's distinct cited sources, in first-citation order; a document the study team co-produced
+    says so after its title, which every table of cited sources shows."""
     sources = data.load("sources") if sources is None else sources
     order = []
     for cell in frame["source_ids"]:
         order += [sid for sid in data.split_ids(cell) if sid not in order]
-    return sources.set_index("source_id").loc[order].reset_index()
+    out = sources.set_index("source_id").loc[order].reset_index()
+    team = out["source_id"].isin(co_produced(sources))
+    return out.assign(title=out["title"].where(~team, out["title"] + f" ({CO_PRODUCED})"))

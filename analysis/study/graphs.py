@@ -11,7 +11,12 @@ data. Conventions (stated in the governance chapter):
   to whom, whatever the verb), because the direction of a tie is the grammar of its verb, not a flow;
 - Gould-Fernandez brokerage uses the *directed* simple graph as recorded, with groups = level;
 - the governance mode is this edition's operationalisation of Provan & Kenis (2008), see `mode`, and
-  is kept only where it survives the checks of `robustness`.
+  is kept only where it survives the checks of `robustness`; a mode that changes once the ministry's
+  own signature is left out follows from the rule's construction, one that changes once a single
+  document's fan-out or membership list is left out rests on that one document (`BASES`);
+- the share of ties joining two levels is a composition of the record, not a reading of vertical or
+  horizontal governance: the Alliance's own circuit (ministry -> regional body -> local promoter) is
+  cross-level by construction, so `measures` also gives how much of that share the circuit makes.
 """
 
 from __future__ import annotations
@@ -25,12 +30,10 @@ from pathlib import Path
 import networkx as nx
 import pandas as pd
 
-from analysis.contract import data
+from analysis.contract import data, labels
 
 LEVELS = ("national", "regional", "local")  # drawing order, top to bottom
-SECTORS = ("public", "municipal", "parapublic", "communautaire", "economique", "philanthropie", "recherche",
-           "citoyens")
-RELATIONS = ("signe-avec", "mandate", "finance", "coordonne", "accompagne", "siege-a", "membre-de", "conteste")
+SECTORS = tuple(labels.mapping("sector"))  # the order of labels.csv
 
 # Quebec-wide actors referenced by every region. The data package should carry a row for each
 # (region_id empty, level national); this table only fills in when a row is missing.
@@ -51,6 +54,7 @@ TRANSITION_YEAR = 2014  # the abolition of the CRÉ was announced in November 20
 
 MANDATE_RELATIONS = {"mandate", "signe-avec"}
 SEAT_RELATIONS = {"siege-a", "membre-de"}
+FUNDING = "finance"
 FUNDER = "mess"  # the ministry that signs each Alliance: its partner there is the lead body
 
 
@@ -67,15 +71,22 @@ class Rule:
 
 RULE = Rule()
 SHIFT = 0.05  # robustness: every fractional threshold of RULE is moved by this much, up and down
-MIN_LIST = 2  # a document naming at least this many members or seats of one body is a membership list
+MIN_LIST = 2  # a document naming at least this many members of one body, or partners of one actor, is a list
 MODES = ("partagee", "pilote", "oar", "indetermine")  # codes; French labels in labels.csv, domain governance_mode
 UNDETERMINED = "indetermine"
 
 ROLES = ("coordinator", "itinerant", "gatekeeper", "representative", "liaison")
 
 # Robustness variants, in the order they are shown; each is recomputed from the phase graph.
-VARIANTS = ("base", "sans-liste-unique", "sans-liens-tardifs", "centralisation-moins",
-            "centralisation-plus", "connexite-moins", "connexite-plus")
+VARIANTS = ("base", "sans-signature-ministere", "sans-eventail-unique", "sans-liste-unique",
+            "sans-financement-seul", "sans-liens-tardifs", "centralisation-moins", "centralisation-plus",
+            "connexite-moins", "connexite-plus")
+# What a mode that a variant overturns rested on, in the order a reason is given: the rule's own
+# construction (the ministry's signature makes its partner a mandated body), one document, or fragile
+# ties and thresholds. Codes; French wording in analysis.present.diagram.
+BASES = {"sans-signature-ministere": "construction", "sans-eventail-unique": "document-unique",
+         "sans-liste-unique": "document-unique"}
+FRAGILE = "fragile"
 
 
 @dataclass(frozen=True)
@@ -250,31 +261,58 @@ def summary(region_id: str, phase: str = MAIN_PHASE, data_dir: Path = data.DATA_
 # --------------------------------------------------------------------------- measures
 
 
+@dataclass(frozen=True)
+class Shape:
+    """The structural measures of one graph, from one betweenness computation."""
+
+    degree_centralisation: float
+    betweenness_centralisation: float
+    central: str | None
+    largest_share: float
+
+
+def shape(g: nx.MultiDiGraph) -> Shape:
+    """The structure of `g` (undirected, simple), computed once for every graph with the same nodes and
+    pairs: the robustness variants that only move a threshold reuse the base graph's."""
+    simple = undirected(g)
+    return _shape(tuple(sorted(simple)), tuple(sorted(tuple(sorted(pair)) for pair in simple.edges())))
+
+
+@lru_cache(maxsize=1024)
+def _shape(nodes: tuple, pairs: tuple) -> Shape:
+    simple = nx.Graph()
+    simple.add_nodes_from(nodes)
+    simple.add_edges_from(pairs)
+    n = len(nodes)
+    if n == 0:
+        return Shape(0.0, 0.0, None, 0.0)
+    between = nx.betweenness_centrality(simple, normalized=True)
+    degree = nx.degree_centrality(simple) if n > 1 else {nodes[0]: 0.0}
+    # Freeman (1979): sum(max - c_i) over the star's maximum; with networkx's normalisations the star's
+    # maximum is n-2 for degree (d_i/(n-1)) and n-1 for betweenness (over (n-1)(n-2)/2).
+    star = n >= 3
+    central = min(simple, key=lambda v: (-simple.degree(v), -round(between[v], 12), v))
+    return Shape(
+        degree_centralisation=sum(max(degree.values()) - d for d in degree.values()) / (n - 2) if star else 0.0,
+        betweenness_centralisation=sum(max(between.values()) - b for b in between.values()) / (n - 1)
+        if star else 0.0,
+        central=central,
+        largest_share=len(max(nx.connected_components(simple), key=len)) / n)
+
+
 def density(g: nx.MultiDiGraph) -> float:
     """Share of possible pairs that are tied (undirected: pairs / n(n-1)/2)."""
     return nx.density(undirected(g)) if g.number_of_nodes() > 1 else 0.0
 
 
 def degree_centralisation(g: nx.MultiDiGraph) -> float:
-    """Freeman (1979) degree centralisation, undirected: sum(max - d_i) / ((n-1)(n-2)).
-    networkx's degree centrality is d_i/(n-1), hence the denominator n-2 below. Star = 1, clique = 0."""
-    simple = undirected(g)
-    n = simple.number_of_nodes()
-    if n < 3:
-        return 0.0
-    scores = nx.degree_centrality(simple).values()
-    return sum(max(scores) - s for s in scores) / (n - 2)
+    """Freeman (1979) degree centralisation, undirected: sum(max - d_i) / ((n-1)(n-2)). Star = 1, clique = 0."""
+    return shape(g).degree_centralisation
 
 
 def betweenness_centralisation(g: nx.MultiDiGraph) -> float:
-    """Freeman betweenness centralisation, undirected: networkx normalises betweenness by
-    (n-1)(n-2)/2, so the star's maximum sum of differences is n-1. Star = 1, clique = 0."""
-    simple = undirected(g)
-    n = simple.number_of_nodes()
-    if n < 3:
-        return 0.0
-    scores = nx.betweenness_centrality(simple, normalized=True).values()
-    return sum(max(scores) - s for s in scores) / (n - 1)
+    """Freeman betweenness centralisation, undirected. Star = 1, clique = 0."""
+    return shape(g).betweenness_centralisation
 
 
 def brokerage(g: nx.MultiDiGraph, group: str = "level") -> pd.DataFrame:
@@ -304,29 +342,35 @@ def _role(a: str, b: str, c: str) -> str:
     return "liaison"
 
 
-def cross_level_share(g: nx.MultiDiGraph) -> float:
-    """Share of ties (each recorded tie counts) joining two different levels: vertical vs horizontal."""
-    if g.number_of_edges() == 0:
-        return 0.0
+def _crossing(g: nx.MultiDiGraph) -> list[tuple[str, str, str]]:
+    """(source, target, relation) of every recorded tie joining two different levels."""
     levels = nx.get_node_attributes(g, "level")
-    crossing = sum(levels[u] != levels[v] for u, v in g.edges())
-    return crossing / g.number_of_edges()
+    return [(u, v, rel) for u, v, rel in g.edges(data="relation") if levels[u] != levels[v]]
+
+
+def cross_level_share(g: nx.MultiDiGraph) -> float:
+    """Share of ties (each recorded tie counts) joining two different levels. A composition of the
+    record, not a reading of vertical governance: see `circuit_share`."""
+    return len(_crossing(g)) / g.number_of_edges() if g.number_of_edges() else 0.0
+
+
+def circuit_share(g: nx.MultiDiGraph) -> float:
+    """Share of the cross-level ties that are signatures, mandates or funding: the Alliance's circuit
+    (the ministry signs with and funds a regional body, which funds local promoters) crosses levels by
+    construction, whoever governs."""
+    crossing = _crossing(g)
+    circuit = MANDATE_RELATIONS | {FUNDING}
+    return sum(rel in circuit for _, _, rel in crossing) / len(crossing) if crossing else 0.0
 
 
 def central_actor(g: nx.MultiDiGraph) -> str | None:
     """Most tied-to actor (undirected degree); ties broken by betweenness, then id, so it is stable."""
-    simple = undirected(g)
-    if not simple:
-        return None
-    between = nx.betweenness_centrality(simple)
-    return min(simple, key=lambda n: (-simple.degree(n), -round(between[n], 12), n))
+    return shape(g).central
 
 
 def largest_share(g: nx.MultiDiGraph) -> float:
     """Share of the organisations in the largest weakly connected piece (0 for an empty graph)."""
-    if g.number_of_nodes() == 0:
-        return 0.0
-    return len(max(nx.weakly_connected_components(g), key=len)) / g.number_of_nodes()
+    return shape(g).largest_share
 
 
 def is_network_body(g: nx.MultiDiGraph, actor: str, promoters: frozenset, rule: Rule = RULE) -> bool:
@@ -367,6 +411,7 @@ def measures(g: nx.MultiDiGraph, promoters: frozenset = frozenset()) -> dict:
         "centralisation_intermediarite": round(betweenness_centralisation(g), 3),
         "part_plus_grand_ensemble": round(largest_share(g), 3),
         "part_liens_entre_niveaux": round(cross_level_share(g), 3),
+        "part_circuit_entre_niveaux": round(circuit_share(g), 3),
         **{f"courtage_{role}": int(roles[role]) for role in ROLES},
         "acteur_central": central or "",
         "acteur_central_nom": g.nodes[central]["name"] if central else "",
@@ -377,21 +422,53 @@ def measures(g: nx.MultiDiGraph, promoters: frozenset = frozenset()) -> dict:
 # --------------------------------------------------------------------------- robustness
 
 
+def _single_source(ties: pd.DataFrame) -> pd.DataFrame:
+    """The ties that rest on one document, with that document in `source`."""
+    sources = ties["source_ids"].map(data.split_ids)
+    return ties[sources.map(len) == 1].assign(source=sources.map(lambda s: s[0] if s else ""))
+
+
 def single_list_ties(ties: pd.DataFrame) -> set[str]:
     """Membership or seat ties (`membre-de`, `siege-a`) whose only source is one membership list: a
-    single document that names at least MIN_LIST members or seats of the same body."""
-    seats = ties[ties["relation"].isin(SEAT_RELATIONS)]
-    sources = seats["source_ids"].map(data.split_ids)
-    single = seats[sources.map(len) == 1].assign(source=sources.map(lambda s: s[0] if s else ""))
-    listed = single.groupby(["source", "target_actor"])["tie_id"].transform("size") >= MIN_LIST
+    single document that names at least MIN_LIST members or seats of the same body (a fan-in)."""
+    single = _single_source(ties[ties["relation"].isin(SEAT_RELATIONS)])
+    listed = single.groupby(["source", "target_actor"])["target_actor"].transform("size") >= MIN_LIST
     return set(single.loc[listed, "tie_id"])
+
+
+def single_fanout_ties(ties: pd.DataFrame) -> set[str]:
+    """Ties from one actor whose only source is one document naming at least MIN_LIST of that actor's
+    partners (a fan-out): an announcement listing the organisations a body funds or accompanies says
+    who was named that day, not a network observed over time."""
+    single = _single_source(ties)
+    partners = single.groupby(["source", "source_actor"])["target_actor"].transform("nunique")
+    return set(single.loc[partners >= MIN_LIST, "tie_id"])
+
+
+def funding_only_ties(ties: pd.DataFrame) -> set[str]:
+    """`finance` ties between two organisations tied by nothing else: without them, the graph shows who
+    works with whom rather than where the money went."""
+    pair = ties.apply(lambda t: frozenset((t["source_actor"], t["target_actor"])), axis=1)
+    other = set(pair[ties["relation"] != FUNDING])
+    return set(ties.loc[(ties["relation"] == FUNDING) & ~pair.isin(other), "tie_id"])
+
+
+def funder_signature_ties(ties: pd.DataFrame) -> set[str]:
+    """The ministry's own signature or mandate ties: the rule's body test reads them as a mandate, so the
+    body the ministry signed with passes that test by construction."""
+    own = (ties["source_actor"] == FUNDER) & ties["relation"].isin(MANDATE_RELATIONS)
+    return set(ties.loc[own, "tie_id"])
+
+
+DROPPED = {"sans-signature-ministere": funder_signature_ties, "sans-eventail-unique": single_fanout_ties,
+           "sans-liste-unique": single_list_ties, "sans-financement-seul": funding_only_ties}
 
 
 def _variant(rec: Record, region_id: str, phase: str, variant: str) -> tuple[nx.MultiDiGraph, Rule]:
     ties = region_ties(rec, region_id, phase)
     rule = RULE
-    if variant == "sans-liste-unique":
-        ties = ties[~ties["tie_id"].isin(single_list_ties(ties))]
+    if variant in DROPPED:
+        ties = ties[~ties["tie_id"].isin(DROPPED[variant](ties))]
     elif variant == "sans-liens-tardifs":
         ties = ties[~ties["period"].map(late).astype(bool)]
     elif variant.startswith(("centralisation", "connexite")):
@@ -404,8 +481,7 @@ def _variant(rec: Record, region_id: str, phase: str, variant: str) -> tuple[nx.
 
 
 def robustness(region_id: str, phase: str = MAIN_PHASE, data_dir: Path = data.DATA_DIR) -> pd.DataFrame:
-    """The mode recomputed under every variant: without single-list membership ties, without ties
-    attested only from the year the transition began, and with each fractional threshold moved by ± SHIFT."""
+    """The mode recomputed under every variant (see VARIANTS and DROPPED)."""
     return robustness_of(record(Path(data_dir)), region_id, phase)
 
 
@@ -430,6 +506,15 @@ def robust_mode(table: pd.DataFrame) -> tuple[str, list[str]]:
     return (UNDETERMINED if changed else str(table.loc[0, "mode"])), changed
 
 
+def mode_basis(changed: list[str]) -> str:
+    """What an overturned mode rested on: the rule's construction before one document, before fragile
+    ties or thresholds; empty when no variant changed the mode."""
+    if not changed:
+        return ""
+    found = {BASES.get(v, FRAGILE) for v in changed}
+    return next(b for b in ("construction", "document-unique", FRAGILE) if b in found)
+
+
 # --------------------------------------------------------------------------- tables over regions
 
 
@@ -440,14 +525,27 @@ def compare(phase: str = MAIN_PHASE, data_dir: Path = data.DATA_DIR) -> pd.DataF
     for r in regions(data_dir).itertuples():
         row = {"region_id": r.region_id, "region": r.name,
                **measures(graph(rec, r.region_id, phase), rec.promoters)}
-        shown, changed = robust_mode(robustness(r.region_id, phase, data_dir))
-        rows.append(row | {"mode_retenu": shown, "variantes_divergentes": ";".join(changed)})
+        shown, changed = robust_mode(robustness_of(rec, r.region_id, phase))
+        single = one_document_ties(region_ties(rec, r.region_id, phase), row["acteur_central"])
+        rows.append(row | {"mode_retenu": shown, "variantes_divergentes": ";".join(changed),
+                           # only a mode the rule gives can rest on something
+                           "fondement": mode_basis(changed) if row["mode"] != UNDETERMINED else "",
+                           "liens_document_unique": len(single),
+                           "documents_uniques": ";".join(sorted(set(single["source_ids"])))})
     return pd.DataFrame(rows)
+
+
+def one_document_ties(ties: pd.DataFrame, actor: str) -> pd.DataFrame:
+    """The ties of `actor` that a single document's fan-out or membership list alone attests."""
+    single = single_fanout_ties(ties) | single_list_ties(ties)
+    touches = ties["source_actor"].eq(actor) | ties["target_actor"].eq(actor)
+    return ties[ties["tie_id"].isin(single) & touches]
 
 
 def robustness_all(phase: str = MAIN_PHASE, data_dir: Path = data.DATA_DIR) -> pd.DataFrame:
     """Every region's robustness table, stacked (region_id, region, then the variant rows)."""
-    frames = [robustness(r.region_id, phase, data_dir).assign(region_id=r.region_id, region=r.name)
+    rec = record(Path(data_dir))
+    frames = [robustness_of(rec, r.region_id, phase).assign(region_id=r.region_id, region=r.name)
               for r in regions(data_dir).itertuples()]
     return pd.concat(frames, ignore_index=True)
 
@@ -527,3 +625,20 @@ def lead_bodies(phase: str = MAIN_PHASE, data_dir: Path = data.DATA_DIR) -> pd.D
                      "names": "; ".join(rec.actors.loc[t, "name"] for t in targets),
                      "tie_ids": ";".join(sorted(chosen["tie_id"]))})
     return pd.DataFrame(rows)
+
+
+def lead_ties(phase: str = MAIN_PHASE, data_dir: Path = data.DATA_DIR) -> pd.DataFrame:
+    """Per region, the lead body (`lead_bodies`) and its ties in the phase to organisations other than
+    the ministry: none (`isole`) means the record does not tie the body to the network it is said to
+    govern, only to the ministry that signed with or funded it."""
+    rec = record(Path(data_dir))
+    leads = lead_bodies(phase, data_dir)
+    counts = []
+    for r in leads.itertuples():
+        ties = region_ties(rec, r.region_id, phase)
+        lead = set(data.split_ids(r.actor_ids))
+        touching_lead = ties["source_actor"].isin(lead) | ties["target_actor"].isin(lead)
+        with_funder = ties["source_actor"].eq(FUNDER) | ties["target_actor"].eq(FUNDER)
+        counts.append(int((touching_lead & ~with_funder).sum()))
+    isolated = [bool(ids) and n == 0 for ids, n in zip(leads["actor_ids"], counts, strict=True)]
+    return leads.assign(liens_au_reseau=counts, isole=isolated)
