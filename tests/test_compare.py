@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from analysis.contract import data
+from analysis.contract import data, evidence
 from analysis.present import compare_charts, statement
 from analysis.study import compare, statements
 from tests.conftest import HTML, ROOT, book_pages
@@ -31,46 +31,36 @@ def test_findings_are_located_study_facts_with_known_codes():
 
 def test_every_finding_is_assessed_once_in_every_region():
     table = data.load("finding_assessments")
-    problems = compare.assessment_problems(table, data.load("study_facts"), data.load("coded_segments"),
-                                           list(compare.region_names()))
-    assert problems == []
     assert len(table) == len(compare.findings()) * len(compare.region_names())
+    assert not table.duplicated(["finding_id", "region_id"]).any()
 
 
-def test_assessment_rules_catch_bad_rows():
-    table = data.load("finding_assessments").copy()
-    segments = data.load("coded_segments")
-    facts = data.load("study_facts")
-    regions = list(compare.region_names())
-    silence = table.index[table["assessment"] == "silence"][0]
-    verdict = table.index[table["assessment"] == "corrobore"][0]
-    table.loc[silence, "segment_ids"] = "bsl-seg-02"
-    table.loc[verdict, "segment_ids"] = pd.NA
-    foreign = table.index[(table["assessment"] != "silence") & (table["region_id"] != "bas-saint-laurent")][1]
-    table.loc[foreign, "segment_ids"] = "bsl-seg-02"
-    problems = compare.assessment_problems(table.drop(index=table.index[-1]), facts, segments, regions)
-    text = "\n".join(problems)
-    assert "a silence names passages" in text
-    assert "names no passage" in text
-    assert "belongs to bas-saint-laurent" in text
-    assert "no row for" in text
-    assert all(p.startswith("finding_assessments.csv") for p in problems)
+def test_cell_evidence_counts_only_period_passages_not_about_the_abolition():
+    table = data.load("finding_assessments")
+    cells = compare.cell_evidence(table).set_index(["finding_id", "region_id"])
+    # Centre-du-Québec × « logiques »: the abolition passage cdq-seg-07 is left out of the count.
+    row = table[(table["finding_id"] == "constat-logiques") & (table["region_id"] == "centre-du-quebec")].copy()
+    row["segment_ids"] = "cdq-seg-01;cdq-seg-07"
+    counted = compare.cell_evidence(row).iloc[0]
+    assert (counted["n_passages"], counted["n_sources"], counted["meets_standard"]) == (1, 1, False)
+    # Two passages of one article are one source.
+    assert tuple(cells.loc[("constat-mrc", "centre-du-quebec"), ["n_passages", "n_sources"]]) == (3, 1)
 
 
-def test_every_dimension_has_passages_in_three_regions_or_a_stated_silence():
-    assert compare.coverage_problems() == []
+def test_every_stored_verdict_meets_the_standard_the_pages_show():
+    frame = compare.matrix()
+    graded = frame[~frame["assessment"].isin([evidence.SILENCE, evidence.ISOLATED])]
+    assert graded["meets_standard"].all()
+    clues = frame[frame["assessment"] == evidence.ISOLATED]
+    assert len(clues) and not clues["meets_standard"].any() and (clues["n_passages"] >= 1).all()
+    silent = frame[frame["assessment"] == evidence.SILENCE]
+    assert (silent["n_passages"] == 0).all()
+
+
+def test_every_dimension_is_covered_in_the_order_of_the_codebook():
     cov = compare.coverage()
     assert list(cov.index) == compare.dimension_order(data.load("codebook"))
     assert list(cov.columns) == list(compare.region_names())
-
-
-def test_coverage_problems_report_an_unstated_silence():
-    segments = data.load("coded_segments")
-    codebook = data.load("codebook")
-    axes = set(codebook.loc[codebook["dimension"] == "axe", "code_id"])
-    thin = segments[~segments["code_id"].isin(axes) | (segments["region_id"] == "lanaudiere")]
-    problems = compare.coverage_problems(segments=thin)
-    assert len(problems) == 1 and problems[0].startswith("dimension axe: coded in 1 regions")
 
 
 def test_no_segment_rests_on_a_table_of_contents_or_a_cover_page():
@@ -83,10 +73,10 @@ def test_matrix_is_ordered_and_labelled():
     frame = compare.matrix()
     assert list(dict.fromkeys(frame["finding_id"])) == list(compare.findings()["fact_id"])
     assert list(dict.fromkeys(frame["region_id"])) == list(compare.region_names())
-    assert set(frame["verdict"]) <= {"corrobore", "nuance", "contredit", "silence de la trace"}
+    assert set(frame["verdict"]) <= {"corrobore", "nuance", "indice isolé", "contredit", "silence de la trace"}
     assert frame["cell_id"].is_unique
     counts = compare.verdict_counts(frame)
-    assert list(counts.columns) == compare.ASSESSMENTS
+    assert list(counts.columns) == list(data.load("labels").query("domain == 'finding_assessment'")["value"])
     assert (counts.sum(axis=1) == len(compare.region_names())).all()
 
 

@@ -1,4 +1,5 @@
-"""The regional narrative and « En bref »: rendering, links to rows, numbers borne by the cited rows."""
+"""The regional narrative and « En bref »: rendering, links to rows, reading French numbers (that a paragraph's
+numbers are held by the rows it cites is the validator's `narrative-number` rule, tested in test_validate)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis.contract import data, labels
+from analysis.contract import data, figures, labels
 from analysis.present import brief, narrative, statement
 from analysis.study import region, statements
 
@@ -22,38 +23,16 @@ def _fixture() -> pd.DataFrame:
     return frame.assign(position=frame["position"].astype(int))
 
 
-def _all_rows() -> list[tuple[str, str, str]]:
-    """(paragraph id, text, row ids) of the package's rows and of the test fixture."""
-    rows = [*NARRATIVES[["paragraph_id", "text_fr", "row_ids"]].itertuples(index=False)]
-    rows += [*_fixture()[["paragraph_id", "text_fr", "row_ids"]].itertuples(index=False)]
-    return [tuple(r) for r in rows]
-
-
-@pytest.mark.parametrize("row", _all_rows(), ids=lambda r: r[0])
-def test_every_number_of_a_paragraph_is_in_its_cited_rows(row):
-    paragraph_id, text, row_ids = row
-    assert narrative.unsupported_numbers(text, row_ids) == [], (
-        f"narratives.csv {paragraph_id}: numbers not found in rows {row_ids}")
-
-
 @pytest.mark.parametrize("region_id", REGION_IDS)
 def test_each_region_narrative_has_at_least_300_words(region_id):
     assert not NARRATIVES[NARRATIVES["region_id"] == region_id].empty, f"{region_id}: no narrative rows"
     assert narrative.word_count(region_id) >= narrative.MIN_WORDS
 
 
-def test_a_number_missing_from_the_rows_is_caught():
-    assert narrative.unsupported_numbers("Une enveloppe de 4,2 M$ en 2011.", "mau-f-01") == []
-    assert narrative.unsupported_numbers("Une enveloppe de 4 300 000 $.", "mau-f-01") == [4300000.0]
-    assert narrative.unsupported_numbers("Sept projets en 2013.", "mau-rf-09") == [2013.0]
-    with pytest.raises(KeyError, match="no-such-row"):
-        narrative.row_numbers("no-such-row")
-
-
 def test_numbers_are_read_the_french_way():
-    assert narrative.numbers("4 200 000 $ et 4,5 M$ ; 80 % ; 2010-2015") == {4200000.0, 4500000.0, 80.0,
+    assert figures.numbers("4 200 000 $ et 4,5 M$ ; 80 % ; 2010-2015") == {4200000.0, 4500000.0, 80.0,
                                                                             2010.0, 2015.0}
-    assert narrative.numbers("692\u202f303\u00a0$") == {692303.0}
+    assert figures.numbers("692\u202f303\u00a0$") == {692303.0}
 
 
 def test_word_count_ignores_brief_points():

@@ -690,8 +690,7 @@ def test_domain_module_draws_nothing_and_labels_come_from_the_labels_table():
     assert set(graphs.PHASES) | {graphs.UNDETERMINED_PHASE} == set(labels.mapping("tie_phase"))
 
 
-def test_governance_evidence_names_real_rows_and_covers_every_region():
-    assert governance.dangling(REAL) == []
+def test_governance_overview_covers_every_region_and_leads_are_funded_by_the_ministry():
     overview = governance.overview(REAL)
     assert list(overview["region_id"]) == list(graphs.regions(REAL)["region_id"])
     leads = graphs.lead_bodies(data_dir=REAL)
@@ -699,21 +698,6 @@ def test_governance_evidence_names_real_rows_and_covers_every_region():
     for row in leads.itertuples():
         for tie_id in data.split_ids(row.tie_ids):
             assert graphs.record(REAL).ties.set_index("tie_id").loc[tie_id, "source_actor"] == ministry
-
-
-def test_a_dangling_evidence_row_is_reported_with_file_row_and_column(tmp_path):
-    import shutil
-
-    pkg = tmp_path / "data"
-    shutil.copytree(data.DATA_DIR, pkg)
-    table = pkg / "governance_evidence.csv"
-    lines = table.read_text(encoding="utf-8").splitlines()
-    lines[1] = lines[1].rsplit(",", 1)[0] + ",bsl-rf-06;nulle-part"
-    table.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    assert governance.dangling(pkg) == [
-        "data/governance_evidence.csv:2:5: row id 'nulle-part' names no row of the data package"]
-    with pytest.raises(ValueError, match="nulle-part"):
-        governance.evidence(pkg)
 
 
 def test_a_silent_aspect_is_missing_not_invented(tmp_path):

@@ -509,6 +509,90 @@ def bad_territorial_part_without_territory(root):
     return f"{prefix}: funding-scope:", "is one territory's share: name the territory"
 
 
+# --- the finding × region verdicts, the coverage of the grid, the numbers of a narrative ----------------
+
+def _regrade(root, finding: str, region: str, **cells) -> str:
+    """Set `cells` on the finding × region row; return the `file:row:column` of its verdict."""
+    header, rows = read(root, "finding_assessments.csv")
+    index = next(i for i, r in enumerate(rows) if r["finding_id"] == finding and r["region_id"] == region)
+    rows[index].update(cells)
+    write(root, "finding_assessments.csv", header, rows)
+    return f"finding_assessments.csv:{index + 2}:{header.index('assessment') + 1}"
+
+
+def bad_verdict_on_one_passage(root):
+    return f"{_regrade(root, 'constat-conflit-cooperation', 'bas-saint-laurent', assessment='corrobore')}: " \
+        "evidence-standard:", "verdict 'corrobore' needs at least 2 passages from 2 distinct sources of 2010-2015"
+
+
+def bad_verdict_on_one_source(root):
+    return f"{_regrade(root, 'constat-mrc', 'centre-du-quebec', assessment='nuance')}: evidence-standard:", \
+        "it has 3 from 1"
+
+
+def bad_verdict_on_an_abolition_passage(root):
+    cell = _regrade(root, "constat-logiques", "centre-du-quebec", assessment="corrobore",
+                    segment_ids="cdq-seg-01;cdq-seg-07")
+    return f"{cell}: evidence-standard:", \
+        "passage 'cdq-seg-07' cannot support a verdict: it is about the 2014-2016 abolition"
+
+
+def bad_verdict_on_a_later_source(root):
+    return f"{_regrade(root, 'constat-avancees', 'mauricie', segment_ids='mau-seg-16;mau-seg-26')}: " \
+        "evidence-standard:", "its source 'mau-src-17' is not of the 2010-2015 period (era 'apres-2015')"
+
+
+def bad_isolated_clue_that_meets_the_standard(root):
+    return f"{_regrade(root, 'constat-mrc', 'mauricie', assessment='indice-isole')}: evidence-standard:", \
+        "which meets the standard: an isolated clue has fewer"
+
+
+def bad_silence_naming_passages(root):
+    return f"{_regrade(root, 'constat-obstacles', 'laurentides', segment_ids='lau-seg-12')}: evidence-standard:", \
+        "a silence names passages (lau-seg-12)"
+
+
+def bad_verdict_on_a_passage_of_another_region(root):
+    cell = _regrade(root, "constat-avancees", "mauricie", segment_ids="mau-seg-16;bsl-seg-02")
+    segment_ids = column(root, "finding_assessments.csv", "segment_ids")
+    return f"{cell.rsplit(':', 1)[0]}:{segment_ids}: verdict-passage:", \
+        "segment 'bsl-seg-02' belongs to 'bas-saint-laurent', not to 'mauricie'"
+
+
+def bad_missing_verdict_row(root):
+    header, rows = read(root, "finding_assessments.csv")
+    write(root, "finding_assessments.csv", header, rows[:-1])
+    last = rows[-1]
+    return f"finding_assessments.csv:0:{header.index('finding_id') + 1}: verdict-missing:", \
+        f"no row for {last['finding_id']} × {last['region_id']}"
+
+
+def bad_uncovered_dimension_without_stated_silence(root):
+    header, rows = read(root, "coded_segments.csv")
+    codebook = {r["code_id"]: r["dimension"] for r in read(root, "codebook.csv")[1]}
+    kept = [r for r in rows if codebook[r["code_id"]] != "obstacle" or r["region_id"] == "lanaudiere"]
+    write(root, "coded_segments.csv", header, kept)
+    header, verdicts = read(root, "finding_assessments.csv")
+    for row in verdicts:
+        if row["finding_id"] == "constat-obstacles" and row["region_id"] != "lanaudiere":
+            row.update(assessment="indice-isole", segment_ids="")  # no stated silence for this dimension
+    write(root, "finding_assessments.csv", header, verdicts)
+    return f"coded_segments.csv:0:{column(root, 'coded_segments.csv', 'code_id')}: coverage:", \
+        "dimension 'obstacle' is coded in 1 region(s), fewer than 3"
+
+
+def bad_narrative_number_not_in_its_rows(root):
+    row = append(root, "narratives.csv", paragraph_id="mau-p-98", region_id="mauricie", section="financement",
+                 position="9", text_fr="Une enveloppe de 4 300 000 $ est annoncée.", row_ids="mau-f-01")
+    return f"narratives.csv:{row}:{column(root, 'narratives.csv', 'text_fr')}: narrative-number:", \
+        "the paragraph states 4300000 but none of the rows it cites (mau-f-01) holds it"
+
+
+def bad_governance_evidence_unknown_row(root):
+    prefix = set_cell(root, "governance_evidence.csv", "row_ids", "bsl-rf-06;nulle-part")
+    return f"{prefix}: row-exists:", "'nulle-part' is not the id of any row of the package"
+
+
 CASES = [value for name, value in dict(globals()).items() if name.startswith("bad_")]
 
 

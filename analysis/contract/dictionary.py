@@ -10,7 +10,7 @@ import csv
 import re
 from pathlib import Path
 
-from analysis.contract import labels
+from analysis.contract import evidence, labels
 from analysis.contract import validate as v
 from analysis.contract.data import DATA_DIR, descriptor
 
@@ -156,6 +156,18 @@ TABLE_RULES_FR = {
                        + " ou ".join(f"`{t}` ({labels.label('study_topic', t)})" for t in sorted(v.FINDING_TOPICS))
                        + " : un constat, jamais une donnée du devis.",
     "labels": "Chaque valeur permise d'un champ codé a son libellé dans le domaine que ce champ déclare.",
+    "finding_assessments": (
+        "Chaque constat est jugé une fois dans chaque région, sur des passages de cette région. Règle de "
+        f"preuve : un silence ne nomme aucun passage ; tout autre verdict ne nomme que des passages tirés de "
+        f"documents de la période (`era` = `{evidence.PERIOD_ERA}`) qui ne portent pas sur l’abolition des CRÉ "
+        f"(`about_abolition` faux) ; `{evidence.ISOLATED}` "
+        f"({labels.label('finding_assessment', evidence.ISOLATED)}) en nomme moins de {evidence.MIN_PASSAGES} "
+        "ou d’un seul document, tout autre verdict au moins {evidence.MIN_PASSAGES}, tirés d’au moins "
+        f"{evidence.MIN_SOURCES} documents distincts."),
+    "coded_segments": (
+        f"Une dimension de la grille codée dans moins de {evidence.MIN_REGIONS} régions a, pour chaque région "
+        "sans passage, un silence déclaré dans `finding_assessments` sur un constat de cette dimension."),
+    "narratives": "Chaque nombre d'un paragraphe figure dans l'une des lignes que cite `row_ids`.",
 }
 
 

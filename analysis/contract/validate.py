@@ -28,10 +28,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
 
-from analysis.contract import fields
+from analysis.contract import evidence, fields
 from analysis.contract.data import DATA_DIR, DESCRIPTOR, ID_SEPARATOR, folder
 from analysis.contract.dates import LENGTH_OF
 from analysis.contract.disclosure import MIN_COUNT, SUPPRESSED
+from analysis.contract.figures import numbers
 from analysis.contract.labels import DOMAIN_PROPERTY, unlabelled
 from analysis.contract.labels import TABLE as LABELS_TABLE
 
@@ -685,7 +686,7 @@ def rule_date_precision(tables: dict[str, Table]) -> list[Problem]:
 
 # --- the codebook tree, avenues, coded segments, narratives, labels -------------------------------
 
-FINDING_TOPICS = {"resultats"}  # study facts an avenue may rest on: findings, never design metadata
+FINDING_TOPICS = {evidence.FINDING_TOPIC}  # study facts an avenue may rest on: findings, never design metadata
 
 
 def _codebook(tables: dict[str, Table]) -> dict[str, tuple[int, dict]] | None:
@@ -852,9 +853,123 @@ def rule_labels(tables: dict[str, Table]) -> list[Problem]:
     return problems
 
 
+# --- finding × region verdicts, coverage of the grid, numbers of the narratives -----------------------
+
+def _ids(cell: str) -> list[str]:
+    return [i.strip() for i in cell.split(ID_SEPARATOR) if i.strip()]
+
+
+def _findings(tables: dict[str, Table]) -> dict[str, list[str]]:
+    """finding id -> its grid codes, for the study facts that are findings assessed region by region."""
+    if not has(tables, "study_facts", {"fact_id", "topic", "items"}):
+        return {}
+    return {rec["fact_id"]: _ids(rec["items"]) for _, rec in tables["study_facts"].records()
+            if rec["topic"] == evidence.FINDING_TOPIC and rec["fact_id"].startswith(evidence.FINDING_PREFIX)}
+
+
+def _region_ids(tables: dict[str, Table]) -> list[str]:
+    return [rec["region_id"] for _, rec in tables["regions"].records()] if "regions" in tables else []
+
+
+def rule_verdicts(tables: dict[str, Table]) -> list[Problem]:
+    """Every finding is assessed once in every region, on passages of that region, and every verdict meets
+    the evidence standard (`analysis.contract.evidence`)."""
+    needed = {"segment_id", "source_id", "region_id", "about_abolition"}
+    if not (has(tables, "finding_assessments", {"finding_id", "region_id", "assessment", "segment_ids"})
+            and has(tables, "coded_segments", needed) and has(tables, "sources", {"source_id", "era"})):
+        return []
+    era = {rec["source_id"]: rec["era"] for _, rec in tables["sources"].records()}
+    passages = {rec["segment_id"]: (rec["region_id"], evidence.Passage(
+        rec["segment_id"], rec["source_id"], era.get(rec["source_id"], ""), rec["about_abolition"] == "true"))
+        for _, rec in tables["coded_segments"].records()}
+    findings = _findings(tables)
+    table, problems, seen = tables["finding_assessments"], [], set()
+    for row, rec in table.records():
+        seen.add((rec["finding_id"], rec["region_id"]))
+        if findings and rec["finding_id"] not in findings:
+            problems.append(Problem(table.path, row, table.column("finding_id"), "verdict-finding",
+                f"{rec['finding_id']!r} is not a finding (a study fact of topic {evidence.FINDING_TOPIC!r} "
+                f"whose id starts with {evidence.FINDING_PREFIX!r})"))
+        cited, col = [], table.column("segment_ids")
+        for seg in _ids(rec["segment_ids"]):
+            if seg not in passages:
+                problems.append(Problem(table.path, row, col, "verdict-passage",
+                                        f"segment {seg!r} is not a segment_id of coded_segments.csv"))
+            elif passages[seg][0] != rec["region_id"]:
+                problems.append(Problem(table.path, row, col, "verdict-passage",
+                    f"segment {seg!r} belongs to {passages[seg][0]!r}, not to {rec['region_id']!r}"))
+            else:
+                cited.append(passages[seg][1])
+        for message in evidence.breaches(rec["assessment"], cited):
+            problems.append(Problem(table.path, row, table.column("assessment"), "evidence-standard", message))
+    for finding in findings:
+        for region_id in _region_ids(tables):
+            if (finding, region_id) not in seen:
+                problems.append(Problem(table.path, 0, table.column("finding_id"), "verdict-missing",
+                    f"no row for {finding} × {region_id}: every finding is assessed in every region "
+                    f"(a region whose record says nothing gets {evidence.SILENCE!r})"))
+    return problems
+
+
+def rule_coverage(tables: dict[str, Table]) -> list[Problem]:
+    """A dimension of the grid coded in fewer than MIN_REGIONS regions has, for each region without a passage,
+    a stated silence on a finding of that dimension: the matrix says why, never leaves it unexplained."""
+    codes = _codebook(tables)
+    if (codes is None or not has(tables, "coded_segments", {"code_id", "region_id"})
+            or not has(tables, "finding_assessments", {"finding_id", "region_id", "assessment"})):
+        return []
+    dimension = {code: rec["dimension"] for code, (_, rec) in codes.items()}
+    coded: dict[str, set[str]] = {}
+    for _, rec in tables["coded_segments"].records():
+        coded.setdefault(dimension.get(rec["code_id"], ""), set()).add(rec["region_id"])
+    findings = _findings(tables)
+    silent: dict[str, set[str]] = {}  # dimension -> regions with a stated silence on one of its findings
+    for _, rec in tables["finding_assessments"].records():
+        if rec["assessment"] == evidence.SILENCE:
+            for code in findings.get(rec["finding_id"], []):
+                silent.setdefault(dimension.get(code, ""), set()).add(rec["region_id"])
+    segments, problems = tables["coded_segments"], []
+    roots = [rec["dimension"] for _, (_, rec) in codes.items() if not rec["parent_id"]]
+    for dim in dict.fromkeys(roots):
+        regions = coded.get(dim, set())
+        if len(regions) >= evidence.MIN_REGIONS:
+            continue
+        missing = [r for r in _region_ids(tables) if r not in regions and r not in silent.get(dim, set())]
+        if missing:
+            problems.append(Problem(segments.path, 0, segments.column("code_id"), "coverage",
+                f"dimension {dim!r} is coded in {len(regions)} region(s), fewer than {evidence.MIN_REGIONS}, and "
+                f"finding_assessments.csv states no silence on a finding of this dimension for "
+                f"{', '.join(missing)}; code passages there or state the silence"))
+    return problems
+
+
+def rule_narrative_numbers(tables: dict[str, Table]) -> list[Problem]:
+    """Every number of a narrative paragraph is held by a row it cites, in a cell or inside its text."""
+    if not has(tables, "narratives", {"text_fr", "row_ids"}):
+        return []
+    index: dict[str, dict] = {}
+    for table in tables.values():
+        key = table.res["schema"].get("primaryKey", [])
+        key = [key] if isinstance(key, str) else key
+        if table.res["name"] != "narratives" and len(key) == 1 and key[0] in table.names:
+            for _, rec in table.records():
+                index.setdefault(rec[key[0]], rec)
+    table, problems = tables["narratives"], []
+    for row, rec in table.records():
+        held = {n for rid in _ids(rec["row_ids"]) if rid in index for cell in index[rid].values()
+                for n in numbers(cell)}
+        for value in sorted(numbers(rec["text_fr"]) - held):
+            shown = f"{value:.0f}" if value.is_integer() else f"{value}"
+            problems.append(Problem(table.path, row, table.column("text_fr"), "narrative-number",
+                f"the paragraph states {shown} but none of the rows it cites ({rec['row_ids']}) holds it; "
+                "cite the row that does, or correct the number"))
+    return problems
+
+
 RULES = [rule_source_ids, rule_dates, rule_date_precision, rule_years, rule_amounts, rule_regions,
          rule_territories, rule_urls, rule_funding, rule_projects, rule_ties, rule_synthetic, rule_small_counts,
-         rule_codebook_tree, rule_codable_codes, rule_avenue_links, rule_row_ids, rule_labels]
+         rule_codebook_tree, rule_codable_codes, rule_avenue_links, rule_row_ids, rule_labels, rule_verdicts,
+         rule_coverage, rule_narrative_numbers]
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -11,27 +11,32 @@ import pandas as pd
 from analysis.contract import labels
 from analysis.present import book
 from analysis.present.charts import PALETTE
-from analysis.study.compare import ASSESSMENTS
+from analysis.study.compare import counts_text, reading_marker, verdict_order
 
-# One colour per verdict (Okabe-Ito); silence is a pale neutral with its own word in the cell, so
-# that it reads as « nothing in the record », not as a missing cell.
-VERDICT_COLOURS = {"corrobore": PALETTE[0], "nuance": PALETTE[1], "contredit": PALETTE[5], "silence": "#E8E8E8"}
+# One colour per verdict (Okabe-Ito); an isolated clue is a paler blue than a corroboration; silence is a
+# pale neutral with its own word in the cell, so that it reads as « nothing in the record », not as a
+# missing cell.
+VERDICT_COLOURS = {"corrobore": PALETTE[0], "nuance": PALETTE[1], "indice-isole": PALETTE[4],
+                   "contredit": PALETTE[5], "silence": "#E8E8E8"}
 DARK_VERDICTS = ("corrobore", "contredit")  # white text on these
 SEQUENTIAL = "blues"
 
 
 def verdict_scale() -> alt.Scale:
     names = labels.mapping("finding_assessment")
-    return alt.Scale(domain=[names[v] for v in ASSESSMENTS], range=[VERDICT_COLOURS[v] for v in ASSESSMENTS])
+    order = verdict_order()
+    return alt.Scale(domain=[names[v] for v in order], range=[VERDICT_COLOURS[v] for v in order])
 
 
 def matrix_chart(frame: pd.DataFrame) -> alt.LayerChart:
     """Finding × region: one cell per verdict, the count of passages in the cell, a link to its row."""
-    data = frame[["constat", "region", "verdict", "assessment", "n_passages", "note", "cell_id"]].copy()
+    data = frame[["constat", "region", "verdict", "assessment", "n_passages", "n_sources", "note",
+                  "cell_id"]].copy()
     data["href"] = "#" + data["cell_id"]
-    # In the cell: the number of passages behind a verdict, or the word « silence » (never an empty cell).
-    data["etiquette"] = [str(n) if a != "silence" else "silence" for a, n in zip(data["assessment"],
-                                                                                  data["n_passages"], strict=True)]
+    # In the cell: passages · documents behind a verdict, or the word « silence » (never an empty cell).
+    data["etiquette"] = [f"{n} · {m}" if a != "silence" else "silence" for a, n, m
+                         in zip(data["assessment"], data["n_passages"], data["n_sources"], strict=True)]
+    data["preuve"] = [counts_text(n, m) for n, m in zip(data["n_passages"], data["n_sources"], strict=True)]
     findings = list(dict.fromkeys(data["constat"]))
     regions = list(dict.fromkeys(data["region"]))
     base = alt.Chart(data).encode(
@@ -39,11 +44,12 @@ def matrix_chart(frame: pd.DataFrame) -> alt.LayerChart:
         y=alt.Y("constat:N", title=None, sort=findings, axis=alt.Axis(labelLimit=330)),
     )
     cells = base.mark_rect(stroke="white", strokeWidth=2).encode(
-        color=alt.Color("verdict:N", title="Trace publique", scale=verdict_scale(),
-                        legend=alt.Legend(orient="bottom", titleLimit=300, labelLimit=200)),
+        color=alt.Color("verdict:N", title=f"Verdict ({reading_marker()})", scale=verdict_scale(),
+                        legend=alt.Legend(orient="bottom", columns=3, titleLimit=300, labelLimit=200)),
         href="href:N",
         tooltip=[alt.Tooltip("constat:N", title="Constat"), alt.Tooltip("region:N", title="Région"),
-                 alt.Tooltip("verdict:N", title="Verdict"), alt.Tooltip("n_passages:Q", title="Passages codés"),
+                 alt.Tooltip("verdict:N", title="Verdict (lecture de l’édition)"),
+                 alt.Tooltip("preuve:N", title="Passages codés et documents"),
                  alt.Tooltip("note:N", title="Lecture")],
     )
     text = base.mark_text(fontSize=11).encode(
@@ -55,11 +61,12 @@ def matrix_chart(frame: pd.DataFrame) -> alt.LayerChart:
     return (cells + text).properties(
         title="Les constats de l'étude confrontés à la trace publique de chaque région",
         description=(
-            "Matrice : une ligne par constat de l'étude, une colonne par région. La couleur de chaque case dit si "
-            "les documents publics codés de la région corroborent le constat, le nuancent, le contredisent, ou "
-            "n'en disent rien (silence, case gris pâle marquée du mot « silence »). Le nombre dans la case est "
-            "celui des passages codés sur lesquels repose le jugement ; chaque case mène à sa ligne dans les "
-            "tableaux qui suivent."
+            "Matrice : une ligne par constat de l’étude, une colonne par région. La couleur de chaque case donne "
+            "le verdict de l’édition sur les documents publics codés de la région : ils corroborent le constat, "
+            "le nuancent, n’en offrent qu’un indice isolé, le contredisent, ou n’en disent rien (silence, case "
+            "gris pâle marquée du mot « silence »). La case indique, séparés d’un point, le nombre de passages "
+            "codés puis le nombre de documents de la période 2010-2015 sur lesquels repose le verdict ; chaque "
+            "case mène à sa ligne dans les tableaux qui suivent."
         ),
         width="container",
         height=alt.Step(30),

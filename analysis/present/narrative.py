@@ -6,8 +6,8 @@ chapter (`row-<id>` anchors, see `row_anchor`) or, for a source or a row no tabl
 entry in the sources annex. The row id and its source's title appear on hover and keyboard focus;
 the ids themselves stay in tables and notes, out of the prose. One row keeps one number on its page
 (`start_page` resets the count). Each paragraph carries a permalink (¶) to its stable anchor.
-`unsupported_numbers` lists the numbers of a paragraph that none of its rows holds (tests check
-there are none).
+That every number of a paragraph is held by a row it cites is a rule of the validator
+(`narrative-number`).
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from __future__ import annotations
 import html
 import re
 from functools import lru_cache
-from pathlib import Path
 
 import pandas as pd
 
@@ -31,8 +30,6 @@ MIN_WORDS = 300  # a region's narrative, once written, is at least this long
 SHOWN_IN_CHAPTER = {"region_facts": "fact_id", "funding": "funding_id", "projects": "project_id",
                     "gaps": "gap_id", "territories": "territory_id", "coded_segments": "segment_id",
                     "cycles": "cycle_id"}
-_NUMBER = re.compile(r"\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:,\d+)?|\d+(?:[,.]\d+)?")
-_SCALE = re.compile(r"^\s*(M\s?\$|millions?|G\s?\$|milliards?|k\s?\$)", re.I)
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 
 
@@ -169,55 +166,3 @@ def word_count(region_id: str, frame: pd.DataFrame | None = None) -> int:
     mine = rows(region_id, frame)
     text = " ".join(mine.loc[~mine["section"].str.startswith(BRIEF_PREFIX), "text_fr"])
     return len(_WORD.findall(text))
-
-
-def numbers(text: str) -> set[float]:
-    """Numbers a text states, « 4,4 M$ » read as 4 400 000 and « 4 400 000 » as one number."""
-    found = set()
-    for match in _NUMBER.finditer(str(text)):
-        raw = re.sub(r"[ \u00a0\u202f]", "", match.group()).replace(",", ".")
-        value = float(raw)
-        scale = _SCALE.match(str(text)[match.end():])
-        if scale:
-            unit = scale.group(1).lower()
-            value *= 1e6 if unit.startswith("m") else 1e9 if unit.startswith("g") else 1e3
-        found.add(round(value, 6))
-    return found
-
-
-@lru_cache(maxsize=4)
-def _row_index(data_dir: Path) -> dict[str, dict]:
-    """id -> row (as a dict) for every table of the package with a one-field key."""
-    index: dict[str, dict] = {}
-    for res in data.descriptor(data_dir)["resources"]:
-        key = res["schema"].get("primaryKey", [])
-        if len(key) != 1 or res["name"] == TABLE:
-            continue
-        frame = data.load(res["name"], data_dir)
-        for record in frame.to_dict("records"):
-            index.setdefault(str(record[key[0]]), record)
-    return index
-
-
-def row_numbers(row_ids: object, data_dir: Path = data.DATA_DIR) -> set[float]:
-    """Every number the cited rows hold, in a numeric cell or inside their text."""
-    index = _row_index(Path(data_dir))
-    found: set[float] = set()
-    for rid in data.split_ids(row_ids):
-        if rid not in index:
-            raise KeyError(f"{TABLE}: row id {rid!r} is in no table of the package")
-        for value in index[rid].values():
-            if value is None or (not isinstance(value, str) and pd.isna(value)):
-                continue
-            if isinstance(value, bool):
-                continue
-            if isinstance(value, int | float):
-                found.add(round(float(value), 6))
-            else:
-                found |= numbers(str(value))
-    return found
-
-
-def unsupported_numbers(text: str, row_ids: object, data_dir: Path = data.DATA_DIR) -> list[float]:
-    """Numbers of a paragraph that none of its cited rows holds."""
-    return sorted(numbers(text) - row_numbers(row_ids, data_dir))

@@ -10,16 +10,13 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.contract import data, labels
+from analysis.contract import data, evidence, labels
 from analysis.contract.data import split_ids
+from analysis.contract.evidence import FINDING_PREFIX, FINDING_TOPIC
 from analysis.present import tables, typography
 from analysis.study import region, statements
 
-FINDING_TOPIC = "resultats"  # study_facts rows that are findings of the study (not design or corpus)
-FINDING_PREFIX = "constat-"  # findings assessed region by region (the other `resultats` rows are counts)
-ASSESSMENTS = ["corrobore", "nuance", "contredit", "silence"]  # the order a reader meets them
-SILENCE = "silence"
-MIN_REGIONS = 3  # a dimension of the grid is "covered" when coded passages exist in this many regions
+VERDICTS = "finding_assessment"  # label domain of the verdicts: their order is the order of labels.csv
 PERIODS = {"2014-2016": (2014, 2016), "2018-2023": (2018, 2023)}  # what followed, as the issue frames it
 
 
@@ -68,6 +65,11 @@ def findings(facts: pd.DataFrame | None = None) -> pd.DataFrame:
     return rows.reset_index(drop=True)
 
 
+def verdict_order() -> list[str]:
+    """The verdicts in the order a reader meets them (their rows in labels.csv)."""
+    return list(labels.mapping(VERDICTS))
+
+
 def assessments(table: pd.DataFrame | None = None) -> pd.DataFrame:
     table = data.load("finding_assessments") if table is None else table
     out = table.copy()
@@ -75,37 +77,25 @@ def assessments(table: pd.DataFrame | None = None) -> pd.DataFrame:
     return out
 
 
-def assessment_problems(table: pd.DataFrame, facts: pd.DataFrame, segments: pd.DataFrame,
-                        region_ids: list[str]) -> list[str]:
-    """Rule breaks in the assessment table, as `finding_assessments.csv:row: what is wrong`.
-
-    Every finding is assessed once in every region; a silence names no passage and any other verdict
-    names at least one; every named passage exists and belongs to the region assessed.
-    """
-    problems = []
-    known = set(findings(facts)["fact_id"])
-    region_of = segments.set_index("segment_id")["region_id"]
-    for row_no, row in enumerate(table.itertuples(index=False), start=2):
-        where = f"finding_assessments.csv:{row_no}"
-        ids = split_ids(row.segment_ids)
-        if row.finding_id not in known:
-            problems.append(f"{where}: finding_id {row.finding_id!r} is not a finding (study_facts, topic "
-                            f"{FINDING_TOPIC}, id {FINDING_PREFIX}…)")
-        if row.assessment == SILENCE and ids:
-            problems.append(f"{where}: a silence names passages ({', '.join(ids)})")
-        if row.assessment != SILENCE and not ids:
-            problems.append(f"{where}: verdict {row.assessment!r} names no passage")
-        for seg in ids:
-            if seg not in region_of.index:
-                problems.append(f"{where}: segment {seg!r} is not in coded_segments")
-            elif region_of[seg] != row.region_id:
-                problems.append(f"{where}: segment {seg!r} belongs to {region_of[seg]}, not {row.region_id}")
-    pairs = set(zip(table["finding_id"], table["region_id"], strict=True))
-    for finding in sorted(known):
-        for region_id in region_ids:
-            if (finding, region_id) not in pairs:
-                problems.append(f"finding_assessments.csv: no row for {finding} × {region_id}")
-    return problems
+def cell_evidence(table: pd.DataFrame | None = None, segments: pd.DataFrame | None = None,
+                  sources: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Per finding × region: the passages and distinct sources that count under the evidence standard
+    (`analysis.contract.evidence`), and whether the cell meets it. The validator holds every stored verdict
+    to this; the pages show the counts beside each verdict."""
+    table = assessments(table)
+    segments = data.load("coded_segments") if segments is None else segments
+    sources = data.load("sources") if sources is None else sources
+    era = sources.set_index("source_id")["era"]
+    by_id = {row.segment_id: evidence.Passage(row.segment_id, row.source_id, era.get(row.source_id, ""),
+                                              bool(row.about_abolition))
+             for row in segments.itertuples(index=False)}
+    cells = [[by_id[s] for s in ids if s in by_id] for ids in table["segments"]]
+    counted = [evidence.counts(c) for c in cells]
+    return pd.DataFrame({
+        "finding_id": table["finding_id"], "region_id": table["region_id"],
+        "n_passages": [n for n, _ in counted], "n_sources": [m for _, m in counted],
+        "meets_standard": [evidence.meets_standard(c) for c in cells],
+    })
 
 
 def matrix(table: pd.DataFrame | None = None, facts: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -119,8 +109,8 @@ def matrix(table: pd.DataFrame | None = None, facts: pd.DataFrame | None = None)
                       right_on="fact_id", how="left")
     out["constat"] = out["value_text"]
     out["region"] = out["region_id"].map(names)
-    out["verdict"] = out["assessment"].map(labels.mapping("finding_assessment"))
-    out["n_passages"] = out["segments"].map(len)
+    out["verdict"] = out["assessment"].map(labels.mapping(VERDICTS))
+    out = out.merge(cell_evidence(table), on=["finding_id", "region_id"], how="left")
     out["note"] = out["note_fr"].map(typography.fr)
     out["cell_id"] = "cellule-" + out["finding_id"] + "-" + out["region_id"]
     out = out.assign(_f=out["finding_id"].map(order), _r=out["region_id"].map(region_order))
@@ -129,7 +119,7 @@ def matrix(table: pd.DataFrame | None = None, facts: pd.DataFrame | None = None)
 
 def verdict_counts(frame: pd.DataFrame) -> pd.DataFrame:
     """Count of each verdict per finding (rows) — every verdict column present, zeros included."""
-    counts = pd.crosstab(frame["finding_id"], frame["assessment"]).reindex(columns=ASSESSMENTS, fill_value=0)
+    counts = pd.crosstab(frame["finding_id"], frame["assessment"]).reindex(columns=verdict_order(), fill_value=0)
     return counts.reindex(list(dict.fromkeys(frame["finding_id"])))
 
 
@@ -145,37 +135,6 @@ def coverage(segments: pd.DataFrame | None = None, codebook: pd.DataFrame | None
         raise KeyError(f"coded_segments.csv: codes not in the codebook: {', '.join(unknown)}")
     table = pd.crosstab(dims, segments["region_id"])
     return table.reindex(index=dimension_order(codebook), columns=list(region_names()), fill_value=0)
-
-
-def silence_reasons(table: pd.DataFrame | None = None, facts: pd.DataFrame | None = None,
-                    codebook: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Silence rows of the assessments, with the dimensions their finding's codes belong to."""
-    codebook = data.load("codebook") if codebook is None else codebook
-    dims = dimension_of(codebook)
-    found = findings(facts).set_index("fact_id")
-    table = assessments(table)
-    rows = table[table["assessment"] == SILENCE].copy()
-    rows["dimensions"] = rows["finding_id"].map(lambda f: sorted({dims[c] for c in found.loc[f, "codes"]}))
-    return rows
-
-
-def coverage_problems(segments: pd.DataFrame | None = None, codebook: pd.DataFrame | None = None,
-                      table: pd.DataFrame | None = None, facts: pd.DataFrame | None = None) -> list[str]:
-    """Dimensions coded in fewer than MIN_REGIONS regions whose silence the matrix does not state."""
-    cov = coverage(segments, codebook)
-    silences = silence_reasons(table, facts, codebook)
-    problems = []
-    for dim, row in cov.iterrows():
-        covered = int((row > 0).sum())
-        if covered >= MIN_REGIONS:
-            continue
-        silent_regions = {r for r, ds in zip(silences["region_id"], silences["dimensions"], strict=True)
-                          if dim in ds}
-        missing = [r for r in cov.columns if row[r] == 0 and r not in silent_regions]
-        if missing:
-            problems.append(f"dimension {dim}: coded in {covered} regions; no stated silence for "
-                            f"{', '.join(missing)}")
-    return problems
 
 
 def record_size() -> pd.DataFrame:
@@ -351,8 +310,8 @@ def finding_block(fact_id: str, facts: pd.DataFrame | None = None, codebook: pd.
     codes = ", ".join(html.escape(by_code.loc[c, "label_fr"]) for c in row["codes"])
     href = f"{page_prefix}{MATRIX_PAGE}#matrice-{fact_id}"
     counts = verdict_counts(matrix(facts=facts)).loc[fact_id]
-    verdict_names = labels.mapping("finding_assessment")
-    tally = ", ".join(f"{verdict_names[v]} {int(counts[v])}" for v in ASSESSMENTS)
+    verdict_names = labels.mapping(VERDICTS)
+    tally = ", ".join(f"{verdict_names[v]} {int(counts[v])}" for v in verdict_order())
     return (
         f"<div class='constat' id='bloc-{html.escape(fact_id)}'>"
         f"<p class='constat-enonce'>{html.escape(typography.fr(row['statement_fr']))}</p>"
@@ -360,7 +319,8 @@ def finding_block(fact_id: str, facts: pd.DataFrame | None = None, codebook: pd.
         f"{typography.NBSP}: {html.escape(typography.fr(row['seed_locator']))}.</p>"
         f"<p class='constat-codes'>Codes de la grille qui le traduisent{typography.NBSP}: {codes}. "
         f"<a href='{html.escape(href)}'>Ce qu'en dit la trace publique de chaque région</a>. "
-        f"Verdicts, en nombre de régions{typography.NBSP}: {html.escape(tally)}.</p>"
+        f"Verdicts, en nombre de régions{typography.NBSP}: {html.escape(tally)} (niveau de preuve"
+        f"{typography.NBSP}: {html.escape(reading_marker())}).</p>"
         "</div>"
     )
 
@@ -376,19 +336,35 @@ def passage_links(ids: list[str]) -> str:
     return ", ".join(f"<a href='#{SEGMENT_ANCHOR}{html.escape(i)}'>{html.escape(i)}</a>" for i in ids)
 
 
+EVIDENCE_LEVELS = "evidence_level"  # label domain of the evidence markers
+READING = "lecture-edition"  # the marker of the edition's own readings (verdicts, modes, inferences)
+
+
+def reading_marker() -> str:
+    """The French words that flag a reading of the edition, distinct from what a source states."""
+    return labels.label(EVIDENCE_LEVELS, READING)
+
+
+def counts_text(n_passages: int, n_sources: int) -> str:
+    """« 3 passages, 2 documents » — the evidence behind one verdict, in words."""
+    def words(n: int, noun: str) -> str:
+        return f"{n} {noun}{'s' if n > 1 else ''}"
+    return f"{words(n_passages, 'passage')}, {words(n_sources, 'document')}"
+
+
 def finding_table_html(frame: pd.DataFrame, fact_id: str) -> str:
     """One finding's row of the matrix as a table (one line per region), wrapped in an anchor block."""
     import html
-
 
     rows = frame[frame["finding_id"] == fact_id].copy()
     if rows.empty:
         raise KeyError(f"finding_assessments.csv: no assessment for {fact_id!r}")
     rows["passages_html"] = rows["segments"].map(passage_links)
     body = tables.render(rows, {"region": "Région", "verdict": "Ce que dit la trace publique",
+                                "n_passages": "Passages", "n_sources": "Documents",
                                 "note": "Lecture de l'édition", "passages_html": "Passages codés"},
                          caption=typography.fr(f"« {rows['constat'].iloc[0]} » : la trace publique, "
-                                               "région par région"),
+                                               f"région par région (niveau de preuve : {reading_marker()})"),
                          row_ids=list(rows["cell_id"]), raw=("passages_html",))
     return f"<div class='matrice-constat' id='matrice-{html.escape(fact_id)}'>{body}</div>"
 

@@ -19,34 +19,9 @@ from analysis.study import graphs, statements
 TABLE = "governance_evidence"
 
 
-def known_ids(data_dir: Path = data.DATA_DIR) -> set[str]:
-    """Every primary-key value of every table of the package: what a `row_ids` cell may name."""
-    ids: set[str] = set()
-    for res in data.descriptor(Path(data_dir))["resources"]:
-        key = res["schema"].get("primaryKey")
-        if not key:
-            continue
-        field = key[0] if isinstance(key, list) else key
-        ids |= set(data.load(res["name"], Path(data_dir))[field].dropna().astype(str))
-    return ids
-
-
-def dangling(data_dir: Path = data.DATA_DIR) -> list[str]:
-    """`file:row:column: what is wrong` for every row id of the evidence table that names no row."""
-    table = data.load(TABLE, data_dir)
-    path = data.resource(TABLE, data_dir)["path"]
-    column = list(table.columns).index("row_ids") + 1
-    known = known_ids(data_dir)
-    return [f"data/{path}:{number + 2}:{column}: row id {rid!r} names no row of the data package"
-            for number, cell in enumerate(table["row_ids"]) for rid in data.split_ids(cell) if rid not in known]
-
-
 def evidence(data_dir: Path = data.DATA_DIR) -> pd.DataFrame:
     """One row per region and aspect, in the package's region order; `finding_fr` is missing where the
     public record is silent on that aspect."""
-    problems = dangling(data_dir)
-    if problems:
-        raise ValueError("\n".join(problems))
     table = data.load(TABLE, data_dir)
     grid = pd.MultiIndex.from_product([graphs.regions(data_dir)["region_id"], aspects(data_dir)],
                                       names=["region_id", "aspect"])
