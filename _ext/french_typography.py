@@ -1,6 +1,6 @@
 """French typography on every page the build writes: prose, tables from the data, titles, footer.
 
-One rule (`analysis.present.typography.fr`) applied once, to the finished HTML, so no author, chapter or
+One rule (`analysis.contract.typography.fr`) applied once, to the finished HTML, so no author, chapter or
 data row has to type a no-break space: a space (or none) before « : ; ? ! » becomes a no-break
 space, and so does the space inside « ». Only text between tags changes; tags, scripts, styles,
 code (`code`, `pre`, `kbd`, `samp`) and anything marked `lang="en"` are left byte for byte.
@@ -12,7 +12,7 @@ import html
 import re
 from pathlib import Path
 
-from analysis.present.typography import fr
+from analysis.contract.typography import fr
 
 KEEP = {"code", "pre", "kbd", "samp", "math", "svg"}
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}

@@ -8,8 +8,8 @@ from html.parser import HTMLParser
 
 import pytest
 
-from analysis.contract import data, labels
-from analysis.present import glossary, typography
+from analysis.contract import data, labels, typography
+from analysis.present import glossary
 from tests.conftest import HTML, book_pages
 
 PAGES = book_pages()

@@ -10,8 +10,8 @@ from functools import cache
 import pandas as pd
 import pytest
 
-from analysis.contract import data, dates, labels
-from analysis.present import chapter, typography
+from analysis.contract import data, dates, labels, typography
+from analysis.present import chapter
 from analysis.study import region
 from tests.conftest import HTML
 

@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from analysis.contract import data, evidence
-from analysis.present import compare_charts, statement
+from analysis.present import compare_charts, comparison, statement
 from analysis.study import compare, statements
 from tests.conftest import HTML, ROOT, book_pages
 
@@ -117,8 +117,8 @@ def test_period_overlap():
 
 def test_finding_block_and_avenue_html_refuse_unknown_ids():
     with pytest.raises(KeyError, match="no finding"):
-        compare.finding_block("constat-inexistant")
-    html = compare.avenue_html("piste-participation-transparence")
+        comparison.finding_block("constat-inexistant")
+    html = comparison.avenue_html("piste-participation-transparence")
     assert "Appui dans l'étude" in html and "regions/mauricie.html" in html
 
 

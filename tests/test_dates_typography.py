@@ -1,7 +1,6 @@
 import pytest
 
-from analysis.contract import dates
-from analysis.present import typography
+from analysis.contract import dates, typography
 
 
 @pytest.mark.parametrize(("value", "precision", "shown"), [
@@ -26,7 +25,7 @@ def test_french_typography_spaces_and_leaves_urls_and_times_alone():
 
 
 def test_apostrophes_between_letters_are_curly_and_quotes_elsewhere_are_kept():
-    from analysis.present import typography
+    from analysis.contract import typography
 
     assert typography.fr("l'Alliance d'aujourd'hui") == "l’Alliance d’aujourd’hui"
     assert typography.fr("format='%Y' 'cité'") == "format='%Y' 'cité'"

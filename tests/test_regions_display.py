@@ -9,8 +9,8 @@ import re
 import pandas as pd
 import pytest
 
-from analysis.contract import data, dates, labels
-from analysis.present import annexes, chapter, narrative, typography
+from analysis.contract import data, dates, labels, typography
+from analysis.present import annexes, chapter, narrative
 from analysis.study import region, statements
 
 REGION_IDS = list(data.load("regions")["region_id"])

@@ -10,8 +10,8 @@ from urllib.parse import urlparse
 
 import pandas as pd
 
-from analysis.contract import data, dates, labels
-from analysis.present import citation, sources, tables, typography
+from analysis.contract import data, dates, labels, typography
+from analysis.present import citation, sources, tables
 
 QUEBEC = "quebec"
 GLOSSARY_PREFIX = "glossaire-"

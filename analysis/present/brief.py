@@ -13,8 +13,8 @@ import html
 
 import pandas as pd
 
-from analysis.contract import data, dates
-from analysis.present import book, glossary, narrative, statement, tables, typography
+from analysis.contract import data, dates, typography
+from analysis.present import book, glossary, narrative, statement, tables
 from analysis.study import statements
 from analysis.study.region import PAGSIS_YEARS
 

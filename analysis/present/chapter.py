@@ -16,10 +16,10 @@ import pandas as pd
 from IPython.display import HTML, display
 from myst_nb import glue
 
-from analysis.contract import data, dates, labels
+from analysis.contract import data, dates, labels, typography
 from analysis.contract.disclosure import MIN_COUNT
 from analysis.interviews import reader as iv
-from analysis.present import book, charts, citation, diagram, glossary, statement, tables, typography
+from analysis.present import book, charts, citation, diagram, glossary, statement, tables
 from analysis.present import brief as brief_mod
 from analysis.present import narrative as narrative_mod
 from analysis.study import region, statements

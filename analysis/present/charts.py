@@ -14,8 +14,8 @@ import sys
 import altair as alt
 import pandas as pd
 
-from analysis.contract import dates, env, labels
-from analysis.present import tables, typography
+from analysis.contract import dates, env, labels, typography
+from analysis.present import tables
 
 SYNTHETIC_LABEL = "données synthétiques"
 

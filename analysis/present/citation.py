@@ -11,8 +11,8 @@ from pathlib import Path
 import yaml
 
 import analysis
+from analysis.contract import typography
 from analysis.contract.data import ROOT
-from analysis.present import typography
 
 # A title written with French typography carries no-break spaces; a citation manager or BibTeX wants
 # plain ones (they would otherwise print as odd characters or stop a line from breaking).

@@ -11,7 +11,8 @@ import pandas as pd
 from analysis.contract import labels
 from analysis.present import book
 from analysis.present.charts import PALETTE
-from analysis.study.compare import counts_text, reading_marker, verdict_order
+from analysis.present.comparison import counts_text
+from analysis.study.compare import reading_marker, verdict_order
 
 # One colour per verdict (Okabe-Ito); an isolated clue is a paler blue than a corroboration; silence is a
 # pale neutral with its own word in the cell, so that it reads as « nothing in the record », not as a

@@ -17,8 +17,8 @@ import networkx as nx
 import pandas as pd
 from IPython.display import HTML, display
 
-from analysis.contract import data, labels
-from analysis.present import book, charts, narrative, sources, tables, typography
+from analysis.contract import data, labels, typography
+from analysis.present import book, charts, narrative, sources, tables
 from analysis.study import graphs
 from analysis.study.graphs import LEVELS, SECTORS, undirected
 

@@ -13,8 +13,8 @@ import html
 
 import pandas as pd
 
-from analysis.contract import data
-from analysis.present import book, statement, tables, typography
+from analysis.contract import data, typography
+from analysis.present import book, statement, tables
 from analysis.study import compare, statements
 
 PAGE = "book/essentiel"

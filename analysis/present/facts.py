@@ -6,8 +6,7 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
-from analysis.contract import data
-from analysis.present import typography
+from analysis.contract import data, typography
 
 
 def block(fact_id: str, data_dir: Path = data.DATA_DIR) -> str:

@@ -10,8 +10,7 @@ import altair as alt
 import networkx as nx
 import pandas as pd
 
-from analysis.contract import labels
-from analysis.present import typography
+from analysis.contract import labels, typography
 from analysis.present.charts import PALETTE
 from analysis.study import framework
 

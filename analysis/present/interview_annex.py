@@ -11,10 +11,10 @@ import html
 
 import pandas as pd
 
-from analysis.contract import data, disclosure
+from analysis.contract import data, disclosure, typography
 from analysis.contract.validate import MIN_COUNT
 from analysis.interviews import reader as interviews
-from analysis.present import tables, typography
+from analysis.present import tables
 
 
 def _names() -> tuple[dict[str, str], dict[str, str]]:

@@ -18,8 +18,8 @@ from functools import lru_cache
 
 import pandas as pd
 
-from analysis.contract import data, labels
-from analysis.present import sources, typography
+from analysis.contract import data, labels, typography
+from analysis.present import sources
 from analysis.study import statements
 
 TABLE = "narratives"

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import html as html_mod
 
-from analysis.contract import dates, labels
-from analysis.present import book, tables, typography
+from analysis.contract import dates, labels, typography
+from analysis.present import book, tables
 from analysis.study.statements import READING, UNDOCUMENTED, Statement
 
 CSS_CLASS = "enonce"

@@ -12,9 +12,8 @@ import html
 
 import pandas as pd
 
-from analysis.contract import dates, labels
+from analysis.contract import dates, labels, typography
 from analysis.present import sources as sources_mod
-from analysis.present import typography
 from analysis.present.book import french_number
 
 MISSING = "—"  # an empty cell: not documented in the public sources
