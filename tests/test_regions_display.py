@@ -43,11 +43,11 @@ def test_mauricie_lists_the_three_atikamekw_communities():
 
 
 def test_territory_sentence_says_what_it_counts_with_agreement():
-    cote_nord = chapter.territory_sentence(region.territory_counts("cote-nord"))
+    cote_nord = chapter.territory_sentence(region.territory_counts("cote-nord")).replace("\u00a0", " ")
     assert cote_nord.startswith("6 territoires de l’Alliance (MRC et territoires équivalents")
     assert "9 communautés des Premières Nations situées dans la région" in cote_nord
     one = region.TerritoryCounts(municipal=["a", "b"], alliance=["a"], first_nations=["c"])
-    text = chapter.territory_sentence(one)
+    text = chapter.territory_sentence(one).replace("\u00a0", " ")
     assert text.startswith("1 territoire de l’Alliance")
     assert "1 communauté des Premières Nations située dans la région, listée sans être comptée comme " \
            "territoire de l’Alliance" in text

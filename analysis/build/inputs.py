@@ -13,7 +13,7 @@ from pathlib import Path
 
 from analysis.contract.data import ROOT
 
-INPUTS = ("data", "analysis", "CHANGELOG.md", "CITATION.cff", "LICENSE-CC-BY-4.0.md", "_toc.yml",
+INPUTS = ("data", "analysis", "CHANGELOG.md", "CITATION.cff", ".zenodo.json", "LICENSE-CC-BY-4.0.md", "_toc.yml",
           "pyproject.toml", "requirements.lock")
 
 

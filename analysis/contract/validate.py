@@ -980,8 +980,9 @@ def merge(schema: list[Problem], rules: list[Problem]) -> list[Problem]:
     return [p for p in schema if (p.file, p.row, p.column) not in ruled or p.row == 0] + rules
 
 
-# Rules that read every table with a one-field primary key: run only when all of them loaded.
-NEEDS_ALL_TABLES = {rule_row_ids}
+# Rules that follow row ids into every table with a one-field primary key (the row-id rule, the numbers of
+# a narrative paragraph): they run only when all of those tables loaded.
+NEEDS_ALL_TABLES = {rule_row_ids, rule_narrative_numbers}
 # Problems found before any cell is read: the root causes, listed first.
 ROOT_RULES = {"descriptor", "missing-file", "empty-file", "bom", "encoding", "csv-syntax", "delimiter", "header"}
 

@@ -171,8 +171,9 @@ def territory_sentence(counts: region.TerritoryCounts) -> str:
     municipal = [t for t in counts.municipal if t in counts.alliance]
     nations = len(counts.first_nations)
     nations_in = [t for t in counts.first_nations if t in counts.alliance]
+    communities = tables.count(nations, "communauté") if nations else "aucune communauté"
     text = (f"{tables.count(len(municipal), 'territoire')} de l’Alliance (MRC et territoires équivalents dont une "
-            f"source atteste la part du fonds régional), et {tables.count(nations, 'communauté')} des Premières "
+            f"source atteste la part du fonds régional), et {communities} des Premières "
             f"Nations {tables.agree(nations, 'située')} dans la région")
     if nations_in:
         counted = tables.agree(len(nations_in), "comptée")
