@@ -142,7 +142,7 @@ validate-restricted: install
 # notebook the build stored, and must give the same outputs, cell for cell (analysis/build/determinism.py).
 determinism-check:
 	@test -f $(HTML)/index.html || { echo "No book yet: run 'make book' first."; exit 1; }
-	@$(BIN)/python -m analysis reexecute _build/.jupyter_cache
+	@$(BIN)/python -m analysis reexecute _build/.jupyter_cache 2>&1 | $(LOG_FILTER)
 
 # The longer check: a second, cold build in its own folder must give the same files as the book-all build,
 # byte for byte, apart from the build date (analysis/build/determinism.py says what is masked).

@@ -96,3 +96,10 @@ def test_pdfs_are_scanned_or_reported_as_skipped(tmp_path):
         assert findings == [] and notes == ["livre.pdf: PDF skipped (pypdf is not installed)"]
     else:
         assert [(f.kind, f.text) for f in findings] == [("email", "jean.roy@example.org")]
+
+
+def test_a_french_amount_beside_a_year_is_not_a_phone_number():
+    """A printed table puts « 525 560 » (thousands grouped by a narrow no-break space) next to « 2013 »."""
+    assert privacy.PHONE.search("montant\n525\u202f560 2013 2015") is None
+    assert privacy.PHONE.search("1\u202f040\u202f297 2020") is None
+    assert privacy.PHONE.search("au 418 555-0123 ou au (418)\u00a0555-0123") is not None

@@ -37,7 +37,10 @@ SKIPPED_DIRS = {"_static"}
 TEXT_SUFFIXES = {".html", ".ipynb", ".txt", ".md", ".csv", ".json", ".js", ".graphml", ".gexf", ".qdc", ".xml"}
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}", re.IGNORECASE)
 # 418 555-0123, (418) 555-0123, 418.555.0123, +1 418-555-0123, 1 800 555-0123, and a bare 555-0123.
-PHONE = re.compile(r"(?<![\w.-])(?:(?:\+?1[\s.-])?(?:\(\d{3}\)\s?|\d{3}[\s.-]))?\d{3}[\s.-]\d{4}(?![\w-])")
+# Separators are blanks (a no-break space included), dots and dashes, never the narrow no-break space
+# (U+202F) that groups the thousands of a French amount: « 525 560 » followed by a year is not a number.
+PHONE = re.compile(r"(?<![\w.\u202f-])(?:(?:\+?1[ \t\u00a0.-])?(?:\(\d{3}\)[ \t\u00a0]?|\d{3}[ \t\u00a0.-]))?"
+                   r"\d{3}[ \t\u00a0.-]\d{4}(?![\w-])")
 # What a finding says of each kind, without the value it found.
 KINDS = {"email": "an e-mail address", "phone": "a phone number", "deny-list": "a name of the deny-list",
          "interview-id": "an interview id"}
