@@ -46,3 +46,15 @@ def python_output(code: str, hash_seed: int) -> str:
                           timeout=300)
     assert done.returncode == 0, done.stderr[-3000:]
     return done.stdout
+
+
+@pytest.fixture
+def clean_caches():
+    """The interview tables read afresh before and after a test that points the edition at other files."""
+    from analysis.interviews import reader
+
+    reader._load.cache_clear()
+    reader._by_dimension.cache_clear()
+    yield
+    reader._load.cache_clear()
+    reader._by_dimension.cache_clear()

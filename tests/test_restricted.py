@@ -89,15 +89,6 @@ BREAKS = {  # how the folder is broken -> the rule `validate-restricted` must na
 }
 
 
-@pytest.fixture
-def clean_caches():
-    iv._load.cache_clear()
-    iv._by_dimension.cache_clear()
-    yield
-    iv._load.cache_clear()
-    iv._by_dimension.cache_clear()
-
-
 def test_a_valid_restricted_folder_passes(tmp_path, monkeypatch, clean_caches):
     folder = opaque_copy(tmp_path)
     assert restricted.problems(folder) == []

@@ -34,15 +34,6 @@ SUMMARIES = {
 VALUES = ("marie.gagnon@exemple.org", "418 555-0199", DENIED, "jean tremblay")
 
 
-@pytest.fixture
-def clean_caches():
-    iv._load.cache_clear()
-    iv._by_dimension.cache_clear()
-    yield
-    iv._load.cache_clear()
-    iv._by_dimension.cache_clear()
-
-
 def _holder(tmp_path: Path) -> tuple[Path, list[tuple[str, str]], str]:
     """A valid folder with its deny-list, the region × code cells its interviews reach, and one id."""
     holder = tmp_path / "poste-equipe"
