@@ -150,7 +150,8 @@ def test_printed_commands_run_as_printed_and_write_only_under_build_or_outside(t
 
 
 def _dry_run(*args: str) -> str:
-    return subprocess.run(["make", "-n", *args], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    return subprocess.run(["make", "--no-print-directory", "-n", *args], cwd=ROOT, capture_output=True, text=True,
+                          check=True).stdout
 
 
 def test_make_writes_tracked_files_only_when_asked():

@@ -28,6 +28,7 @@ import yaml
 
 from analysis.contract import env
 from analysis.contract.data import ROOT
+from analysis.present import charts, citation
 
 DOWNLOAD_DIR = "telechargements/notebooks"  # inside the built HTML
 TIMEOUT = 300
@@ -168,8 +169,6 @@ def write(chapter: str, outdir: Path, root: Path = ROOT) -> Path:
 
 def site() -> str:
     """The published book's address, ending with a slash."""
-    from analysis.present import citation
-
     return str(citation.metadata()["url"]).rstrip("/") + "/"
 
 
@@ -256,9 +255,7 @@ def _reader_output(output: dict, docname: str) -> dict:
         markup = "".join(markup)
     spec = _SPEC.search(markup)
     if spec:
-        import vl_convert
-
-        from analysis.present import charts
+        import vl_convert  # only for a page that draws a chart
 
         chart = json.loads(spec.group(1).replace("<\\/", "</"))
         if chart.get("width") == "container":

@@ -110,8 +110,6 @@ def _fixed(writer, title: str):
         TextStringObject,
     )
 
-    from analysis.present import citation
-
     meta = citation.metadata()
     writer.add_metadata({
         "/Title": title, "/Producer": "alliances-solidarite (Chromium, pypdf)",

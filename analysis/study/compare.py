@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.contract import data, evidence, labels, typography
+from analysis.contract import data, dates, evidence, labels, typography
 from analysis.contract.data import split_ids
 from analysis.contract.evidence import FINDING_PREFIX, FINDING_TOPIC
 from analysis.study import region, statements
@@ -235,8 +235,6 @@ def documented(side: pd.DataFrame, key: str) -> pd.Series:
 
 def end_facts(facts: pd.DataFrame | None = None) -> pd.DataFrame:
     """Facts of topic `fin` (the end of the cycle and what replaced the CRÉ), regions in regions.csv order."""
-    from analysis.contract import dates
-
     facts = data.load("region_facts") if facts is None else facts
     names = region_names()
     rows = facts[facts["topic"] == "fin"].copy()
