@@ -11,10 +11,14 @@
 
 from __future__ import annotations
 
+import hashlib
 import time
 from pathlib import Path
 
 from sphinx.util import logging
+
+# In the HTML output (removed with it): the key of the last data zip and notebooks written.
+NOTEBOOKS_STAMP = ".notebooks-fingerprint"
 
 logger = logging.getLogger(__name__)
 
@@ -69,9 +73,13 @@ def _downloads(app, exception) -> None:
     from analysis.contract import archive
 
     outdir = Path(app.outdir)
+    order = notebooks.chapters(_toc(app))
+    stamp, key = outdir / NOTEBOOKS_STAMP, _inputs_key(app, order)
+    targets = [outdir / notebooks.DOWNLOAD_DIR / f"{d}.ipynb" for d in order]
+    if key and stamp.exists() and stamp.read_text().strip() == key and all(t.exists() for t in targets):
+        return  # neither the chapters nor what they read changed: the zip and the notebooks are up to date
     archive.write(outdir)
     started = time.monotonic()
-    order = notebooks.chapters(_toc(app))
     labels = {name: (doc, anchor, title) for name, (doc, anchor, title)
               in app.env.domaindata["std"]["labels"].items()}
     try:
@@ -85,6 +93,21 @@ def _downloads(app, exception) -> None:
         return
     logger.info(f"notebooks: {len(order)} written in {notebooks.DOWNLOAD_DIR}/ from the build's executed "
                 f"results ({time.monotonic() - started:.1f} s)")
+    if key:
+        stamp.write_text(key + "\n")
+
+
+def _inputs_key(app, order: list[str]) -> str | None:
+    """The chapters' texts and the build's inputs (data_freshness's fingerprint) in one hash; None without
+    a fingerprint (then the downloads are always written)."""
+    fingerprint = getattr(app, "_data_fingerprint", None)
+    if not fingerprint:
+        return None
+    digest = hashlib.sha256(fingerprint.encode())
+    for docname in order:
+        digest.update(docname.encode())
+        digest.update(Path(app.env.doc2path(docname)).read_bytes())
+    return digest.hexdigest()
 
 
 def _executed(app, docname: str):

@@ -26,6 +26,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from analysis.contract.env import DATA_DIR as DATA_DIR_ENV
+
 ROOT = Path(__file__).resolve().parents[1]
 REFERENCE_TABLES = {"regions", "labels", "codebook", "recommendations"}
 FACTORS = (1, 10, 100)
@@ -171,7 +173,8 @@ def measure(factors: tuple[int, ...] = FACTORS, src: Path = ROOT / "data", timeo
             home = Path(tmp) / f"x{factor}"
             shutil.copytree(ROOT / "analysis", home / "analysis", ignore=shutil.ignore_patterns("__pycache__"))
             scaled_package(src, home / "data", factor)
-            env = {**os.environ, "PYTHONPATH": str(home)}
+            # the copy is not a checkout (no CITATION.cff beside it): its data folder is given, as to a wheel
+            env = {**os.environ, "PYTHONPATH": str(home), DATA_DIR_ENV: str(home / "data")}
             try:
                 done = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--one"], cwd=home, env=env,
                                       check=True, capture_output=True, text=True, timeout=timeout)

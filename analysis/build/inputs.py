@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from analysis.contract.data import ROOT
+from analysis.contract.paths import ROOT
 
 INPUTS = ("data", "analysis", "CHANGELOG.md", "CITATION.cff", ".zenodo.json", "LICENSE-CC-BY-4.0.md", "_toc.yml",
           "pyproject.toml", "requirements.lock")

@@ -9,8 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.contract import env
-
-ROOT = Path(__file__).resolve().parents[2]  # the checkout, when the package runs from one
+from analysis.contract.paths import ROOT
 
 
 def in_repository(path: Path, root: Path = ROOT) -> bool:

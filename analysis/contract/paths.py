@@ -1,0 +1,5 @@
+"""Where the checkout is: a module with no dependency, so a check that only hashes files starts fast."""
+
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]  # the checkout, when the package runs from one
