@@ -30,6 +30,9 @@ from analysis.contract.env import DATA_DIR as DATA_DIR_ENV
 
 ROOT = Path(__file__).resolve().parents[1]
 REFERENCE_TABLES = {"regions", "labels", "codebook", "recommendations"}
+# Organisations of no region (the ministry, Quebec-wide bodies) are the same for every copy of the regions:
+# one ministry signs every Alliance, however many regions there are.
+SHARED_ROWS_TABLE = "actors"
 FACTORS = (1, 10, 100)
 
 
@@ -66,6 +69,12 @@ def scaled_package(src: Path, dest: Path, factor: int) -> Path:
         if res["name"] in replicated and len(key) == 1 and rows_of[res["name"]]:
             col = rows_of[res["name"]][0].index(key[0])
             owned[res["name"]] = {row[col] for row in rows_of[res["name"]][1:] if len(row) > col}
+    shared = set()
+    if SHARED_ROWS_TABLE in owned:
+        header = rows_of[SHARED_ROWS_TABLE][0]
+        key, region = header.index("actor_id"), header.index("region_id")
+        shared = {row[key] for row in rows_of[SHARED_ROWS_TABLE][1:] if not row[region]}
+        owned[SHARED_ROWS_TABLE] -= shared
     every_id = set().union(*owned.values()) if owned else set()
 
     dest.mkdir(parents=True, exist_ok=True)
@@ -93,6 +102,8 @@ def scaled_package(src: Path, dest: Path, factor: int) -> Path:
             writer.writerow(header)
             for k in range(1, factor + 1):
                 for row in body:
+                    if k > 1 and len(key) == 1 and row[header.index(key[0])] in shared:
+                        continue  # written once, with the first copy
                     new = list(row)
                     if k > 1:
                         for i, ids in mappers.items():
