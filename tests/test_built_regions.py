@@ -12,7 +12,7 @@ import pytest
 
 from analysis.contract import data, dates, labels, typography
 from analysis.present import chapter
-from analysis.study import region
+from analysis.study import region, statements
 from tests.conftest import HTML
 
 REGION_IDS = list(data.load("regions")["region_id"])
@@ -58,7 +58,7 @@ def test_cote_nord_shows_the_reopening_of_the_haute_cote_nord_service_point(buil
 
 @pytest.mark.parametrize("region_id", REGION_IDS)
 def test_every_first_nations_community_is_listed_and_marked(built_html, region_id):
-    counts = region.territory_counts(region_id)
+    counts = statements.territory_counts(region_id)
     names = data.load("territories").set_index("territory_id")["name"]
     for territory_id in counts.first_nations:
         row = _row(_page(region_id), f"row-{territory_id}")
@@ -67,7 +67,7 @@ def test_every_first_nations_community_is_listed_and_marked(built_html, region_i
 
 
 def test_mauricie_page_lists_its_three_communities(built_html):
-    counts = region.territory_counts("mauricie")
+    counts = statements.territory_counts("mauricie")
     assert len(counts.first_nations) == 3
     for territory_id in counts.first_nations:
         assert f'id="row-{territory_id}"' in _markup(_page("mauricie"))

@@ -19,7 +19,7 @@ REGION_IDS = list(data.load("regions")["region_id"])
 @pytest.mark.parametrize("region_id", REGION_IDS)
 def test_territory_counts_split_the_rows_without_overlap(region_id):
     rows = data.load("territories").query("region_id == @region_id")
-    counts = region.territory_counts(region_id)
+    counts = statements.territory_counts(region_id)
     assert sorted(counts.municipal + counts.first_nations) == sorted(rows["territory_id"])
     assert not set(counts.municipal) & set(counts.first_nations)
     assert counts.alliance == list(rows.loc[rows["alliance_territory"], "territory_id"])
@@ -28,13 +28,13 @@ def test_territory_counts_split_the_rows_without_overlap(region_id):
 
 
 def test_cote_nord_counts_six_alliance_territories_and_nine_communities():
-    counts = region.territory_counts("cote-nord")
+    counts = statements.territory_counts("cote-nord")
     assert (len(counts.alliance), len(counts.first_nations)) == (6, 9)
     assert not set(counts.alliance) & set(counts.first_nations)
 
 
 def test_mauricie_lists_the_three_atikamekw_communities():
-    counts = region.territory_counts("mauricie")
+    counts = statements.territory_counts("mauricie")
     assert set(counts.first_nations) == {"mau-t-wemotaci", "mau-t-opitciwan", "mau-t-coucoucache"}
     markup = chapter.territories(region.profile("mauricie")).data
     for territory_id in counts.first_nations:
@@ -43,18 +43,18 @@ def test_mauricie_lists_the_three_atikamekw_communities():
 
 
 def test_territory_sentence_says_what_it_counts_with_agreement():
-    cote_nord = chapter.territory_sentence(region.territory_counts("cote-nord")).replace("\u00a0", " ")
+    cote_nord = chapter.territory_sentence(statements.territory_counts("cote-nord")).replace("\u00a0", " ")
     assert cote_nord.startswith("6 territoires de l’Alliance (MRC et territoires équivalents")
     assert "9 communautés des Premières Nations situées dans la région" in cote_nord
-    one = region.TerritoryCounts(municipal=["a", "b"], alliance=["a"], first_nations=["c"])
+    one = statements.TerritoryCounts(municipal=["a", "b"], alliance=["a"], first_nations=["c"])
     text = chapter.territory_sentence(one).replace("\u00a0", " ")
     assert text.startswith("1 territoire de l’Alliance")
     assert "1 communauté des Premières Nations située dans la région, listée sans être comptée comme " \
            "territoire de l’Alliance" in text
     assert "1 autre MRC ou territoire équivalent de la région est listé sans être compté" in text
-    none = region.TerritoryCounts(municipal=["a"], alliance=["a"], first_nations=[])
+    none = statements.TerritoryCounts(municipal=["a"], alliance=["a"], first_nations=[])
     assert "aucune communauté des Premières Nations située" in chapter.territory_sentence(none)
-    counted = region.TerritoryCounts(municipal=["a"], alliance=["a", "c"], first_nations=["c", "d"])
+    counted = statements.TerritoryCounts(municipal=["a"], alliance=["a", "c"], first_nations=["c", "d"])
     assert "dont 1 comptée comme territoire de l’Alliance" in chapter.territory_sentence(counted)
 
 

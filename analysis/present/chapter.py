@@ -153,7 +153,7 @@ def territories(p: region.Profile) -> HTML:
     """What the territory count counts, then every territory with its place in the Alliance."""
     if p.territories.empty:
         return HTML("<p class='gap'>Aucun territoire de la région n’est documenté dans les sources publiques.</p>")
-    counts = region.territory_counts(str(p.region["region_id"]))
+    counts = statements.territory_counts(str(p.region["region_id"]))
     shown = p.territories.assign(place=[_place(kind, alliance) for kind, alliance
                                         in zip(p.territories["kind"], p.territories["alliance_territory"],
                                                strict=True)])
@@ -166,7 +166,7 @@ def territories(p: region.Profile) -> HTML:
     return _html(p, f"<p class='territory-count'>{sentence}</p>" + tables.folded(summary, body))
 
 
-def territory_sentence(counts: region.TerritoryCounts) -> str:
+def territory_sentence(counts: statements.TerritoryCounts) -> str:
     """« N territoires de l'Alliance (…), et M communautés des Premières Nations … », agreed in number."""
     municipal = [t for t in counts.municipal if t in counts.alliance]
     nations = len(counts.first_nations)

@@ -43,25 +43,6 @@ class Profile:
         return self.funding[start.isna() | start.between(*PAGSIS_YEARS)]
 
 
-@dataclass(frozen=True)
-class TerritoryCounts:
-    """A region's territories split the way the book counts them (ids in table order)."""
-    municipal: list[str]  # MRC, cities exercising MRC powers, agglomerations
-    alliance: list[str]  # territories a source says shared the regional Alliance fund
-    first_nations: list[str]  # First Nations communities located in the region
-
-
-def territory_counts(region_id: str) -> TerritoryCounts:
-    """Alliance territories and First Nations communities of one region, never one counted as the other."""
-    rows = _of_region(data.load("territories"), region_id)
-    nations = rows["kind"] == statements.FIRST_NATIONS_KIND
-    return TerritoryCounts(
-        municipal=list(rows.loc[~nations, "territory_id"]),
-        alliance=list(rows.loc[rows["alliance_territory"].astype(bool), "territory_id"]),
-        first_nations=list(rows.loc[nations, "territory_id"]),
-    )
-
-
 def cycles(region_id: str) -> pd.DataFrame:
     """The region's steps after 2015 in cycle order, with the mandataire's name (blank when unnamed)."""
     rows = _of_region(data.load("cycles"), region_id)
@@ -128,7 +109,7 @@ def completeness(region_ids: list[str] | None = None) -> pd.DataFrame:
     for region_id in region_ids:
         p = profile(region_id)
         pagsis_sources = p.sources[p.sources["era"] == "pagsis"]
-        counts = territory_counts(region_id)
+        counts = statements.territory_counts(region_id)
         rows.append({
             "region_id": region_id,
             "region": p.name,

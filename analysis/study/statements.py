@@ -185,32 +185,49 @@ def envelope(region_id: str, data_dir: Path = data.DATA_DIR) -> Statement:
                      unit="$", row_ids=(r["funding_id"], *data.split_ids(r["source_ids"])))
 
 
-def territories(region_id: str, data_dir: Path = data.DATA_DIR) -> Statement:
-    """The Alliance's territories (those a source says shared the regional fund), counted by kind in the
-    order of the `territory_kind` domain; the region's other territories and its First Nations communities
-    are notes, never counted with them."""
+@dataclass(frozen=True)
+class TerritoryCounts:
+    """A region's territories split the way the book counts them (ids in table order)."""
+    municipal: list[str]  # MRC, cities exercising MRC powers, agglomerations
+    alliance: list[str]  # territories a source says shared the regional Alliance fund
+    first_nations: list[str]  # First Nations communities located in the region
+
+
+def territory_counts(region_id: str, data_dir: Path = data.DATA_DIR) -> TerritoryCounts:
+    """Alliance territories and First Nations communities of one region, never one counted as the other."""
     table = data.load("territories", data_dir)
-    mine = table[table["region_id"] == region_id]
-    if mine.empty:
+    rows = table[table["region_id"] == region_id]
+    nations = rows["kind"] == FIRST_NATIONS_KIND
+    return TerritoryCounts(
+        municipal=list(rows.loc[~nations, "territory_id"]),
+        alliance=list(rows.loc[rows["alliance_territory"].astype(bool), "territory_id"]),
+        first_nations=list(rows.loc[nations, "territory_id"]),
+    )
+
+
+def territories(region_id: str, data_dir: Path = data.DATA_DIR) -> Statement:
+    """The Alliance's territories (`territory_counts`), counted by kind in the order of the
+    `territory_kind` domain; the region's other territories and its First Nations communities outside the
+    count are notes, never counted with them."""
+    split = territory_counts(region_id, data_dir)
+    if not split.municipal and not split.first_nations:
         return _gap(region_id, "territories")
-    alliance = mine["alliance_territory"].astype(bool)
-    nations = mine["kind"] == FIRST_NATIONS_KIND
-    counts = mine.loc[alliance, "kind"].value_counts()
+    kind_of = data.load("territories", data_dir).set_index("territory_id")["kind"]
+    counts = kind_of.loc[split.alliance].value_counts()
     names = labels.mapping("territory_kind", data_dir)
     kinds = [k for k in names if k in counts]
     notes = []
-    others = int((~alliance & ~nations).sum())
+    others = len([t for t in split.municipal if t not in split.alliance])
     if others:
         notes.append(f"{others} autre{'s' * (others > 1)} territoire{'s' * (others > 1)} de la région "
                      f"sans source sur {'leur' if others > 1 else 'sa'} part du fonds")
-    if nations.any():
-        n = int(nations.sum())
-        notes.append(f"{n} communauté{'s' * (n > 1)} des Premières Nations située{'s' * (n > 1)} dans la "
-                     "région, hors de ce compte")
+    outside = len([t for t in split.first_nations if t not in split.alliance])
+    if outside:
+        notes.append(f"{outside} communauté{'s' * (outside > 1)} des Premières Nations située"
+                     f"{'s' * (outside > 1)} dans la région, hors de ce compte")
     return Statement(region_id, "territories", DOCUMENTED, value_ids=tuple(f"{k}:{counts[k]}" for k in kinds),
                      label_fr=" ; ".join(f"{names[k]} ({counts[k]})" for k in kinds),
-                     quantity=float(alliance.sum()), row_ids=tuple(mine.loc[alliance, "territory_id"]),
-                     notes_fr=tuple(notes))
+                     quantity=float(len(split.alliance)), row_ids=tuple(split.alliance), notes_fr=tuple(notes))
 
 
 def stated_counts(region_id: str, data_dir: Path = data.DATA_DIR) -> pd.DataFrame:
