@@ -49,12 +49,16 @@ validate: install
 rehash: install
 	$(BIN)/python -m analysis rehash data
 
+# Nothing to do while nothing the book reads changed since its last clean build (the fingerprint in
+# _build/.clean-build, written by _ext/data_freshness.py; analysis/build/inputs.py says what is read).
 # Incremental after a build without warnings; otherwise every page is re-read (--all), so a page that failed
-# cannot hide behind the cache (_build/.clean-build is written by _ext/data_freshness.py).
+# cannot hide behind the cache.
 book: validate
-	@echo "building the book: one line per chapter executed (a cold build takes about a minute on a quiet two-core machine, up to five when it is busy)"
-	@$(JB) build . $(if $(wildcard _build/.clean-build),,--all) -W -n --keep-going 2>&1 | $(LOG_FILTER)
-	@echo "Book built: open $(HTML)/index.html, or run 'make serve' and visit http://127.0.0.1:$(PORT)/"
+	@if $(BIN)/python -m analysis.build.inputs --book-current; then \
+	  echo "Book up to date: nothing it reads changed since its last clean build ($(HTML)/index.html)"; else \
+	  echo "building the book: one line per chapter executed (a cold build takes about a minute on a quiet two-core machine, up to five when it is busy)"; \
+	  $(JB) build . $(if $(wildcard _build/.clean-build),,--all) -W -n --keep-going 2>&1 | $(LOG_FILTER) && \
+	  echo "Book built: open $(HTML)/index.html, or run 'make serve' and visit http://127.0.0.1:$(PORT)/"; fi
 
 # --all re-reads every page, whatever the last build was.
 book-all: validate

@@ -60,6 +60,50 @@ def test_a_folder_from_outside_counts_and_bytecode_does_not(tmp_path):
     assert inputs.fingerprint(root, outside) != before
 
 
+def _book(root):
+    """A checkout's files as the book reads them, plus a test and a built page it does not read."""
+    _copy(root)
+    for name in ("book/index.md", "_config.yml", "_ext/data_freshness.py", "tests/conftest.py"):
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(ROOT / name, root / name)
+    (root / "_build" / "html").mkdir(parents=True)
+    (root / "_build" / "html" / "index.html").write_text("<html></html>")
+    (root / "_build" / inputs.CURRENT_NAME).write_text(inputs.book_fingerprint(root) + "\n")
+    return root
+
+
+@pytest.mark.parametrize("edit", [
+    lambda root: (root / "book" / "index.md").open("a").write("edited\n"),
+    lambda root: (root / "_config.yml").open("a").write("# edited\n"),
+    lambda root: (root / "_ext" / "data_freshness.py").open("a").write("# edited\n"),
+    lambda root: (root / "book" / "nouveau.md").write_text("# Nouveau\n"),
+    lambda root: (root / "data" / "timeline.csv").open("a").write("\n"),
+    lambda root: (root / "_build" / "html" / "index.html").unlink(),
+    lambda root: (root / "_build" / inputs.CURRENT_NAME).unlink(),
+], ids=["a page", "the configuration", "an extension", "a new page", "a csv", "the built book gone",
+        "the last build not clean"])
+def test_make_book_builds_again_when_anything_the_book_reads_changes(tmp_path, edit):
+    root = _book(tmp_path)
+    assert inputs.book_is_current(root)
+    edit(root)
+    assert not inputs.book_is_current(root)
+
+
+def test_make_book_skips_what_the_book_does_not_read_but_not_another_date_or_a_restricted_folder(
+        tmp_path, monkeypatch):
+    from analysis.contract import env
+
+    root = _book(tmp_path)
+    (root / "tests" / "conftest.py").open("a").write("# edited\n")
+    (root / "_build" / "html" / "extra.html").write_text("<html></html>")
+    assert inputs.book_is_current(root)
+    monkeypatch.setenv(env.SOURCE_DATE_EPOCH, "1700000000")  # the footers' date
+    assert not inputs.book_is_current(root)
+    monkeypatch.delenv(env.SOURCE_DATE_EPOCH)
+    monkeypatch.setenv(env.INTERVIEWS_DIR, str(tmp_path / "interviews"))  # its gate runs every time
+    assert not inputs.book_is_current(root)
+
+
 AUDIT = """
 import json, os, sys
 from pathlib import Path

@@ -4,13 +4,20 @@ The freshness check of the build (_ext/data_freshness.py: re-execute every chapt
 downloadable notebooks written from their results) and `make validate`'s stamp both fingerprint these
 paths. tests/test_data_freshness.py runs every chapter under an audit hook and fails if a chapter opens a
 file of the repository this list does not cover.
+
+The whole book reads more: its pages, `_config.yml`, `_ext/`. `book_fingerprint` hashes everything in the
+checkout except the folders only the tests, benchmarks, CI and tools use; a clean build records it, and
+`make book` skips `jb build` while it still matches (`python -m analysis.build.inputs --book-current`).
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
+import sys
 from pathlib import Path
 
+from analysis.contract import env
 from analysis.contract.paths import ROOT
 
 INPUTS = ("data", "analysis", "CHANGELOG.md", "CITATION.cff", ".zenodo.json", "LICENSE-CC-BY-4.0.md", "_toc.yml",
@@ -44,5 +51,37 @@ def fingerprint(root: Path = ROOT, extra: Path | None = None) -> str:
     return digest.hexdigest()
 
 
+# Folders the book never reads (the test suite, benchmarks, CI, tools, caches, the build itself).
+NOT_READ_BY_THE_BOOK = frozenset({".git", ".venv", "_build", "tests", "bench", "tools", ".ci", ".github",
+                                  ".pytest_cache", ".ruff_cache", ".import_linter_cache", "__pycache__"})
+# The variables that change what the build writes (env.EXECUTION_JOBS only changes how fast).
+BOOK_ENVIRONMENT = (env.DATA_DIR, env.INTERVIEWS_DIR, env.SOURCE_DATE_EPOCH)
+CURRENT_NAME = ".clean-build"  # in _build/: the book fingerprint of the last build that ended without a warning
+
+
+def book_fingerprint(root: Path = ROOT) -> str:
+    """One hash of every file the book may read and of the variables that change it."""
+    digest = hashlib.sha256()
+    for name in BOOK_ENVIRONMENT:
+        digest.update(f"{name}={env.value(name)}\n".encode())
+    for folder, dirs, names in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if d not in NOT_READ_BY_THE_BOOK)
+        for name in sorted(names):
+            path = Path(folder, name)
+            digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def book_is_current(root: Path = ROOT) -> bool:
+    """Whether the built book came from a clean build of exactly these sources (a restricted edition never is:
+    its gate runs every time)."""
+    stamp = root / "_build" / CURRENT_NAME
+    return (not env.value(env.INTERVIEWS_DIR) and (root / "_build" / "html" / "index.html").exists()
+            and stamp.exists() and stamp.read_text().strip() == book_fingerprint(root))
+
+
 if __name__ == "__main__":
+    if sys.argv[1:] == ["--book-current"]:
+        sys.exit(0 if book_is_current() else 1)
     print(fingerprint())
