@@ -429,8 +429,10 @@ def _read_columns(res, table: Table, data_dir: Path) -> dict[str, list] | None:
             if notes:
                 return None
         columns[fld.name] = [value[c] for c in cells]
-    if table.rows and any(all(v is None for v in row) for row in zip(*columns.values(), strict=True)):
-        return None  # a blank row
+    # a blank row; with a primary key, its empty key is found by `_keys_hold`
+    if not res.schema.primary_key and any(all(v is None for v in row)
+                                          for row in zip(*columns.values(), strict=True)):
+        return None
     return columns
 
 
