@@ -1,13 +1,13 @@
 """Scaled copies of the data package, for timing validation, regional aggregates and networks at ×N.
 
 `scaled_package(src, dest, factor)` writes a copy of the package where every table except the reference
-tables (regions, labels, codebook, recommendations) holds `factor` copies of each row. Copy k > 1 suffixes
-every identifier it owns (`bsl-t-01` -> `bsl-t-01-x2`) and every reference to a replicated row (foreign
-keys, `*_ids` lists), so keys stay unique and foreign keys resolve inside the same copy; regions stay the
-six study regions, each with `factor` times its record. Two rules of the package need care: one retained
-envelope per region (copies are not retained) and territorial parts that must not exceed the envelope
-(their amounts are divided by `factor`, so their sum is unchanged). The copy is then rehashed and is a
-valid package (the benchmark checks it).
+tables (regions, labels, codebook, recommendations, rereadings) holds `factor` copies of each row. Copy k >
+1 suffixes every identifier it owns (`bsl-t-01` -> `bsl-t-01-x2`) and every reference to a replicated row
+(foreign keys, `*_ids` lists), so keys stay unique and foreign keys resolve inside the same copy; regions
+stay the six study regions, each with `factor` times its record. Two rules of the package need care: one
+retained envelope per region (copies are not retained) and territorial parts that must not exceed the
+envelope (a copy's parts are undated, so only the first copy's count against it; their amounts stay those
+the narrative paragraphs state). The copy is then rehashed and is a valid package (the benchmark checks it).
 
 `python bench/scale.py [FACTOR ...]` times, on ×1, ×10 and ×100 copies, each in a fresh process: validation,
 every region's profile plus the completeness table, and the network measures; it prints one JSON object.
@@ -29,7 +29,9 @@ from pathlib import Path
 from analysis.contract.env import DATA_DIR as DATA_DIR_ENV
 
 ROOT = Path(__file__).resolve().parents[1]
-REFERENCE_TABLES = {"regions", "labels", "codebook", "recommendations"}
+# Tables that describe the study or the edition rather than a region's record; `rereadings` is keyed by
+# (region, date), so copies of its rows would repeat their keys.
+REFERENCE_TABLES = {"regions", "labels", "codebook", "recommendations", "rereadings"}
 # Organisations of no region (the ministry, Quebec-wide bodies) are the same for every copy of the regions:
 # one ministry signs every Alliance, however many regions there are.
 SHARED_ROWS_TABLE = "actors"
@@ -114,8 +116,10 @@ def scaled_package(src: Path, dest: Path, factor: int) -> Path:
                         rec = dict(zip(header, new, strict=False))
                         if k > 1 and rec["retained"] == "true":
                             new[header.index("retained")] = "false"
-                        if rec["scope"] == "part-territoriale" and rec["amount"] and factor > 1:
-                            new[header.index("amount")] = f"{float(rec['amount']) / factor:.2f}"
+                        if k > 1 and rec["scope"] == "part-territoriale":
+                            # undated, so not counted against the one retained envelope
+                            for name in ("period_start", "period_end"):
+                                new[header.index(name)] = ""
                     writer.writerow(new)
     rehash(dest)
     return dest

@@ -774,3 +774,52 @@ def test_numbers_printed_beside_each_built_diagram_are_the_drawn_object(built_ht
         previous = offset
         checked += 1
     assert checked >= 2 * len(graphs.regions())
+
+
+# --------------------------------------------------------------------------- fast paths = plain definitions
+
+
+def _measures_by_definition(g: nx.MultiDiGraph) -> tuple:
+    """Degree and betweenness centralisation and the central actor, straight from networkx on `undirected`."""
+    simple = graphs.undirected(g)
+    n = simple.number_of_nodes()
+    if n < 3:
+        return None
+    between = nx.betweenness_centrality(simple, normalized=True)
+    degree = nx.degree_centrality(simple)
+    central = min(simple, key=lambda v: (-simple.degree(v), -round(between[v], 12), v))
+    return (sum(max(degree.values()) - d for d in degree.values()) / (n - 2),
+            sum(max(between.values()) - b for b in between.values()) / (n - 1), central)
+
+
+def test_measures_and_graphs_equal_their_straightforward_definitions_on_the_real_record():
+    rec = graphs.record(REAL)
+    for region_id in graphs.regions(REAL)["region_id"]:
+        for phase in (None, *graphs.PHASES):
+            g = graphs.graph(rec, region_id, phase)
+            expected = _measures_by_definition(g)
+            if expected:
+                assert (graphs.degree_centralisation(g), graphs.betweenness_centralisation(g),
+                        graphs.central_actor(g)) == pytest.approx(expected)
+            # attributes as the row-by-row reading gave them: strings, missing values empty
+            for actor_id, attrs in g.nodes(data=True):
+                row = rec.actors.loc[actor_id]
+                assert attrs == {n: "" if pd.isna(row.get(n)) else str(row.get(n)) for n in graphs.NODE_ATTRS}
+            ties = rec.ties.set_index("tie_id")
+            for *_, key, attrs in g.edges(keys=True, data=True):
+                row = ties.loc[key]
+                assert attrs == {"tie_id": key} | {n: "" if pd.isna(row.get(n)) else str(row.get(n))
+                                                   for n in graphs.EDGE_ATTRS}
+
+
+def test_betweenness_of_a_large_graph_is_a_seeded_estimate_close_to_the_exact_value():
+    n = graphs.EXACT_BETWEENNESS_UP_TO * 2
+    # a hub tied to n-1 leaves, each leaf also tied to the next: a wheel without its rim's last tie
+    levels = {"h": "regional"} | {f"l{i:04d}": "local" for i in range(1, n)}
+    edges = [("h", f"l{i:04d}") for i in range(1, n)] + [(f"l{i:04d}", f"l{i + 1:04d}") for i in range(1, n - 1)]
+    g = make_graph(levels, edges)
+    estimate = graphs.betweenness_centralisation(g)
+    graphs._betweenness.cache_clear()
+    assert graphs.betweenness_centralisation(g) == estimate  # seeded: the same figure every run
+    exact = _measures_by_definition(g)[1]
+    assert estimate == pytest.approx(exact, abs=0.02)

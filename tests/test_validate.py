@@ -684,3 +684,27 @@ def test_a_province_wide_source_is_accepted_and_the_regions_are_listed_once(tmp_
     validate.rehash(root)
     code, lines = run(root, capsys)
     assert code == 0, "\n".join(lines)
+
+
+@pytest.mark.parametrize("mutate", CASES, ids=lambda f: f.__name__.removeprefix("bad_"))
+def test_the_quick_checks_clear_no_table_frictionless_would_fault(tmp_path, mutate):
+    """`validate.quick_clean` spares Frictionless the tables it clears: every changed table it clears must
+    be one Frictionless finds valid (the unchanged ones are the real package's, valid by the tests above)."""
+    from frictionless import Package, system
+
+    root = package(tmp_path)
+    before = {r["name"]: (r, (root / r["path"]).read_bytes())
+              for r in validate.read_descriptor(root)[0]["resources"]}
+    mutate(root)
+    descriptor, _ = validate.read_descriptor(root)
+    if descriptor is None:
+        return  # nothing reaches Frictionless
+    resources = [r for r in descriptor["resources"] if "schema" in r and "path" in r]
+    tables = {r["name"]: t for r in resources if (t := validate.read_table(root, r)[0]) is not None}
+    changed = {r["name"] for r in resources if not (root / r["path"]).is_file()
+               or before.get(r["name"]) != (r, (root / r["path"]).read_bytes())}
+    desc = validate.schema_descriptor(descriptor, {r["name"] for r in resources} - set(tables))
+    with system.use_context(trusted=True):
+        pkg = Package(desc, basepath=str(root))
+        for name in validate.quick_clean(pkg, tables, root) & changed:
+            assert pkg.get_resource(name).validate().valid, name

@@ -186,24 +186,28 @@ def build(region_id: str, phase: str | None = MAIN_PHASE, data_dir: Path = data.
     return graph(record(Path(data_dir)), region_id, phase)
 
 
+NODE_ATTRS = ["name", "acronym", "sector", "level", "region_id", "territory_id", "role_fr", "source_ids"]
+EDGE_ATTRS = ["relation", "period", "phase", "confidence", "note", "source_ids"]
+
+
 def graph(rec: Record, region_id: str, phase: str | None = MAIN_PHASE,
           ties: pd.DataFrame | None = None) -> nx.MultiDiGraph:
     """The graph of `ties` (default: the region's ties in the phase)."""
     ties = (region_ties(rec, region_id, phase) if ties is None else ties).sort_values("tie_id")
     g = nx.MultiDiGraph(region_id=region_id, phase=phase or "tout")
-    for actor_id in sorted(set(ties["source_actor"]) | set(ties["target_actor"])):
-        g.add_node(actor_id, **_attrs(rec.actors.loc[actor_id], ["name", "acronym", "sector", "level",
-                                                                 "region_id", "territory_id", "role_fr",
-                                                                 "source_ids"]))
-    for tie in ties.itertuples(index=False):
-        g.add_edge(tie.source_actor, tie.target_actor, key=tie.tie_id, tie_id=tie.tie_id,
-                   **_attrs(tie._asdict(), ["relation", "period", "phase", "confidence", "note", "source_ids"]))
+    sources, targets = ties["source_actor"].tolist(), ties["target_actor"].tolist()
+    nodes = sorted(set(sources) | set(targets))
+    g.add_nodes_from(zip(nodes, _attrs(rec.actors.loc[nodes], NODE_ATTRS), strict=True))
+    g.add_edges_from((u, v, key, {"tie_id": key, **attrs}) for u, v, key, attrs in zip(
+        sources, targets, ties["tie_id"].tolist(), _attrs(ties, EDGE_ATTRS), strict=True))
     return g
 
 
-def _attrs(row, names: list[str]) -> dict:
-    """Graph attributes as plain strings: GraphML and GEXF refuse missing values."""
-    return {n: ("" if pd.isna(row.get(n)) else str(row.get(n))) for n in names}
+def _attrs(frame: pd.DataFrame, names: list[str]) -> list[dict]:
+    """Each row's graph attributes as plain strings: GraphML and GEXF refuse missing values. Column by
+    column, not row by row: a ×100 record has thousands of ties per graph."""
+    columns = [frame[n].astype("string").fillna("").tolist() if n in frame else [""] * len(frame) for n in names]
+    return [dict(zip(names, cells, strict=True)) for cells in zip(*columns, strict=True)]
 
 
 def undirected(g: nx.MultiDiGraph) -> nx.Graph:
@@ -265,41 +269,63 @@ def summary(region_id: str, phase: str = MAIN_PHASE, data_dir: Path = data.DATA_
 
 @dataclass(frozen=True)
 class Shape:
-    """The structural measures of one graph, from one betweenness computation."""
+    """The structural measures of one graph but betweenness, which is computed only where it is needed."""
 
     degree_centralisation: float
-    betweenness_centralisation: float
     central: str | None
     largest_share: float
+
+
+def _simple_key(g: nx.MultiDiGraph) -> tuple[tuple, tuple]:
+    """`g` as its undirected simple graph (see `undirected`): sorted nodes, sorted distinct pairs."""
+    pairs = {(u, v) if u < v else (v, u) for u, v in g.edges() if u != v}
+    return tuple(sorted(g)), tuple(sorted(pairs))
+
+
+def _simple(nodes: tuple, pairs: tuple) -> nx.Graph:
+    simple = nx.Graph()
+    simple.add_nodes_from(nodes)
+    simple.add_edges_from(pairs)
+    return simple
 
 
 def shape(g: nx.MultiDiGraph) -> Shape:
     """The structure of `g` (undirected, simple), computed once for every graph with the same nodes and
     pairs: the robustness variants that only move a threshold reuse the base graph's."""
-    simple = undirected(g)
-    return _shape(tuple(sorted(simple)), tuple(sorted(tuple(sorted(pair)) for pair in simple.edges())))
+    return _shape(*_simple_key(g))
 
 
 @lru_cache(maxsize=1024)
 def _shape(nodes: tuple, pairs: tuple) -> Shape:
-    simple = nx.Graph()
-    simple.add_nodes_from(nodes)
-    simple.add_edges_from(pairs)
+    simple = _simple(nodes, pairs)
     n = len(nodes)
     if n == 0:
-        return Shape(0.0, 0.0, None, 0.0)
-    between = nx.betweenness_centrality(simple, normalized=True)
+        return Shape(0.0, None, 0.0)
     degree = nx.degree_centrality(simple) if n > 1 else {nodes[0]: 0.0}
-    # Freeman (1979): sum(max - c_i) over the star's maximum; with networkx's normalisations the star's
-    # maximum is n-2 for degree (d_i/(n-1)) and n-1 for betweenness (over (n-1)(n-2)/2).
-    star = n >= 3
-    central = min(simple, key=lambda v: (-simple.degree(v), -round(between[v], 12), v))
+    # Freeman (1979): sum(max - c_i) over the star's maximum; with networkx's normalisation the star's
+    # maximum is n-2 for degree (d_i/(n-1)).
+    most = max(simple.degree(v) for v in simple)
+    tied = [v for v in simple if simple.degree(v) == most]
+    # betweenness breaks a tie of degree only: it is not computed for a graph with one most-tied actor
+    between = _betweenness(nodes, pairs) if len(tied) > 1 else {}
+    top = max(degree.values())  # once, not once per actor
     return Shape(
-        degree_centralisation=sum(max(degree.values()) - d for d in degree.values()) / (n - 2) if star else 0.0,
-        betweenness_centralisation=sum(max(between.values()) - b for b in between.values()) / (n - 1)
-        if star else 0.0,
-        central=central,
+        degree_centralisation=sum(top - d for d in degree.values()) / (n - 2) if n >= 3 else 0.0,
+        central=min(tied, key=lambda v: (-round(between.get(v, 0.0), 12), v)),
         largest_share=len(max(nx.connected_components(simple), key=len)) / n)
+
+
+# Betweenness is O(nodes x ties) (Brandes): exact up to this many organisations (every study region has
+# a few dozen); above it, as in a ×100 benchmark copy, estimated from this many seeded source nodes
+# (Brandes & Pich 2007), so its cost grows with the ties only.
+EXACT_BETWEENNESS_UP_TO = 200
+
+
+@lru_cache(maxsize=1024)
+def _betweenness(nodes: tuple, pairs: tuple) -> dict:
+    sampled = len(nodes) > EXACT_BETWEENNESS_UP_TO
+    return nx.betweenness_centrality(_simple(nodes, pairs), normalized=True,
+                                     k=EXACT_BETWEENNESS_UP_TO if sampled else None, seed=0 if sampled else None)
 
 
 def density(g: nx.MultiDiGraph) -> float:
@@ -313,8 +339,14 @@ def degree_centralisation(g: nx.MultiDiGraph) -> float:
 
 
 def betweenness_centralisation(g: nx.MultiDiGraph) -> float:
-    """Freeman betweenness centralisation, undirected. Star = 1, clique = 0."""
-    return shape(g).betweenness_centralisation
+    """Freeman betweenness centralisation, undirected. Star = 1, clique = 0. The star's maximum is n-1
+    with networkx's normalisation (over (n-1)(n-2)/2)."""
+    nodes, pairs = _simple_key(g)
+    if len(nodes) < 3:
+        return 0.0
+    between = _betweenness(nodes, pairs)
+    top = max(between.values())
+    return sum(top - b for b in between.values()) / (len(nodes) - 1)
 
 
 def brokerage(g: nx.MultiDiGraph, group: str = "level") -> pd.DataFrame:
@@ -450,7 +482,8 @@ def single_fanout_ties(ties: pd.DataFrame) -> set[str]:
 def funding_only_ties(ties: pd.DataFrame) -> set[str]:
     """`finance` ties between two organisations tied by nothing else: without them, the graph shows who
     works with whom rather than where the money went."""
-    pair = ties.apply(lambda t: frozenset((t["source_actor"], t["target_actor"])), axis=1)
+    pair = pd.Series([frozenset(p) for p in zip(ties["source_actor"], ties["target_actor"], strict=True)],
+                     index=ties.index, dtype=object)
     other = set(pair[ties["relation"] != FUNDING])
     return set(ties.loc[(ties["relation"] == FUNDING) & ~pair.isin(other), "tie_id"])
 
@@ -469,8 +502,8 @@ DROPPED = {"sans-signature-ministere": lambda ties, rec: funder_signature_ties(t
            "sans-financement-seul": lambda ties, rec: funding_only_ties(ties)}
 
 
-def _variant(rec: Record, region_id: str, phase: str, variant: str) -> tuple[nx.MultiDiGraph, Rule]:
-    ties = region_ties(rec, region_id, phase)
+def _variant(rec: Record, ties: pd.DataFrame, variant: str) -> tuple[pd.DataFrame, Rule]:
+    """The region's ties and the rule under one variant (`ties` itself when the variant keeps them all)."""
     rule = RULE
     if variant in DROPPED:
         ties = ties[~ties["tie_id"].isin(DROPPED[variant](ties, rec))]
@@ -482,7 +515,7 @@ def _variant(rec: Record, region_id: str, phase: str, variant: str) -> tuple[nx.
         rule = replace(RULE, **{field: round(getattr(RULE, field) + step, 6)})
     elif variant != "base":
         raise ValueError(f"unknown robustness variant {variant!r} (known: {', '.join(VARIANTS)})")
-    return graph(rec, region_id, phase, ties), rule
+    return ties, rule
 
 
 def robustness(region_id: str, phase: str = MAIN_PHASE, data_dir: Path = data.DATA_DIR) -> pd.DataFrame:
@@ -492,9 +525,12 @@ def robustness(region_id: str, phase: str = MAIN_PHASE, data_dir: Path = data.DA
 
 def robustness_of(rec: Record, region_id: str, phase: str = MAIN_PHASE) -> pd.DataFrame:
     """`robustness` on a record already loaded: one row per variant, `change` where the mode differs."""
+    ties = region_ties(rec, region_id, phase)
+    base = graph(rec, region_id, phase, ties)
     rows = []
     for variant in VARIANTS:
-        g, rule = _variant(rec, region_id, phase, variant)
+        kept, rule = _variant(rec, ties, variant)
+        g = base if kept is ties else graph(rec, region_id, phase, kept)  # a threshold moved: same graph
         rows.append({"variante": variant, "acteurs": g.number_of_nodes(), "liens": g.number_of_edges(),
                      "centralisation_degre": round(degree_centralisation(g), 3),
                      "part_plus_grand_ensemble": round(largest_share(g), 3),
