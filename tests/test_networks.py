@@ -344,10 +344,11 @@ def test_a_mode_resting_on_funding_ties_alone_is_overturned():
 
 def test_betweenness_is_computed_once_per_graph(monkeypatch):
     calls = []
-    original = nx.betweenness_centrality
-    monkeypatch.setattr(nx, "betweenness_centrality", lambda *a, **k: calls.append(1) or original(*a, **k))
+    original = graphs.igraph.Graph.betweenness
+    monkeypatch.setattr(graphs.igraph.Graph, "betweenness", lambda *a, **k: calls.append(1) or original(*a, **k))
     g = make_graph({"c": "regional", "a": "local", "b": "local", "d": "local"},
                    [("c", "a"), ("c", "b"), ("c", "d"), ("a", "b", "coordonne")])
+    graphs._betweenness.cache_clear()
     graphs.measures(g)
     graphs.mode(g)
     assert len(calls) == 1
@@ -812,14 +813,14 @@ def test_measures_and_graphs_equal_their_straightforward_definitions_on_the_real
                                                    for n in graphs.EDGE_ATTRS}
 
 
-def test_betweenness_of_a_large_graph_is_a_seeded_estimate_close_to_the_exact_value():
-    n = graphs.EXACT_BETWEENNESS_UP_TO * 2
+def test_betweenness_of_a_large_graph_is_exact():
+    """igraph's betweenness is networkx's, at a size where networkx's pure Python is slow."""
+    n = 400
     # a hub tied to n-1 leaves, each leaf also tied to the next: a wheel without its rim's last tie
     levels = {"h": "regional"} | {f"l{i:04d}": "local" for i in range(1, n)}
     edges = [("h", f"l{i:04d}") for i in range(1, n)] + [(f"l{i:04d}", f"l{i + 1:04d}") for i in range(1, n - 1)]
     g = make_graph(levels, edges)
-    estimate = graphs.betweenness_centralisation(g)
-    graphs._betweenness.cache_clear()
-    assert graphs.betweenness_centralisation(g) == estimate  # seeded: the same figure every run
-    exact = _measures_by_definition(g)[1]
-    assert estimate == pytest.approx(exact, abs=0.02)
+    assert graphs.betweenness_centralisation(g) == pytest.approx(_measures_by_definition(g)[1], abs=1e-12)
+    nodes, pairs = graphs._simple_key(g)
+    exact = nx.betweenness_centrality(graphs.undirected(g), normalized=True)
+    assert graphs._betweenness(nodes, pairs) == pytest.approx(exact, abs=1e-12)
