@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from analysis.build import template
+from analysis.build.cli import main
 from analysis.contract import data, env
 from tests.conftest import ROOT
 
@@ -59,7 +60,7 @@ def _add_region(root: Path, region_id: str, name: str) -> None:
         csv.writer(handle, lineterminator="\n").writerow([region_id, "11", name, "etude-frq"])
 
 
-def test_new_region_writes_the_chapter_and_its_toc_entry_then_the_chapter_runs(tmp_path, monkeypatch):
+def test_new_region_writes_the_chapter_and_its_toc_entry_then_the_chapter_runs(tmp_path, monkeypatch, capsys):
     """A region added to regions.csv gets its chapter by the command alone, and that chapter executes."""
     import jupytext
     from nbclient import NotebookClient
@@ -70,19 +71,17 @@ def test_new_region_writes_the_chapter_and_its_toc_entry_then_the_chapter_runs(t
     environ.pop(env.INTERVIEWS_DIR, None)
     chapter = root / "book" / "regions" / "gaspesie.md"
 
-    def new_region(*flags):
-        return subprocess.run([sys.executable, "-m", "analysis", "new-region", "gaspesie", *flags], cwd=root,
-                              env=environ, capture_output=True, text=True, check=False)
-
-    done = new_region()
+    # The command as documented, run from the copy's own package.
+    done = subprocess.run([sys.executable, "-m", "analysis", "new-region", "gaspesie"], cwd=root, env=environ,
+                          capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
-    # A second run must not overwrite the region's own prose; --force does, and the toc entry stays single.
+    # A second run must not overwrite the region's own prose; --force does, and the toc entry stays single
+    # (the command's entry point, in-process, on the copy).
     chapter.write_text(chapter.read_text(encoding="utf-8") + "\nProse propre à la région.\n", encoding="utf-8")
-    done = new_region()
-    assert done.returncode == 2 and "--force" in done.stderr
+    assert main(["new-region", "gaspesie", "--root", str(root)]) == 2
+    assert "--force" in capsys.readouterr().err
     assert "Prose propre à la région." in chapter.read_text(encoding="utf-8")
-    done = new_region("--force")
-    assert done.returncode == 0, done.stderr
+    assert main(["new-region", "gaspesie", "--force", "--root", str(root)]) == 0, capsys.readouterr().err
     assert "Prose propre à la région." not in chapter.read_text(encoding="utf-8")
     assert "# Gaspésie–Îles-de-la-Madeleine" in chapter.read_text(encoding="utf-8")
     toc = (root / "_toc.yml").read_text(encoding="utf-8")
@@ -91,6 +90,7 @@ def test_new_region_writes_the_chapter_and_its_toc_entry_then_the_chapter_runs(t
 
     monkeypatch.setenv("PYTHONPATH", str(root))
     monkeypatch.delenv(env.INTERVIEWS_DIR, raising=False)
+    monkeypatch.setenv(env.BOOK_BUILD, "1")  # run as the build runs it: charts as markup, not PNG images
     notebook = jupytext.read(chapter)
     NotebookClient(notebook, timeout=300, kernel_name="python3",
                    resources={"metadata": {"path": str(chapter.parent)}}).execute()
@@ -100,13 +100,10 @@ def test_new_region_writes_the_chapter_and_its_toc_entry_then_the_chapter_runs(t
     assert "Récit régional non documenté" in html
 
 
-def test_new_region_refuses_an_unknown_id(tmp_path):
+def test_new_region_refuses_an_unknown_id(tmp_path, capsys):
     root = _copy_repository(tmp_path)
-    env = {**os.environ, "PYTHONPATH": str(root)}
-    done = subprocess.run([sys.executable, "-m", "analysis", "new-region", "nulle-part"], cwd=root, env=env,
-                          capture_output=True, text=True, check=False)
-    assert done.returncode == 2
-    assert "regions.csv: no region 'nulle-part'" in done.stderr
+    assert main(["new-region", "nulle-part", "--root", str(root)]) == 2
+    assert "regions.csv: no region 'nulle-part'" in capsys.readouterr().err
     assert not (root / "book" / "regions" / "nulle-part.md").exists()
 
 

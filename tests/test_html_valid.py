@@ -29,9 +29,16 @@ def _java() -> None:
     assert done.returncode == 0, done.stderr
 
 
+class _QuickValidator(Validator):
+    """The JVM's quick compiler only: a run of a few seconds finishes in half the CPU time, same report."""
+
+    def _java_options(self) -> list[str]:
+        return [*super()._java_options(), "-XX:TieredStopAtLevel=1"]
+
+
 def check(files: list[str]) -> list[str]:
     """The checker's error lines (vnu, errors only, no language guessing: the pages declare theirs)."""
-    validator = Validator(errors_only=True, detect_language=False, format="gnu")
+    validator = _QuickValidator(errors_only=True, detect_language=False, format="gnu")
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
         validator.validate(files)

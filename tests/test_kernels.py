@@ -3,27 +3,32 @@ fresh kernel shows it: an empty namespace, its own folder, execution counts from
 
 from __future__ import annotations
 
+import pytest
+
 from analysis.build import kernels
 
 
-def test_a_warm_kernel_gives_each_notebook_a_fresh_namespace_its_folder_and_counts_from_one(tmp_path):
+@pytest.fixture(scope="module")
+def warm():
+    """One warm kernel for the tests that expect it to stay up: every page it runs must see a fresh one."""
+    with kernels.WarmKernel() as kernel:
+        yield kernel
+
+
+def test_a_warm_kernel_gives_each_notebook_a_fresh_namespace_its_folder_and_counts_from_one(tmp_path, warm):
     import nbformat
     from nbformat.v4 import new_code_cell, new_notebook
 
     first, second = tmp_path / "a", tmp_path / "b"
     first.mkdir(), second.mkdir()
-    kernel = kernels.WarmKernel()
-    try:
-        one = new_notebook(cells=[new_code_cell("leftover = 1"), new_code_cell("2 + 2")])
-        done = kernel.execute(first / "one.md", one, 60)
-        assert [c.execution_count for c in done.nb.cells] == [1, 2]
-        pid = kernel.km.provisioner.process.pid
-        two = new_notebook(cells=[new_code_cell("import os\nprint(os.getcwd(), 'leftover' in dir())"),
-                                  new_code_cell("3 + 3")])
-        done = kernel.execute(second / "two.md", two, 60)
-        assert kernel.km.provisioner.process.pid == pid  # the same kernel ran both
-    finally:
-        kernel.close()
+    one = new_notebook(cells=[new_code_cell("leftover = 1"), new_code_cell("2 + 2")])
+    done = warm.execute(first / "one.md", one, 60)
+    assert [c.execution_count for c in done.nb.cells] == [1, 2]
+    pid = warm.km.provisioner.process.pid
+    two = new_notebook(cells=[new_code_cell("import os\nprint(os.getcwd(), 'leftover' in dir())"),
+                              new_code_cell("3 + 3")])
+    done = warm.execute(second / "two.md", two, 60)
+    assert warm.km.provisioner.process.pid == pid  # the same kernel ran both
     assert done.nb.cells[0].outputs[0].text.split() == [str(second), "False"]
     assert [c.execution_count for c in done.nb.cells] == [1, 2]
     assert done.nb.cells[1].outputs[0].execution_count == 2
@@ -42,14 +47,13 @@ def test_a_failing_notebook_returns_none_and_its_kernel_is_replaced(tmp_path):
         kernel.close()
 
 
-def test_chart_ids_restart_on_each_page_of_a_warm_kernel(tmp_path):
+def test_chart_ids_restart_on_each_page_of_a_warm_kernel(tmp_path, warm):
     """The same chart drawn by two pages run in one kernel gets the same element id on both."""
     from nbformat.v4 import new_code_cell, new_notebook
 
     draw = ("from analysis.present import charts\nimport altair as alt\n"
             "spec = alt.Chart(alt.Data(values=[{'x': 1}])).mark_bar().encode(x='x:Q').to_dict()\n"
             "print(charts.offline_renderer(spec)['text/html'].split('\"')[1])")
-    with kernels.WarmKernel() as kernel:
-        ids = [kernel.execute(tmp_path / f"{name}.md", new_notebook(cells=[new_code_cell(draw)]), 120)
-               .nb.cells[0].outputs[0].text.strip() for name in ("one", "two")]
+    ids = [warm.execute(tmp_path / f"{name}.md", new_notebook(cells=[new_code_cell(draw)]), 120)
+           .nb.cells[0].outputs[0].text.strip() for name in ("one", "two")]
     assert ids[0] == ids[1] and ids[0].endswith("-0")

@@ -5,17 +5,16 @@ from __future__ import annotations
 
 import csv
 import shutil
-import subprocess
-import sys
 from collections import Counter
 
 import pytest
 
+from analysis.build.cli import main
 from analysis.contract import data, disclosure, env
 from analysis.contract.validate import validate
 from analysis.interviews import reader as iv
 from analysis.interviews import restricted, synthetic
-from tests.conftest import DATA, ROOT
+from tests.conftest import DATA
 
 
 def rows(path) -> list[dict]:
@@ -35,11 +34,10 @@ def test_generation_reproduces_the_committed_files_byte_for_byte(generated):
         assert (generated / name).read_bytes() == (DATA / "synthetic" / name).read_bytes(), name
 
 
-def test_command_line_writes_only_where_it_is_told(tmp_path):
+def test_command_line_writes_only_where_it_is_told(tmp_path, capsys):
+    """The command's entry point, in-process (tests/test_rerunner.py runs `synthesize` as printed)."""
     before = {p: p.read_bytes() for p in (DATA / "synthetic").iterdir()}
-    result = subprocess.run([sys.executable, "-m", "analysis", "synthesize", "--out", str(tmp_path)],
-                            capture_output=True, text=True, cwd=ROOT)
-    assert result.returncode == 0, result.stderr
+    assert main(["synthesize", "--out", str(tmp_path)]) == 0, capsys.readouterr().err
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(synthetic.FILES.values())
     assert {p: p.read_bytes() for p in (DATA / "synthetic").iterdir()} == before
 

@@ -21,7 +21,7 @@ import pytest
 from analysis.build.cli import main
 from analysis.contract import fields, validate
 from analysis.contract.validate import REHASH_COMMAND, rehash
-from tests.conftest import DATA, ROOT
+from tests.conftest import DATA
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -643,23 +643,26 @@ def test_real_package_is_valid(capsys):
     assert time.perf_counter() - started < 30
 
 
-@pytest.mark.parametrize("mutate", [bad_codebook_cycle, bad_avenue_unknown_code, bad_segment_non_codable_code,
-                                    bad_narrative_unknown_row], ids=lambda f: f.__name__.removeprefix("bad_"))
-def test_integrity_rules_fail_the_command_line(tmp_path, mutate):
-    """What `make book` runs: a broken codebook, avenue link, segment or narrative stops it (exit 2)."""
+def test_integrity_rules_fail_the_command_line(tmp_path, capsys):
+    """What `make book` runs: a broken codebook, avenue link, segment and narrative stop it (exit 2), each
+    named. The command's entry point, in-process: test_command_line_exit_codes runs the real command line,
+    and test_bad_input_gets_its_own_message each of these breaks alone."""
     root = package(tmp_path)
-    prefix, fragment = mutate(root)
-    result = subprocess.run([sys.executable, "-m", "analysis", "validate", str(root)],
-                            capture_output=True, text=True, cwd=ROOT)
-    assert result.returncode == 2
-    assert any(line.startswith(prefix) and fragment in line for line in result.stdout.splitlines()), result.stdout
+    expected = [case(root) for case in (bad_codebook_cycle, bad_avenue_unknown_code, bad_segment_non_codable_code,
+                                        bad_narrative_unknown_row)]
+    code, lines = run(root, capsys)
+    assert code == 2
+    for prefix, fragment in expected:
+        assert any(line.startswith(prefix) and fragment in line for line in lines), (prefix, lines)
 
 
 def test_frictionless_cli_accepts_the_real_package():
-    cli = Path(sys.executable).with_name("frictionless")
-    result = subprocess.run([str(cli), "validate", str(DATA / "datapackage.json")],
-                            capture_output=True, text=True, cwd=ROOT)
-    assert result.returncode == 0, result.stdout[-3000:]
+    """The standard tool's own command line (its console entry point, in-process) accepts the package."""
+    from frictionless.console import console
+    from typer.testing import CliRunner
+
+    result = CliRunner().invoke(console, ["validate", str(DATA / "datapackage.json")])
+    assert result.exit_code == 0, result.output[-3000:]
 
 
 def test_zz_real_data_is_byte_identical_after_this_module():

@@ -108,8 +108,9 @@ def missing(html_dir: Path, registry: list[str]) -> list[str]:
             gone.append(entry)
             continue
         if anchor:
-            ids = pages.setdefault(page, parse(target).ids)
-            if anchor not in ids:
+            if page not in pages:  # each page parsed once, not once per anchor
+                pages[page] = parse(target).ids
+            if anchor not in pages[page]:
                 gone.append(entry)
     return gone
 

@@ -178,10 +178,24 @@ def _rows(path: Path) -> list[dict[str, str]]:
 def _personal_details(rows: dict[str, list[dict[str, str]]], deny: list[str], ids: list[str]) -> list[str]:
     """Every cell holding a personal detail (privacy.personal_details), named by file, row and column only.
 
-    Interview ids are expected in the id columns, and looked for in every other cell."""
+    Interview ids are expected in the id columns, and looked for in every other cell.
+    Each file, then each row of a file with a finding, is first checked whole, one cell a line: whatever the
+    rule finds in a cell it finds in that text too (no pattern matches a line break, names and ids are
+    compared word by word), so only the rows with a finding are checked cell by cell."""
+    def clean(records: list[dict[str, str]]) -> bool:
+        cells = [(name, cell) for record in records for name, cell in record.items()
+                 if isinstance(cell, str) and cell]
+        ids_cells = "\n".join(cell for name, cell in cells if name == "interview_id")
+        other_cells = "\n".join(cell for name, cell in cells if name != "interview_id")
+        return not (privacy.personal_details(other_cells, deny, ids) or privacy.personal_details(ids_cells, deny))
+
     found = []
     for file, records in rows.items():
+        if clean(records):
+            continue
         for number, record in enumerate(records, start=2):
+            if clean([record]):
+                continue
             for column, (name, cell) in enumerate(record.items(), start=1):
                 if not isinstance(cell, str) or not cell:
                     continue
