@@ -8,6 +8,10 @@ pages give the same bytes.
 
 A printed page keeps every link that leads somewhere on it: a folded table holding a row the page
 links to (a source marker, a « En bref » point) is unfolded before printing, the others stay folded.
+Chromium prints in a child process, two pages at a time, while this one finishes the pages already printed.
+A PDF is printed again only when its page, a file the page fetched, or what else makes its bytes (this module,
+pypdf, Playwright, Chromium, the book's metadata) changed: the keys are in `_build/.pdf-keys.json`.
+
 Every PDF carries the book's title, authors, subject, keywords and language (from CITATION.cff and
 `_config.yml`) and is tagged; the book PDF joins the chapters' structure trees into one.
 """
@@ -169,6 +173,9 @@ def _printed(html_dir: Path, docnames: list[str]):
                     raise SystemExit(f"pdf: printing failed:\n{raw}")
                 done[got] = (raw, fetched, base)
             yield docname, *done.pop(index)
+    except BaseException:  # the parent failed or stopped reading: nothing more to print
+        child.kill()
+        raise
     finally:
         child.join(timeout=10)
         if child.is_alive():
