@@ -73,7 +73,8 @@ book-restricted: validate
 	@$(BIN)/python -m analysis build-restricted "$(DIR)" $(if $(OUT),--out "$(OUT)")
 
 # One PDF per chapter and one for the whole book, printed from the built pages by headless Chromium,
-# into $(HTML)/telechargements/pdf/ (the chapters' download menus link there).
+# into $(HTML)/telechargements/pdf/ (the chapters' download menus link there). Only the PDFs whose page,
+# fetched files or code changed are printed again (keys in _build/.pdf-keys.json).
 pdf: book browser-deps
 	$(BIN)/python -m analysis pdf $(HTML)
 

@@ -98,6 +98,14 @@ def test_pdfs_are_scanned_or_reported_as_skipped(tmp_path):
         assert [(f.kind, f.text) for f in findings] == [("email", "jean.roy@example.org")]
 
 
+def test_a_page_the_book_pdf_shares_with_a_chapter_pdf_is_reported_in_both(tmp_path):
+    """The text of a page is extracted once (privacy._page_key), but every file holding it is reported."""
+    for name in ("chapitre.pdf", "livre.pdf"):
+        (tmp_path / name).write_bytes(_pdf(MINIMAL_PDF_TEXT))
+    findings, _ = privacy.scan(tmp_path)
+    assert sorted((f.path, f.kind) for f in findings) == [("chapitre.pdf", "email"), ("livre.pdf", "email")]
+
+
 def test_a_french_amount_beside_a_year_is_not_a_phone_number():
     """A printed table puts « 525 560 » (thousands grouped by a narrow no-break space) next to « 2013 »."""
     assert privacy.PHONE.search("montant\n525\u202f560 2013 2015") is None

@@ -8,21 +8,33 @@ pages give the same bytes.
 
 A printed page keeps every link that leads somewhere on it: a folded table holding a row the page
 links to (a source marker, a « En bref » point) is unfolded before printing, the others stay folded.
+Chromium prints in a child process, two pages at a time, while this one finishes the pages already printed.
+A PDF is printed again only when its page, a file the page fetched, or what else makes its bytes (this module,
+pypdf, Playwright, Chromium, the book's metadata) changed: the keys are in `_build/.pdf-keys.json`.
+
 Every PDF carries the book's title, authors, subject, keywords and language (from CITATION.cff and
 `_config.yml`) and is tagged; the book PDF joins the chapters' structure trees into one.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import functools
 import hashlib
 import html as html_lib
 import http.server
 import io
+import json
+import multiprocessing
+import queue
 import re
 import socket
+import subprocess
 import threading
+import traceback
+import urllib.parse
+from importlib.metadata import version
 from pathlib import Path
 
 from analysis.build import notebooks
@@ -31,6 +43,8 @@ from analysis.present import citation
 
 DOWNLOAD_DIR = "telechargements/pdf"  # inside the built HTML
 BOOK_NAME = "livre-complet.pdf"
+KEYS = ".pdf-keys.json"  # beside the built HTML (in _build): what each PDF was made from
+PRINT_JOBS = 2  # pages printed at once: each mostly waits on Chromium's layout, so two overlap on two cores
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -81,22 +95,91 @@ def serve(directory: Path):
         server.server_close()
 
 
-def _print(browser, url: str) -> bytes:
-    page = browser.new_page(viewport={"width": 1100, "height": 1400})
+async def _print(browser, base: str, docname: str) -> tuple[bytes, list[str]]:
+    """The page as Chromium prints it, and the files of the built book it fetched (the key of the print)."""
+    page = await browser.new_page(viewport={"width": 1100, "height": 1400})
+    fetched = set()
+
+    async def local_only(route):
+        url = route.request.url
+        if not url.startswith(base):
+            return await route.abort()
+        fetched.add(urllib.parse.unquote(urllib.parse.urlsplit(url).path).lstrip("/"))
+        return await route.continue_()
+
     try:
-        page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(url.split("book/")[0])
-                   else r.abort())
-        page.goto(url, wait_until="load")
-        expected = page.locator(".altair-chart").count()
+        await page.route("**/*", local_only)
+        await page.goto(f"{base}{docname}.html", wait_until="load")
+        expected = await page.locator(".altair-chart").count()
         if expected:
-            page.wait_for_function("n => document.querySelectorAll('.altair-chart svg.marks').length >= n",
-                                   arg=expected, timeout=CHART_TIMEOUT_MS)
-        page.emulate_media(media="print")
-        page.evaluate(UNFOLD_LINKED)
-        return page.pdf(format="A4", print_background=True, outline=True, tagged=True,
-                        margin={"top": "18mm", "bottom": "18mm", "left": "16mm", "right": "16mm"})
+            await page.wait_for_function(
+                "n => document.querySelectorAll('.altair-chart svg.marks').length >= n",
+                arg=expected, timeout=CHART_TIMEOUT_MS)
+        await page.emulate_media(media="print")
+        await page.evaluate(UNFOLD_LINKED)
+        raw = await page.pdf(format="A4", print_background=True, outline=True, tagged=True,
+                             margin={"top": "18mm", "bottom": "18mm", "left": "16mm", "right": "16mm"})
+        return raw, sorted(fetched)
     finally:
-        page.close()
+        await page.close()
+
+
+async def print_pages(pages: list[tuple[str, str]], deliver) -> None:
+    """Print each (base URL, docname), PRINT_JOBS pages at a time in one browser; `deliver(index, raw,
+    fetched)` as each is done. A page spends most of its time in Chromium's layout and drawing, not here."""
+    from playwright.async_api import async_playwright
+
+    slots = asyncio.Semaphore(PRINT_JOBS)
+
+    async def one(index, base, docname):
+        async with slots:
+            deliver(index, *await _print(browser, base, docname))
+
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            await asyncio.gather(*(one(i, base, docname) for i, (base, docname) in enumerate(pages)))
+        finally:
+            await browser.close()
+
+
+def _printer(html_dir: Path, docnames: list[str], results) -> None:
+    """The child process that prints the pages, so Chromium's work overlaps pypdf's in the parent."""
+    try:
+        with serve(html_dir) as base:
+            asyncio.run(print_pages([(base, d) for d in docnames],
+                                    lambda index, raw, fetched: results.put((index, raw, fetched, base))))
+    except BaseException as error:  # noqa: BLE001 - every failure reaches the parent, which raises it
+        results.put((None, "".join(traceback.format_exception(error)), None, None))
+
+
+def _printed(html_dir: Path, docnames: list[str]):
+    """(docname, raw PDF, fetched files, base URL) in reading order, printed by a child process."""
+    context = multiprocessing.get_context("spawn")
+    results = context.Queue()
+    child = context.Process(target=_printer, args=(html_dir, docnames, results), daemon=True)
+    child.start()
+    done = {}
+    try:
+        for index, docname in enumerate(docnames):
+            while index not in done:
+                try:
+                    got, raw, fetched, base = results.get(timeout=5)
+                except queue.Empty:
+                    if not child.is_alive():
+                        raise SystemExit(f"pdf: the printer stopped (exit code {child.exitcode})") from None
+                    continue
+                if got is None:
+                    raise SystemExit(f"pdf: printing failed:\n{raw}")
+                done[got] = (raw, fetched, base)
+            yield docname, *done.pop(index)
+    except BaseException:  # the parent failed or stopped reading: nothing more to print
+        child.kill()
+        raise
+    finally:
+        child.join(timeout=10)
+        if child.is_alive():
+            child.kill()
 
 
 def _fixed(writer, title: str):
@@ -321,15 +404,72 @@ def _published_links(writer, base: str) -> None:
 EDITION_KEY = "/Edition"  # an entry of the PDF's document information, beside /Title
 
 
-def _save(writer, title: str, target: Path, base: str | None = None) -> None:
+def _finished(writer, title: str, base: str | None = None) -> bytes:
+    """The bytes to write: published links, stable ids, the book's metadata."""
     buffer = io.BytesIO()
     if base:
         _published_links(writer, base)
     _stable_structure_ids(writer)
     writer.add_metadata({EDITION_KEY: citation.edition()})  # the edition the footer and cite boxes name
     _fixed(writer, title).write(buffer)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(buffer.getvalue())
+    return buffer.getvalue()
+
+
+def chapter_pdf(raw: bytes, title: str, base: str) -> bytes:
+    """A chapter's PDF from Chromium's print of it, served at `base`."""
+    from pypdf import PdfReader, PdfWriter
+
+    return _finished(PdfWriter(clone_from=PdfReader(io.BytesIO(raw))), title, base)
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _code_key() -> str:
+    """What else makes the bytes of a PDF: this module, pypdf, Playwright, Chromium and the book's metadata."""
+    import pypdf
+
+    chromium = subprocess.run([CHROMIUM, "--version"], capture_output=True, text=True, check=False).stdout
+    return _sha256(json.dumps([_sha256(Path(__file__).read_bytes()), pypdf.__version__, version("playwright"),
+                               chromium.strip(), citation.metadata(), citation.edition(), LANGUAGE],
+                              sort_keys=True, default=str).encode("utf-8"))
+
+
+class _Keys:
+    """What each PDF was made from, in KEYS beside the built HTML: a PDF whose page, fetched files and code key
+    are unchanged is not printed again. Files are hashed once a run."""
+
+    def __init__(self, html_dir: Path):
+        self.html_dir, self.path = html_dir, html_dir.parent / KEYS
+        self.code, self.hashes = _code_key(), {}
+        try:
+            self.old = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            self.old = {}
+        self.new = {}
+
+    def digest(self, name: str) -> str | None:
+        if name not in self.hashes:
+            path = self.html_dir / name
+            self.hashes[name] = _sha256(path.read_bytes()) if path.is_file() else None
+        return self.hashes[name]
+
+    def fresh(self, name: str) -> bool:
+        """`name` is as recorded, and so is everything it was made from."""
+        record, target = self.old.get(name), self.html_dir / name
+        if not (record and record["code"] == self.code and target.is_file()
+                and _sha256(target.read_bytes()) == record["pdf"]
+                and all(self.digest(f) == h for f, h in record["inputs"].items())):
+            return False
+        self.new[name] = record
+        return True
+
+    def record(self, name: str, inputs: list[str], data: bytes) -> None:
+        self.new[name] = {"code": self.code, "inputs": {f: self.digest(f) for f in inputs}, "pdf": _sha256(data)}
+
+    def save(self) -> None:
+        self.path.write_text(json.dumps(self.new, indent=1, sort_keys=True), encoding="utf-8")
 
 
 def _title(html_file: Path) -> str:
@@ -339,8 +479,8 @@ def _title(html_file: Path) -> str:
 
 
 def write_all(html_dir: Path = ROOT / "_build" / "html", log=print) -> list[Path]:
-    """Print every chapter, then join them into the book PDF. Returns the written paths."""
-    from playwright.sync_api import sync_playwright
+    """Print every chapter whose page, files or code changed, then join them into the book PDF (again only when a
+    chapter or the book's title changed). Returns the paths of every PDF."""
     from pypdf import PdfReader, PdfWriter
 
     html_dir = Path(html_dir)
@@ -349,25 +489,37 @@ def write_all(html_dir: Path = ROOT / "_build" / "html", log=print) -> list[Path
     if not Path(CHROMIUM).exists():
         raise SystemExit("Debian's chromium is missing: run `make browser-deps`")
     docnames = [d for d in notebooks.chapters() if (html_dir / f"{d}.html").exists()]
-    written, book = [], PdfWriter()
-    with serve(html_dir) as base, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        try:
-            for docname in docnames:
-                raw = _print(browser, f"{base}{docname}.html")
-                title = _title(html_dir / f"{docname}.html")
-                writer = PdfWriter(clone_from=PdfReader(io.BytesIO(raw)))
-                target = html_dir / chapter_path(docname)
-                _save(writer, title, target, base)
-                chapter, start = PdfReader(target), len(book.pages)
-                _own_destinations(chapter, len(written) + 1)
+    names = [chapter_path(d) for d in docnames]
+    keys = _Keys(html_dir)
+    stale = [d for d, name in zip(docnames, names, strict=True) if not keys.fresh(name)]
+    if len(stale) < len(docnames):
+        log(f"pdf: {len(docnames) - len(stale)} chapter PDF(s) unchanged since printed (same page, files, code)")
+    book_inputs = [*names, "book/index.html"]
+    try:
+        if stale or not keys.fresh(book_path()):
+            printed = _printed(html_dir, stale) if stale else iter(())
+            book = PdfWriter()
+            for number, (docname, name) in enumerate(zip(docnames, names, strict=True), start=1):
+                title, target = _title(html_dir / f"{docname}.html"), html_dir / name
+                if docname in stale:
+                    _, raw, fetched, base = next(printed)
+                    data = chapter_pdf(raw, title, base)
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    target.write_bytes(data)
+                    keys.record(name, fetched, data)
+                    log(f"pdf: {name} ({len(data) // 1024} KiB)")
+                else:
+                    data = target.read_bytes()
+                chapter, start = PdfReader(io.BytesIO(data)), len(book.pages)
+                _own_destinations(chapter, number)
                 book.append(chapter, outline_item=title)
-                _join_structure(book, chapter, start, len(written) + 1)
-                written.append(target)
-                log(f"pdf: {chapter_path(docname)} ({target.stat().st_size // 1024} KiB)")
-        finally:
-            browser.close()
-    target = html_dir / book_path()
-    _save(book, _title(html_dir / "book/index.html"), target)
-    log(f"pdf: {book_path()} ({target.stat().st_size // 1024} KiB, {len(docnames)} chapters)")
-    return [*written, target]
+                _join_structure(book, chapter, start, number)
+            data = _finished(book, _title(html_dir / "book/index.html"))
+            (html_dir / book_path()).write_bytes(data)
+            keys.record(book_path(), book_inputs, data)
+            log(f"pdf: {book_path()} ({len(data) // 1024} KiB, {len(docnames)} chapters)")
+        else:
+            log(f"pdf: {book_path()} unchanged")
+    finally:
+        keys.save()
+    return [html_dir / name for name in [*names, book_path()]]

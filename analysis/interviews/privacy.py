@@ -21,6 +21,7 @@ cannot go stale.
 from __future__ import annotations
 
 import csv
+import hashlib
 import html
 import re
 import sys
@@ -41,6 +42,7 @@ EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}", re.IGNORECASE)
 # (U+202F) that groups the thousands of a French amount: « 525 560 » followed by a year is not a number.
 PHONE = re.compile(r"(?<![\w.\u202f-])(?:(?:\+?1[ \t\u00a0.-])?(?:\(\d{3}\)[ \t\u00a0]?|\d{3}[ \t\u00a0.-]))?"
                    r"\d{3}[ \t\u00a0.-]\d{4}(?![\w-])")
+PHONE_CORE = re.compile(r"\d{3}[ \t\u00a0.-]\d{4}")  # the part of PHONE that every match holds
 # What a finding says of each kind, without the value it found.
 KINDS = {"email": "an e-mail address", "phone": "a phone number", "deny-list": "a name of the deny-list",
          "interview-id": "an interview id"}
@@ -79,8 +81,12 @@ class Match:
 def personal_details(text: str, deny: list[str] = (), ids: list[str] = ()) -> list[Match]:
     """Every e-mail address, phone number, deny-listed name and interview id in `text` (accents, case,
     hyphens and underscores ignored for names and ids)."""
-    found = [Match("email", m.group(0), KINDS["email"]) for m in EMAIL.finditer(text)]
-    found += [Match("phone", m.group(0).strip(), KINDS["phone"]) for m in PHONE.finditer(text)]
+    # Cheap tests first, as most text holds neither: every address has an @, every number PHONE_CORE.
+    found = [Match("email", m.group(0), KINDS["email"]) for m in EMAIL.finditer(text)] if "@" in text else []
+    if PHONE_CORE.search(text):
+        found += [Match("phone", m.group(0).strip(), KINDS["phone"]) for m in PHONE.finditer(text)]
+    if not deny and not ids:
+        return found  # the public book: no names to look for, so no text to normalise
     plain = f" {normalise(text)} "
     for number, name in enumerate(deny, start=1):
         key = normalise(name)
@@ -116,14 +122,65 @@ def allowlist(path: Path = ALLOWLIST) -> dict[tuple[str, str], str]:
     return allowed
 
 
-def _texts(path: Path) -> list[str] | None:
-    """The text of a file as lines (HTML entities decoded), or None for a PDF that cannot be read."""
+# A page's own entries that its text does not depend on: the page tree, links, structure-tree keys. The book
+# PDF holds the chapters' pages with only these changed, so each page's text is extracted once.
+NOT_TEXT = {"/Parent", "/Annots", "/StructParents"}
+
+
+def _page_key(page) -> str | None:
+    """A digest of everything a page's text is extracted from (its content, resources, fonts, forms), or None
+    when the page inherits its resources or holds a loop: then it is not shared."""
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, StreamObject
+
+    memo: dict = {}
+
+    def digest(node) -> str:
+        if isinstance(node, IndirectObject):
+            ref = (node.idnum, node.generation)
+            if ref not in memo:
+                memo[ref] = None
+                memo[ref] = digest(node.get_object())
+            if memo[ref] is None:
+                raise RecursionError(ref)
+            return memo[ref]
+        if isinstance(node, DictionaryObject):
+            parts = [f"{k}={digest(v)}" for k, v in sorted(node.items()) if node is not page or k not in NOT_TEXT]
+            if isinstance(node, StreamObject):
+                parts.append(hashlib.sha256(node._data).hexdigest())  # noqa: SLF001 - the raw, encoded bytes
+            text = "<<" + " ".join(parts) + ">>"
+        elif isinstance(node, ArrayObject):
+            text = "[" + " ".join(digest(v) for v in node) + "]"
+        else:
+            text = f"{type(node).__name__}:{node!r}"
+        return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+    if "/Resources" not in page:
+        return None
+    try:
+        return digest(page)
+    except RecursionError:
+        return None
+
+
+def _texts(path: Path, pages: dict[str, str] | None = None) -> list[str] | None:
+    """The text of a file as lines (HTML entities decoded), or None for a PDF that cannot be read. `pages` keeps
+    the text of each PDF page already read, by _page_key."""
     if path.suffix == ".pdf":
         try:
             from pypdf import PdfReader
         except ImportError:
             return None
-        return [line for page in PdfReader(path).pages for line in (page.extract_text() or "").splitlines()]
+        pages = {} if pages is None else pages
+        lines = []
+        for page in PdfReader(path).pages:
+            key = _page_key(page)
+            text = pages.get(key) if key else None
+            if text is None:
+                text = page.extract_text() or ""
+                if key:
+                    pages[key] = text
+            lines += text.splitlines()
+        return lines
     return html.unescape(path.read_text(encoding="utf-8", errors="replace")).splitlines()
 
 
@@ -136,9 +193,9 @@ def _files(root: Path) -> list[Path]:
 def scan(root: Path, deny: list[str] | None = None, ids: list[str] = ()) -> tuple[list[Finding], list[str]]:
     """(findings, notes) for every file under `root`; notes say what could not be read."""
     root = Path(root)
-    findings, notes = [], []
+    findings, notes, pages = [], [], {}
     for path in _files(root):
-        lines = _texts(path)
+        lines = _texts(path, pages)
         rel = path.relative_to(root).as_posix()
         if lines is None:
             notes.append(f"{rel}: PDF skipped (pypdf is not installed)")
