@@ -27,6 +27,7 @@ import re
 import sys
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from analysis.contract import env
@@ -88,14 +89,19 @@ def personal_details(text: str, deny: list[str] = (), ids: list[str] = ()) -> li
     if not deny and not ids:
         return found  # the public book: no names to look for, so no text to normalise
     plain = f" {normalise(text)} "
-    for number, name in enumerate(deny, start=1):
-        key = normalise(name)
+    for number, key in enumerate(_normalised(tuple(deny)), start=1):
         if key and f" {key} " in plain:
             found.append(Match("deny-list", f"name on line {number} of the deny-list",
                                f"{KINDS['deny-list']} (its line {number})"))
     found += [Match("interview-id", "an interview id of the restricted folder", KINDS["interview-id"])
-              for key in dict.fromkeys(normalise(i) for i in ids) if key and f" {key} " in plain]
+              for key in dict.fromkeys(_normalised(tuple(ids))) if key and f" {key} " in plain]
     return found
+
+
+@lru_cache(maxsize=16)
+def _normalised(items: tuple[str, ...]) -> tuple[str, ...]:
+    """Each item normalised, once per list: a scan checks thousands of texts against the same few lists."""
+    return tuple(normalise(item) for item in items)
 
 
 @dataclass(frozen=True, order=True)
