@@ -19,7 +19,7 @@ LOG_FILTER := $(BIN)/python -u -m analysis.build.buildlog
 PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 
 .PHONY: install validate rehash book book-all book-restricted serve lint unit test test-fast browser-deps bench lock clean \
-        pdf anchors lab \
+        pdf print-pdf pytest anchors lab \
         validate-restricted determinism determinism-check linkcheck privacy-scan
 
 # The Python version is checked first: an unsupported one stops here, saying what to install.
@@ -76,7 +76,7 @@ book-restricted: validate
 # into $(HTML)/telechargements/pdf/ (the chapters' download menus link there). Only the PDFs whose page,
 # fetched files or code changed are printed again (keys in _build/.pdf-keys.json).
 pdf: book browser-deps
-	$(BIN)/python -m analysis pdf $(HTML)
+	@$(MAKE) --no-print-directory print-pdf
 
 # Add the anchors the built book publishes to book/anchors.txt (run after merging new pages).
 anchors: install
@@ -109,11 +109,21 @@ browser-deps:
 test-fast: lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS) -m "not built and not browser"
 
-# The PDFs are printed here too, so the tests that read them (and the links to them) always run.
+# The PDFs are printed here too, so the tests that read them (and the links to them) always run. After the
+# build the gates run two at a time, one per core (each one's output printed whole when it ends): the PDFs
+# print while the chapters run again for determinism; pytest, the links and the privacy scan, which read
+# the PDFs, follow.
 test: install browser-deps lint book
-	$(BIN)/python -m analysis pdf $(HTML)
+	@echo "gates, two at a time: PDFs and determinism, then tests, links and privacy (each shown when it ends)"
+	@$(MAKE) --no-print-directory -j2 --output-sync=target GATES=after-pdf pytest linkcheck privacy-scan determinism-check
+
+# The test suite alone (make test runs it after printing the PDFs).
+pytest: $(if $(GATES),print-pdf)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
-	@$(MAKE) --no-print-directory linkcheck privacy-scan determinism-check
+
+# The printing itself, on the book as it is (make pdf builds it first).
+print-pdf:
+	$(BIN)/python -m analysis pdf $(HTML)
 
 # Side by side in one run, in scratch copies: floor, cold build vs one-notebook-at-a-time baseline,
 # rebuilds, `make test`, page weight, chart drawing, data ×1/×10/×100 -> _build/bench/latest.{json,md};
@@ -158,6 +168,11 @@ determinism: book-all
 	@$(JB) build . --path-output $(DETERMINISM) --all -W -n --keep-going > $(DETERMINISM)/build.log 2>&1 \
 	  || { tail -40 $(DETERMINISM)/build.log; exit 1; }
 	@$(BIN)/python -m analysis compare-builds $(DETERMINISM)/_build/html $(HTML)
+
+# Within make test, the links and the privacy scan read the PDFs: they wait for them.
+ifeq ($(GATES),after-pdf)
+linkcheck privacy-scan: print-pdf
+endif
 
 # Internal links and anchors must resolve (exit 2 otherwise); external ones are listed, never fetched.
 linkcheck:
