@@ -15,10 +15,9 @@ from pathlib import Path
 import pytest
 from playwright.async_api import async_playwright
 
-from analysis.build.pdf import ARGS, CHROMIUM, serve  # one browser, one way to serve the book
+# One browser, one way to serve the book (bench/pages.py takes these three from here too).
+from analysis.build.pdf import ARGS, CHROMIUM, serve
 from tests.browser import axe
-
-__all__ = ["ARGS", "CHROMIUM", "serve"]  # bench/pages.py takes them from here
 
 VIEWPORT = {"width": 1280, "height": 900}
 FALLBACK = "details.chart-fallback > summary"
@@ -80,7 +79,7 @@ async def _keyboard(page, result: PageVisit) -> None:
     result.reached = await _tab_through(page, cdp, result.summaries)
     await cdp.detach()
     if result.reached:
-        await page.keyboard.press("Shift+Tab")  # back onto the page, then to the last summary reached
+        await page.keyboard.press("Shift+Tab")  # back onto the page if focus left it, then to the last summary
         target = page.locator(FALLBACK).nth(result.reached[-1])
         await target.focus()
         await page.keyboard.press("Enter")
