@@ -33,11 +33,12 @@ def script() -> str:
     return raw.decode("utf-8")
 
 
-def run(page, options: dict | None = None) -> dict:
-    """axe.run on the whole document; returns axe's result (violations, passes, testEngine...)."""
-    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
-        page.add_script_tag(content=script())
-    return page.evaluate(
+async def run(page, options: dict | None = None) -> dict:
+    """axe.run on the whole document of a Playwright (asyncio) page; returns axe's result (violations,
+    passes, testEngine...)."""
+    if not await page.evaluate("() => typeof window.axe !== 'undefined'"):
+        await page.add_script_tag(content=script())
+    return await page.evaluate(
         "options => window.axe.run(document, options)",
         {"resultTypes": ["violations"], **(options or {})},
     )

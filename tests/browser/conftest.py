@@ -1,67 +1,188 @@
-"""Real-browser fixtures: the built book served on 127.0.0.1 and Debian's Chromium via Playwright."""
+"""Real-browser fixtures: the built book served on 127.0.0.1 and Debian's Chromium via Playwright.
+
+Each page is visited once and every check reads that one visit (`check_page`). Playwright's asyncio API
+drives the browser, from synchronous tests, through one event loop for the session: several pages load,
+draw and are checked at once, and the keyboard check sends its Tab presses in batches instead of waiting
+for each one to be acknowledged (a round trip costs more than the browser's work for a key).
+"""
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import sync_playwright
+from playwright.async_api import async_playwright
 
-from analysis.build.pdf import ARGS, CHROMIUM, serve  # one browser, one way to serve the book
+# One browser, one way to serve the book (bench/pages.py takes these three from here too).
+from analysis.build.pdf import ARGS, CHROMIUM, serve
+from tests.browser import axe
+
+VIEWPORT = {"width": 1280, "height": 900}
+FALLBACK = "details.chart-fallback > summary"
+CONCURRENT_PAGES = 2  # tabs at work at once: on two cores, a third brings nothing
+# Every other host is unknown to the browser: nothing leaves 127.0.0.1, without intercepting each request
+# (Playwright's routing would also turn the HTTP cache off); the pages' requests elsewhere are still listed.
+OFFLINE = "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"
+TAB = {"key": "Tab", "code": "Tab", "windowsVirtualKeyCode": 9}
 
 
 @dataclass
 class PageVisit:
-    """What happened while a page loaded: errors, blocked requests, drawn charts."""
+    """What one visit of a page showed: errors and blocked requests while it loaded, charts drawn, serious
+    axe-core violations, and which chart-data summaries Tab reached from the top of the page."""
 
     errors: list[str] = field(default_factory=list)
     external: list[str] = field(default_factory=list)
     charts_expected: int = 0
     charts_drawn: int = 0
+    axe_version: str = ""
+    serious: list[str] = field(default_factory=list)
+    summaries: int = 0
+    reached: list[int] = field(default_factory=list)
+    opened: bool = False  # Enter opened the last summary reached, showing its table
 
 
-def visit(browser, base_url: str, path: str, timeout_ms: int = 15000) -> tuple[PageVisit, object]:
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
+# Listens for focus while Tab is pressed: the indexes of the summaries focused, and whether focus left
+# the document (past its last focusable element).
+LISTEN_FOCUS = f"""() => {{
+    window.__reached = [];
+    window.__left = false;
+    document.addEventListener('focusout', e => {{ if (!e.relatedTarget) window.__left = true; }});
+    document.addEventListener('focusin', e => {{
+        const i = [...document.querySelectorAll('{FALLBACK}')].indexOf(e.target);
+        if (i >= 0 && !window.__reached.includes(i)) window.__reached.push(i);
+    }});
+    document.activeElement && document.activeElement.blur();
+    window.scrollTo(0, 0);
+}}"""
+
+
+async def _tab_through(page, cdp, summaries: int, limit: int = 3000, batch: int = 25) -> list[int]:
+    """Press Tab from the top of the page until every summary has had focus, or focus left the document,
+    or `limit` presses; the indexes of the summaries that received focus, in order. Presses are sent
+    `batch` at a time over the page's DevTools session, which delivers them in order."""
+    await page.evaluate(LISTEN_FOCUS)
+    reached, left, pressed = [], False, 0
+    while len(reached) < summaries and not left and pressed < limit:
+        await asyncio.gather(*(cdp.send("Input.dispatchKeyEvent", {"type": kind, **TAB})
+                               for _ in range(batch) for kind in ("rawKeyDown", "keyUp")))
+        pressed += batch
+        reached, left = await page.evaluate("() => [window.__reached, window.__left]")
+    return reached
+
+
+async def _keyboard(page, result: PageVisit) -> None:
+    result.summaries = await page.locator(FALLBACK).count()
+    cdp = await page.context.new_cdp_session(page)
+    result.reached = await _tab_through(page, cdp, result.summaries)
+    await cdp.detach()
+    if result.reached:
+        await page.keyboard.press("Shift+Tab")  # back onto the page if focus left it, then to the last summary
+        target = page.locator(FALLBACK).nth(result.reached[-1])
+        await target.focus()
+        await page.keyboard.press("Enter")
+        result.opened = await target.evaluate(
+            "s => s.parentElement.open"
+            " && s.parentElement.querySelector('table tbody tr') !== null"
+            " && s.parentElement.querySelector('table').getBoundingClientRect().height > 0")
+
+
+async def check_page(page, base_url: str, path: str, timeout_ms: int = 15000) -> PageVisit:
+    """Load a page in a tab, listing every request to another host, wait for its charts, then run axe-core
+    and the keyboard check on that same load."""
     result = PageVisit()
+    errors: list[str] = []
+    listeners = {
+        "request": lambda r: r.url.startswith(base_url) or result.external.append(r.url),
+        "pageerror": lambda e: errors.append(f"pageerror: {e}"),
+        "console": lambda m: m.type == "error" and errors.append(f"console: {m.text} ({m.location['url']})"),
+    }
+    for event, listener in listeners.items():
+        page.on(event, listener)
+    try:
+        await page.goto(base_url + path, wait_until="load")
+        result.charts_expected = await page.locator(".altair-chart").count()
+        if result.charts_expected:
+            try:
+                await page.wait_for_function(
+                    "n => document.querySelectorAll('.altair-chart svg.marks').length >= n",
+                    arg=result.charts_expected, timeout=timeout_ms)
+            except Exception:  # noqa: BLE001 - the count below reports what drew
+                pass
+        # A chart counts as drawn when its SVG exists and has a visible size (width "container" can collapse).
+        result.charts_drawn = await page.evaluate(
+            "() => [...document.querySelectorAll('.altair-chart svg.marks')]"
+            ".filter(s => s.getBoundingClientRect().width > 50 && s.getBoundingClientRect().height > 20).length")
+        result.errors = [e for e in errors
+                         if "favicon.ico" not in e
+                         and "net::ERR_NAME_NOT_RESOLVED" not in e]  # blocked outside requests are listed apart
+        checked = await axe.run(page)
+        result.axe_version = checked["testEngine"]["version"]
+        result.serious = axe.serious(checked)
+        await _keyboard(page, result)
+    finally:
+        for event, listener in listeners.items():
+            page.remove_listener(event, listener)
+    return result
 
-    def route(r):
-        if r.request.url.startswith(base_url):
-            r.continue_()
-        else:
-            result.external.append(r.request.url)
-            r.abort()
 
-    page.route("**/*", route)
-    page.on("pageerror", lambda e: result.errors.append(f"pageerror: {e}"))
-    page.on("console", lambda m: m.type == "error" and result.errors.append(f"console: {m.text}"))
-    page.goto(base_url + path, wait_until="load")
-    result.charts_expected = page.locator(".altair-chart").count()
-    if result.charts_expected:
-        try:
-            page.wait_for_function(
-                "n => document.querySelectorAll('.altair-chart svg.marks').length >= n",
-                arg=result.charts_expected, timeout=timeout_ms)
-        except Exception:  # noqa: BLE001 - the count below reports what drew
-            pass
-    # A chart counts as drawn when its SVG exists and has a visible size (width "container" can collapse).
-    result.charts_drawn = page.evaluate(
-        "() => [...document.querySelectorAll('.altair-chart svg.marks')]"
-        ".filter(s => s.getBoundingClientRect().width > 50 && s.getBoundingClientRect().height > 20).length")
-    result.errors = [e for e in result.errors
-                     if "favicon.ico" not in e
-                     and "net::ERR_FAILED" not in e]  # blocked outside requests are listed apart
-    return result, page
+class Browser:
+    """Debian's Chromium, driven through an event loop of its own, with a few tabs in one browser context
+    that go from page to page: a new tab costs a renderer process, and about a CPU-second per page."""
+
+    def __init__(self):
+        self._loop = asyncio.new_event_loop()
+        self._playwright = self._run(async_playwright().start())
+        self._browser = self._run(self._playwright.chromium.launch(executable_path=CHROMIUM,
+                                                                    args=[*ARGS, OFFLINE]))
+        self._context = self._run(self._browser.new_context(viewport=VIEWPORT))
+        self._tabs = [self._run(self._context.new_page()) for _ in range(CONCURRENT_PAGES)]
+
+    def _run(self, coroutine):
+        return self._loop.run_until_complete(coroutine)
+
+    def visit_all(self, base_url: str, paths: list[str], timeout_ms: int = 15000) -> dict:
+        """Every page checked, each tab taking the next page left; a page whose visit raised maps to its
+        exception (and its tab is replaced, in case the failure left it unusable)."""
+        todo, results = list(paths), {}
+
+        async def work(i):
+            while todo:
+                path = todo.pop(0)
+                try:
+                    results[path] = await check_page(self._tabs[i], base_url, path, timeout_ms)
+                except Exception as error:  # noqa: BLE001 - reported by the test that reads this page
+                    results[path] = error
+                    await self._tabs[i].close()
+                    self._tabs[i] = await self._context.new_page()
+
+        async def every():
+            await asyncio.gather(*map(work, range(len(self._tabs))))
+
+        self._run(every())
+        return results
+
+    def visit(self, base_url: str, path: str, timeout_ms: int = 15000) -> PageVisit:
+        result = self.visit_all(base_url, [path], timeout_ms)[path]
+        if isinstance(result, BaseException):
+            raise result
+        return result
+
+    def close(self):
+        self._run(self._browser.close())
+        self._run(self._playwright.stop())
+        self._loop.close()
 
 
 @pytest.fixture(scope="session")
 def browser():
     if not Path(CHROMIUM).exists():
         pytest.fail("Debian's chromium is missing: run `make browser-deps` (or apt-get install chromium)")
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
+    b = Browser()
+    yield b
+    b.close()
 
 
 @pytest.fixture(scope="session")
