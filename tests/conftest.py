@@ -16,10 +16,14 @@ HTML = Path(os.environ.get("BOOK_HTML", ROOT / "_build" / "html"))
 
 
 def pytest_collection_modifyitems(items):
-    """A test that reads the built book is marked `built` (`make test-fast` leaves those out)."""
+    """A test that reads the built book is marked `built` (`make test-fast` leaves those out); one that reads
+    its PDFs also `printed` (`make test` runs the others while the PDFs print)."""
     for item in items:
-        if "built_html" in getattr(item, "fixturenames", ()):
+        names = getattr(item, "fixturenames", ())
+        if "built_html" in names:
             item.add_marker(pytest.mark.built)
+        if "printed_html" in names:
+            item.add_marker(pytest.mark.printed)
 
 
 @pytest.fixture(scope="session")
@@ -27,6 +31,16 @@ def built_html() -> Path:
     if not (HTML / "index.html").exists():
         pytest.fail("the book is not built: run `make book` (make test builds it first)")
     return HTML
+
+
+@pytest.fixture(scope="session")
+def printed_html(built_html) -> Path:
+    """The built book with its PDFs."""
+    from analysis.build import pdf
+
+    if not (built_html / pdf.book_path()).exists():
+        pytest.fail("no PDFs in the built book: run `make pdf` (make test prints them)")
+    return built_html
 
 
 def book_pages(html_dir: Path = HTML) -> list[str]:

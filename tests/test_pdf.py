@@ -37,16 +37,9 @@ def _chart_titles(docname: str) -> list[str]:
     return titles
 
 
-@pytest.fixture(scope="module")
-def pdf_dir(built_html):
-    if not (built_html / pdf.book_path()).exists():
-        pytest.fail("no PDFs in the built book: run `make pdf` (make test prints them)")
-    return built_html
-
-
 @pytest.mark.parametrize("docname", CHAPTERS)
-def test_each_chapter_pdf_has_pages_its_title_and_its_charts(pdf_dir, docname):
-    reader = PdfReader(pdf_dir / pdf.chapter_path(docname))
+def test_each_chapter_pdf_has_pages_its_title_and_its_charts(printed_html, docname):
+    reader = PdfReader(printed_html / pdf.chapter_path(docname))
     assert len(reader.pages) > 0
     text = _norm("".join(page.extract_text() or "" for page in reader.pages))
     assert _norm(_title(docname)) in text
@@ -55,27 +48,27 @@ def test_each_chapter_pdf_has_pages_its_title_and_its_charts(pdf_dir, docname):
     assert "/CreationDate" not in (reader.metadata or {})
 
 
-def test_the_book_pdf_joins_every_chapter_in_order(pdf_dir):
-    book = PdfReader(pdf_dir / pdf.book_path())
-    chapters = [PdfReader(pdf_dir / pdf.chapter_path(d)) for d in CHAPTERS]
+def test_the_book_pdf_joins_every_chapter_in_order(printed_html):
+    book = PdfReader(printed_html / pdf.book_path())
+    chapters = [PdfReader(printed_html / pdf.chapter_path(d)) for d in CHAPTERS]
     assert len(book.pages) == sum(len(c.pages) for c in chapters)
     assert [item.title for item in book.outline if not isinstance(item, list)] == [
         c.metadata.title for c in chapters]
 
 
-def test_the_book_pdf_is_linked_from_the_reproduction_page(pdf_dir):
-    page = (pdf_dir / "book/annexes/reproduire.html").read_text(encoding="utf-8")
+def test_the_book_pdf_is_linked_from_the_reproduction_page(printed_html):
+    page = (printed_html / "book/annexes/reproduire.html").read_text(encoding="utf-8")
     assert f'href="../../{pdf.book_path()}"' in page
 
 
-def test_printing_a_chapter_twice_gives_the_same_bytes(pdf_dir):
+def test_printing_a_chapter_twice_gives_the_same_bytes(printed_html):
     """Chromium's dates, document id and DOM-numbered structure ids are normalised away: two loads of the page,
     from two servers on two ports, printed at the same time, give the same bytes."""
     import asyncio
 
     docname = next(d for d in CHAPTERS if _chart_titles(d))  # a chapter with charts, drawn asynchronously
     printed = {}
-    with pdf.serve(pdf_dir) as first, pdf.serve(pdf_dir) as second:
+    with pdf.serve(printed_html) as first, pdf.serve(printed_html) as second:
         bases = [first, second]
         assert first != second
         asyncio.run(pdf.print_pages([(base, docname) for base in bases],
@@ -85,10 +78,10 @@ def test_printing_a_chapter_twice_gives_the_same_bytes(pdf_dir):
 
 
 @pytest.mark.parametrize("docname", ["book/regions/mauricie", "book/annexes/reproduire"])
-def test_links_in_a_pdf_lead_to_the_published_book(pdf_dir, docname):
+def test_links_in_a_pdf_lead_to_the_published_book(printed_html, docname):
     from analysis.present import citation
 
-    uris = [str(a.get_object()["/A"]["/URI"]) for page in PdfReader(pdf_dir / pdf.chapter_path(docname)).pages
+    uris = [str(a.get_object()["/A"]["/URI"]) for page in PdfReader(printed_html / pdf.chapter_path(docname)).pages
             for a in page.get("/Annots", []) or [] if "/URI" in a.get_object().get("/A", {})]
     assert uris and not [u for u in uris if "127.0.0.1" in u or "localhost" in u]
     site = str(citation.metadata()["url"]).rstrip("/")
@@ -115,8 +108,8 @@ def _dead_internal_links(reader) -> list[str]:
 
 
 @pytest.mark.parametrize("name", [pdf.book_path(), *(pdf.chapter_path(d) for d in CHAPTERS)])
-def test_every_pdf_has_no_dead_internal_link_and_names_its_authors_and_language(pdf_dir, name):
-    reader = PdfReader(pdf_dir / name)
+def test_every_pdf_has_no_dead_internal_link_and_names_its_authors_and_language(printed_html, name):
+    reader = PdfReader(printed_html / name)
     assert _dead_internal_links(reader) == []
     meta = reader.metadata
     assert meta.title and meta.author and "Contributeurs" in meta.author and meta.subject
@@ -125,8 +118,8 @@ def test_every_pdf_has_no_dead_internal_link_and_names_its_authors_and_language(
     assert "/StructTreeRoot" in root and root["/MarkInfo"]["/Marked"]  # tagged, the whole book included
 
 
-def test_a_chapter_pdf_prints_the_rows_its_source_markers_lead_to(pdf_dir):
-    reader = PdfReader(pdf_dir / pdf.chapter_path("book/regions/mauricie"))
+def test_a_chapter_pdf_prints_the_rows_its_source_markers_lead_to(printed_html):
+    reader = PdfReader(printed_html / pdf.chapter_path("book/regions/mauricie"))
     internal = [a for page in reader.pages for a in page.get("/Annots", []) or []
                 if "/Dest" in a.get_object() or "/D" in a.get_object().get("/A", {})]
     assert len(internal) > 50 and _dead_internal_links(reader) == []
