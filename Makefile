@@ -19,7 +19,7 @@ LOG_FILTER := $(BIN)/python -u -m analysis.build.buildlog
 PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 
 .PHONY: install validate rehash book book-all book-restricted serve lint unit test test-fast browser-deps bench lock clean \
-        pdf print-pdf pytest pytest-printed anchors lab \
+        pdf print-pdf pytest anchors lab \
         validate-restricted determinism determinism-check linkcheck privacy-scan
 
 # The Python version is checked first: an unsupported one stops here, saying what to install.
@@ -110,21 +110,16 @@ test-fast: lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS) -m "not built and not browser"
 
 # The PDFs are printed here too, so the tests that read them (and the links to them) always run. After the
-# build the gates run two at a time, one per core (each one's output printed whole when it ends): the tests
-# that do not read the PDFs run while they print, then determinism; the tests that read the PDFs, the links
-# and the privacy scan wait for them.
+# build the gates run two at a time, one per core (each one's output printed whole when it ends): the PDFs
+# print while the chapters run again for determinism; pytest, the links and the privacy scan, which read
+# the PDFs, follow.
 test: install browser-deps lint book
-	@echo "gates, two at a time: tests and PDFs, determinism, then what reads the PDFs (each shown when it ends)"
-	@$(MAKE) --no-print-directory -j2 --output-sync=target GATES=after-pdf \
-	  pytest print-pdf determinism-check pytest-printed linkcheck privacy-scan
+	@echo "gates, two at a time: PDFs and determinism, then tests, links and privacy (each shown when it ends)"
+	@$(MAKE) --no-print-directory -j2 --output-sync=target GATES=after-pdf pytest linkcheck privacy-scan determinism-check
 
-# The test suite alone, on the book as it is (within make test: every test but those reading the PDFs).
-pytest:
-	$(BIN)/python -m pytest $(PYTEST_ARGS) $(if $(GATES),-m "not printed")
-
-# The tests that read the PDFs (marked `printed`), once they are printed.
-pytest-printed: print-pdf
-	$(BIN)/python -m pytest $(PYTEST_ARGS) -m printed
+# The test suite alone, on the book as it is (make test runs it once the PDFs are printed).
+pytest: $(if $(GATES),print-pdf)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # The printing itself, on the book as it is (make pdf builds it first).
 print-pdf:

@@ -16,14 +16,10 @@ HTML = Path(os.environ.get("BOOK_HTML", ROOT / "_build" / "html"))
 
 
 def pytest_collection_modifyitems(items):
-    """A test that reads the built book is marked `built` (`make test-fast` leaves those out); one that reads
-    its PDFs also `printed` (`make test` runs the others while the PDFs print)."""
+    """A test that reads the built book is marked `built` (`make test-fast` leaves those out)."""
     for item in items:
-        names = getattr(item, "fixturenames", ())
-        if "built_html" in names:
+        if "built_html" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.built)
-        if "printed_html" in names:
-            item.add_marker(pytest.mark.printed)
 
 
 @pytest.fixture(scope="session")
