@@ -53,7 +53,8 @@ def env_for(repo: Path, **extra: str | None) -> dict[str, str]:
     # The editable install points `analysis` at the checkout; the kernels and tests use the copy's.
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(repo), os.environ.get("PYTHONPATH")]))}
     env.pop(EXECUTION_JOBS, None)
-    for name in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL"):  # the copy's make starts as typed, not as a child
+    # the copy's make starts as typed, not as a child of `make bench RECORD=1` (make exports RECORD)
+    for name in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "RECORD"):
         env.pop(name, None)
     for key, value in extra.items():
         if value is not None:

@@ -150,8 +150,10 @@ def test_printed_commands_run_as_printed_and_write_only_under_build_or_outside(t
 
 
 def _dry_run(*args: str) -> str:
-    # as typed in a terminal: not with the flags and variables of a make running these tests (make test, bench)
-    environ = {k: v for k, v in os.environ.items() if k not in {"MAKEFLAGS", "MFLAGS", "MAKELEVEL"}}
+    # as typed in a terminal: not with the flags and variables of a make running these tests (make test, or a
+    # `make bench RECORD=1` whose copy runs make test: make exports its command-line variables)
+    environ = {k: v for k, v in os.environ.items()
+               if k not in {"MAKEFLAGS", "MFLAGS", "MAKELEVEL", "RECORD", "GATES", "DIR", "OUT"}}
     return subprocess.run(["make", "--no-print-directory", "-n", *args], cwd=ROOT, capture_output=True, text=True,
                           check=True, env=environ).stdout
 
