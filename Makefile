@@ -117,6 +117,9 @@ test: install browser-deps lint book
 	@echo "gates, two at a time: PDFs and determinism, then tests, links and privacy (each shown when it ends)"
 	@$(MAKE) --no-print-directory -j2 --output-sync=target GATES=after-pdf pytest linkcheck privacy-scan determinism-check
 
+# GATES reaches the sub-make on its command line only: the tests' own commands never see it.
+unexport GATES
+
 # The test suite alone, on the book as it is (make test runs it once the PDFs are printed).
 pytest: $(if $(GATES),print-pdf)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
