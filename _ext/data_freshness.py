@@ -18,10 +18,6 @@ from analysis.contract import env
 
 logger = logging.getLogger(__name__)
 STAMP_NAME = ".inputs-fingerprint"
-# Written only by a build that ended without a warning, with the book fingerprint taken when it started:
-# `make book` re-reads every page when it is missing (a page that failed once cannot hide behind the cache)
-# and skips `jb build` while nothing the book reads has changed since (analysis/build/inputs.py).
-CLEAN_NAME = inputs.CURRENT_NAME
 
 
 def _paths(app) -> tuple[Path, Path]:
@@ -32,7 +28,10 @@ def _paths(app) -> tuple[Path, Path]:
 
 def _check(app, config) -> None:
     stamp, cache = _paths(app)
-    (stamp.parent / CLEAN_NAME).unlink(missing_ok=True)  # until this build ends clean
+    # inputs.CURRENT_NAME is written only by a build that ends without a warning, with the book fingerprint
+    # taken now: `make book` re-reads every page when it is missing (a page that failed once cannot hide
+    # behind the cache) and skips `jb build` while nothing the book reads has changed since.
+    (stamp.parent / inputs.CURRENT_NAME).unlink(missing_ok=True)
     app._data_fingerprint = inputs.fingerprint(Path(app.confdir), env.interviews_dir())  # restricted files too
     app._book_fingerprint = inputs.book_fingerprint(Path(app.confdir))  # before the build reads anything
     previous = stamp.read_text().strip() if stamp.exists() else None
@@ -56,7 +55,7 @@ def _record(app, exception) -> None:
         stamp.parent.mkdir(parents=True, exist_ok=True)
         stamp.write_text(app._data_fingerprint + "\n")
         if app._warncount == 0:
-            (stamp.parent / CLEAN_NAME).write_text(app._book_fingerprint + "\n")
+            (stamp.parent / inputs.CURRENT_NAME).write_text(app._book_fingerprint + "\n")
 
 
 def setup(app):

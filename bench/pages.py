@@ -95,7 +95,7 @@ def draw_times(html_dir: Path, timeout_ms: int = 30000) -> dict:
     sys.path.insert(0, str(ROOT))
     from playwright.sync_api import sync_playwright
 
-    from tests.browser.conftest import ARGS, CHROMIUM, serve
+    from analysis.build.pdf import ARGS, CHROMIUM, serve
 
     html_dir = Path(html_dir)
     with_charts = [p.relative_to(html_dir).as_posix() for p in pages(html_dir)

@@ -162,7 +162,7 @@ def test_only_a_build_without_warnings_records_itself_clean(tmp_path):
     root = _copy(tmp_path / "repo")
     app = SimpleNamespace(confdir=str(root), outdir=str(root / "_build" / "html"),
                           config=SimpleNamespace(nb_execution_cache_path=""), _warncount=0)
-    clean = root / "_build" / data_freshness.CLEAN_NAME
+    clean = root / "_build" / inputs.CURRENT_NAME
     data_freshness._check(app, None)
     data_freshness._record(app, None)
     assert clean.exists()

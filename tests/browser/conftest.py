@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from playwright.async_api import async_playwright
 
-# One browser, one way to serve the book (bench/pages.py takes these three from here too).
+# One browser, one way to serve the book, as the PDFs and bench/pages.py use them.
 from analysis.build.pdf import ARGS, CHROMIUM, serve
 from tests.browser import axe
 
