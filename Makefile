@@ -157,7 +157,8 @@ validate-restricted: install
 	@$(BIN)/python -m analysis validate-restricted $(if $(DIR),"$(DIR)")
 
 # Determinism, as make test checks it: every chapter the build executed is run again, in warm kernels, from the
-# notebook the build stored, and must give the same outputs, cell for cell (analysis/build/determinism.py).
+# notebook the build stored, and must give the same outputs, cell for cell (analysis/build/determinism.py); it
+# must open no file of the repository that analysis/build/inputs.py does not list (an audit hook records them).
 determinism-check:
 	@test -f $(HTML)/index.html || { echo "No book yet: run 'make book' first."; exit 1; }
 	@$(BIN)/python -m analysis reexecute _build/.jupyter_cache 2>&1 | $(LOG_FILTER)

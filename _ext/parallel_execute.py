@@ -124,7 +124,7 @@ def _pre_execute(app, env, docnames) -> None:
     names = ", ".join(Path(env.path2doc(str(path)) or path.stem).name for path, *_ in todo)
     logger.info(f"executing {len(todo)} notebooks not in the cache in {min(n_jobs, len(todo))} warm kernels: "
                 f"{names}")
-    results = kernels.run_all([(path, notebook, nb_config.execution_timeout, nb_config.execution_allow_errors)
+    results, _ = kernels.run_all([(path, notebook, nb_config.execution_timeout, nb_config.execution_allow_errors)
                                for path, notebook, nb_config, _ in todo], n_jobs)
     for (path, _, _, read_fmt), result in zip(todo, results, strict=True):
         # jupyter-cache's database is written from this thread only

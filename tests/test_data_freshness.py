@@ -104,51 +104,25 @@ def test_make_book_skips_what_the_book_does_not_read_but_not_another_date_or_a_r
     assert not inputs.book_is_current(root)
 
 
-AUDIT = """
-import json, os, sys
-from pathlib import Path
-import jupytext
-from IPython.core.interactiveshell import InteractiveShell
-root = Path.cwd().resolve()
-opened = set()
-def hook(event, args):
-    if event == "open" and args and isinstance(args[0], (str, os.PathLike)):
-        path = Path(os.fspath(args[0]))
-        path = (path if path.is_absolute() else Path.cwd() / path).resolve()
-        if root in path.parents:
-            opened.add(path.relative_to(root).as_posix())
-shell = InteractiveShell.instance()
-chapters = [root / (name + ".md") for name in json.loads(sys.argv[1])]
-cells = {c: [cell.source for cell in jupytext.read(c).cells if cell.cell_type == "code"] for c in chapters}
-sys.addaudithook(hook)
-for chapter, sources in cells.items():
-    os.chdir(chapter.parent)
-    for source in sources:
-        assert shell.run_cell(source, silent=True).success, (chapter, source[:200])
-print(json.dumps(sorted(opened)))
-"""
+def test_a_chapter_run_under_the_audit_reads_only_inputs_and_a_planted_read_is_caught(monkeypatch):
+    """The determinism gate runs every chapter as the build runs them (charts as the book's offline markup)
+    in kernels that record each file they open. Here one real chapter, with one cell added that reads a
+    file the list does not cover: the hook saw the chapter's data read, and only the planted file is out."""
+    import jupytext
+    from nbformat.v4 import new_code_cell
 
-
-def test_every_file_a_chapter_opens_is_an_input():
-    """Every chapter's code run under an audit hook: each file of the repository it opens is in the list.
-
-    The chapters run as the build runs them (the list keys the build's cache): charts as the book's offline
-    markup, not as the PNG images vl-convert draws in Jupyter, which reads no file of the repository."""
-    import os
-    import subprocess
-    import sys
-
+    from analysis.build import kernels
     from analysis.contract import env
 
-    done = subprocess.run([sys.executable, "-c", AUDIT, json.dumps(notebooks.chapters())], cwd=ROOT,
-                          env={**os.environ, env.BOOK_BUILD: "1"}, capture_output=True, text=True, timeout=600)
-    assert done.returncode == 0, done.stderr[-3000:]
-    opened = json.loads(done.stdout.splitlines()[-1])
-    own_text = {name + ".md" for name in notebooks.chapters()}  # jupyter-cache keys a chapter on its text
-    outside = [p for p in opened if not inputs.covers(p) and p not in own_text
-               and not p.startswith((".venv/", "_build/")) and "__editable__" not in p]
-    assert "data/regions.csv" in opened  # the hook saw the chapters read
-    assert outside == [], f"chapters read files analysis/build/inputs.py does not list: {outside}"
+    monkeypatch.setenv(env.BOOK_BUILD, "1")
+    chapter = ROOT / "book" / "regions" / "mauricie.md"
+    notebook = jupytext.read(chapter)
+    notebook.cells.append(new_code_cell("open('../../tests/conftest.py').close()"))
+    with kernels.WarmKernel(audit=ROOT) as kernel:
+        assert kernel.execute(chapter, notebook, 300) is not None
+    opened = kernel.opened[chapter]
+    assert "data/regions.csv" in opened
+    assert inputs.unlisted(opened, "book/regions/mauricie.md") == ["tests/conftest.py"]
 
 
 def test_only_a_build_without_warnings_records_itself_clean(tmp_path):

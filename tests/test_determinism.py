@@ -105,3 +105,17 @@ def test_reexecution_finds_a_chapter_whose_outputs_change(tmp_path):
     problems, compared = reexecuted(cache, tmp_path, jobs=2)
     assert compared == 2
     assert len(problems) == 1 and problems[0].startswith("clock.ipynb: cell 0: outputs differ")
+
+
+def test_reexecution_finds_a_chapter_that_reads_a_file_the_inputs_do_not_list(tmp_path):
+    from analysis.build.determinism import reexecuted
+
+    (tmp_path / "notes.txt").write_text("not an input", encoding="utf-8")
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "listed.csv").write_text("an input", encoding="utf-8")
+    cache = _cached_chapters(tmp_path, {"listed": "print(open('data/listed.csv').read())",
+                                        "unlisted": "print(open('notes.txt').read())"})
+    problems, compared = reexecuted(cache, tmp_path, jobs=2)
+    assert compared == 2
+    assert problems == ["unlisted.ipynb: read notes.txt, which analysis/build/inputs.py does not list "
+                        "(a change there would not make the build run the chapter again)"]

@@ -51,7 +51,7 @@ def parser(width: int | None = None) -> argparse.ArgumentParser:
     p_compare.add_argument("other", type=Path)
     p_reexecute = sub.add_parser(
         "reexecute", help="run every chapter of a build's execution cache again; outputs must be identical "
-                          "(exit 2 otherwise)")
+                          "and every file read a listed input (exit 2 otherwise)")
     p_reexecute.add_argument("cache", type=Path, help="the build's execution cache (_build/.jupyter_cache)")
     p_links = sub.add_parser(
         "links", help="every internal link and anchor of a built book must resolve (exit 2); list external ones")
@@ -133,8 +133,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{args.cache}: no execution cache; run `make book` first", file=sys.stderr)
             return EXIT_INVALID
         problems, compared = reexecuted(args.cache, ROOT, jobs())
-        return report(problems, "chapter(s) gave other outputs when run again",
-                      f"{compared} chapters run again: the same outputs, cell for cell")
+        return report(problems, "chapter(s) gave other outputs or read an unlisted file when run again",
+                      f"{compared} chapters run again: the same outputs, cell for cell, and no file read "
+                      "outside the build's inputs")
     if args.command == "links":
         from analysis.build import links
 

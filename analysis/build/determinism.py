@@ -11,7 +11,10 @@ Everything else — pages, chart specifications and their element ids, tables, d
 `python -m analysis reexecute CACHE` is the same gate without a second build (`make test` runs it): every
 chapter the build executed is run again, in warm kernels, from the notebook the build stored, and its
 outputs — chart specifications, tables, glued numbers — must equal the stored ones, cell for cell. The
-rest of a page is Sphinx rendering those outputs, which depends on nothing else.
+rest of a page is Sphinx rendering those outputs, which depends on nothing else. The same run is audited
+(`sys.addaudithook` in the kernels): a chapter that opens a file of the repository which
+analysis/build/inputs.py does not list fails too, since the build would not run it again when that file
+changes.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ import os
 import re
 from pathlib import Path
 
-from analysis.build import kernels
+from analysis.build import inputs, kernels
 from analysis.contract import env
 
 MASK = "[date de construction]"
@@ -85,8 +88,9 @@ def _outputs(cell) -> str:
 
 
 def reexecuted(cache_path: Path, root: Path, jobs: int = 2, timeout: int = 300) -> tuple[list[str], int]:
-    """Run every notebook of the build's execution cache again; (one line per chapter whose outputs
-    differ, number of chapters compared)."""
+    """Run every notebook of the build's execution cache again, under an audit hook; (one line per chapter
+    whose outputs differ or that read a file of `root` the list of inputs does not cover, number of chapters
+    compared)."""
     from jupyter_cache import get_cache
 
     cache = get_cache(str(cache_path))
@@ -100,14 +104,17 @@ def reexecuted(cache_path: Path, root: Path, jobs: int = 2, timeout: int = 300) 
                 cell.outputs, cell.execution_count = [], None
         fresh.append(blank)
     os.environ[env.BOOK_BUILD] = "1"  # as during the build (_ext/vega_bundle.py): the kernels inherit it
-    results = kernels.run_all([(path, nb, timeout, False) for (path, _), nb in zip(stored, fresh, strict=True)],
-                              jobs)
+    results, opened = kernels.run_all([(path, nb, timeout, False)
+                                       for (path, _), nb in zip(stored, fresh, strict=True)], jobs, audit=root)
     problems = []
     for (path, before), result in zip(stored, results, strict=True):
         name = path.relative_to(root).as_posix() if path.is_relative_to(root) else path.as_posix()
         if result is None:
             problems.append(f"{name}: failed when run again")
             continue
+        if unlisted := inputs.unlisted(opened.get(path, []), name):
+            problems.append(f"{name}: read {', '.join(unlisted)}, which analysis/build/inputs.py does not list "
+                            "(a change there would not make the build run the chapter again)")
         for index, (old, new) in enumerate(zip(before.cells, result.nb.cells, strict=True)):
             if old.cell_type == "code" and _outputs(old) != _outputs(new):
                 a, b = _outputs(old), _outputs(new)

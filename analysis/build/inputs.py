@@ -2,8 +2,8 @@
 
 The freshness check of the build (_ext/data_freshness.py: re-execute every chapter, and with them the
 downloadable notebooks written from their results) and `make validate`'s stamp both fingerprint these
-paths. tests/test_data_freshness.py runs every chapter under an audit hook and fails if a chapter opens a
-file of the repository this list does not cover.
+paths. The determinism gate (`make determinism-check`, analysis/build/determinism.py) runs every chapter
+under an audit hook and fails if a chapter opens a file of the repository this list does not cover.
 
 The whole book reads more: its pages, `_config.yml`, `_ext/`. `book_fingerprint` hashes everything in the
 checkout except the folders only the tests, benchmarks, CI and tools use; a clean build records it, and
@@ -40,6 +40,14 @@ def files(root: Path = ROOT, extra: Path | None = None) -> list[tuple[str, Path]
 def covers(relative: str) -> bool:
     """Whether a path relative to the repository root is one of the inputs or lies inside one."""
     return any(relative == name or relative.startswith(name + "/") for name in INPUTS)
+
+
+def unlisted(opened: list[str], own_text: str) -> list[str]:
+    """The files a chapter opened (paths relative to the repository root) that are not inputs: besides the
+    list, a chapter may read its own text (jupyter-cache keys it on that), the environment and the build.
+    The import system also tries the editable install's path hook as a file name, in the working folder."""
+    return sorted(p for p in opened if not covers(p) and p != own_text and not p.startswith((".venv/", "_build/"))
+                  and "__editable__" not in p)
 
 
 def fingerprint(root: Path = ROOT, extra: Path | None = None) -> str:

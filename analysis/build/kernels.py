@@ -9,6 +9,7 @@ imported stay loaded. The build's pre-execution (_ext/parallel_execute.py) and t
 
 from __future__ import annotations
 
+import json
 import os
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -41,12 +42,40 @@ if "analysis.present.charts" in _sys.modules:
 del _os, _sys
 get_ipython().execution_count = 1"""
 
+# Run once in a kernel whose notebooks are audited: every file opened under `root` is recorded, in a module of
+# its own that `%reset` leaves alone, until TAKE prints the list and empties it after each notebook.
+AUDIT = """import sys as _sys
+if "_opened_files" not in _sys.modules:
+    def _install(root):
+        import os, types
+        from pathlib import Path
+        record = _sys.modules["_opened_files"] = types.ModuleType("_opened_files")
+        record.paths = set()
+
+        def hook(event, args):
+            if event == "open" and args and isinstance(args[0], (str, os.PathLike)):
+                path = Path(os.fspath(args[0]))
+                path = (path if path.is_absolute() else Path.cwd() / path).resolve()
+                if root in path.parents:
+                    record.paths.add(path.relative_to(root).as_posix())
+        _sys.addaudithook(hook)
+    _install(__import__("pathlib").Path({root!r}))
+    del _install
+del _sys"""
+TAKE = """import sys as _sys, json as _json
+print(_json.dumps(sorted(_sys.modules["_opened_files"].paths)))
+_sys.modules["_opened_files"].paths.clear()
+del _sys, _json"""
+
 
 class WarmKernel:
-    """One kernel kept running across notebooks, so each notebook does not pay a start and the imports."""
+    """One kernel kept running across notebooks, so each notebook does not pay a start and the imports.
+    With `audit` (a folder), `opened` maps each notebook's path to the files under that folder it opened."""
 
-    def __init__(self):
+    def __init__(self, audit: Path | None = None):
         self.km = None
+        self.audit = Path(audit).resolve() if audit else None
+        self.opened: dict[Path, list[str]] = {}
 
     def __enter__(self) -> WarmKernel:
         return self
@@ -66,13 +95,25 @@ class WarmKernel:
                                 allow_errors=execution.get("allow_errors", allow_errors),
                                 resources={"metadata": {"path": str(path.parent)}})
 
-        async def reset(notebook):  # nbclient's hook once the kernel client is ready, before the first cell
-            reply = await client.kc.execute_interactive(RESET.format(cwd=str(path.parent)), store_history=False,
-                                                        output_hook=lambda _: None, timeout=60)
+        async def run(code: str, output_hook=lambda _: None) -> None:
+            reply = await client.kc.execute_interactive(code, store_history=False, output_hook=output_hook,
+                                                        timeout=60)
             if reply["content"]["status"] != "ok":
-                raise RuntimeError("the kernel could not be reset")
+                raise RuntimeError(f"the kernel could not run: {code.splitlines()[0]}")
+
+        async def reset(notebook):  # nbclient's hook once the kernel client is ready, before the first cell
+            await run(RESET.format(cwd=str(path.parent)))
+            if self.audit:
+                await run(AUDIT.format(root=str(self.audit)))
+
+        async def take(notebook):  # once the last cell ran, the kernel client still open (the manager is ours)
+            printed = []
+            await run(TAKE, lambda msg: msg["msg_type"] == "stream" and printed.append(msg["content"]["text"]))
+            self.opened[path] = json.loads("".join(printed))
 
         client.on_notebook_start = reset
+        if self.audit:
+            client.on_notebook_complete = take
         start = time.perf_counter()
         try:
             client.execute()
@@ -91,19 +132,22 @@ class WarmKernel:
             self.km = None
 
 
-def run_all(todo: list[tuple[Path, object, int, bool]], jobs: int) -> list:
-    """Execute every (path, notebook, timeout, allow_errors) in `jobs` warm kernels; results in `todo`'s order.
-    Notebooks are dealt to the kernels in a fixed order, so two runs put the same notebooks in the same kernel."""
+def run_all(todo: list[tuple[Path, object, int, bool]], jobs: int,
+            audit: Path | None = None) -> tuple[list, dict[Path, list[str]]]:
+    """Execute every (path, notebook, timeout, allow_errors) in `jobs` warm kernels: the results in `todo`'s
+    order, and with `audit`, the files under it each notebook opened (see WarmKernel). Notebooks are dealt
+    to the kernels in a fixed order, so two runs put the same notebooks in the same kernel."""
     n_kernels = max(1, min(jobs, len(todo)))
     shares = [todo[i::n_kernels] for i in range(n_kernels)]
 
     def run_share(share):
-        with WarmKernel() as kernel:
-            return [kernel.execute(*item) for item in share]
+        with WarmKernel(audit) as kernel:
+            return [kernel.execute(*item) for item in share], kernel.opened
 
     with ThreadPoolExecutor(max_workers=n_kernels) as pool:
         done = list(pool.map(run_share, shares))
-    results = [None] * len(todo)
-    for i, share_results in enumerate(done):
+    results, opened = [None] * len(todo), {}
+    for i, (share_results, share_opened) in enumerate(done):
         results[i::n_kernels] = share_results
-    return results
+        opened.update(share_opened)
+    return results, opened
