@@ -3,12 +3,11 @@ _ext/data_freshness.py, the notebook cache and `make validate`), and that list m
 
 from __future__ import annotations
 
-import json
 import shutil
 
 import pytest
 
-from analysis.build import inputs, notebooks
+from analysis.build import inputs
 from tests.conftest import ROOT
 
 
