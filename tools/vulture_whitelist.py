@@ -14,4 +14,5 @@ _ = SimpleNamespace()
 _._ID  # pypdf writes PdfWriter._ID (set in analysis/build/pdf.py) as the file identifier
 _.compress_type  # zipfile reads these ZipInfo attributes (set in analysis/contract/archive.py)
 _.create_system
-_.on_notebook_start  # nbclient calls the hook set on its client (analysis/build/kernels.py)
+_.on_notebook_start  # nbclient calls the hooks set on its client (analysis/build/kernels.py)
+_.on_notebook_complete
