@@ -17,6 +17,10 @@ PYTEST_ARGS ?= -n auto --maxprocesses 4 --dist loadfile
 # and no ipykernel transport warnings (analysis/build/buildlog.py).
 LOG_FILTER := $(BIN)/python -u -m analysis.build.buildlog
 PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check
+# The gates start many Python processes: with bytecode caches (__pycache__/, ignored by git and by every
+# fingerprint), each one neither compiles the package again nor has pytest rewrite the tests' asserts again,
+# even where the shell asks Python not to write them.
+unexport PYTHONDONTWRITEBYTECODE
 
 .PHONY: install validate rehash book book-all book-restricted serve lint unit test test-fast browser-deps bench lock clean \
         pdf print-pdf pytest anchors lab \
