@@ -59,17 +59,18 @@ def test_each_chapter_pdf_has_pages_its_title_and_its_charts(printed_html, docna
 def test_the_book_pdf_joins_every_chapter_in_order(printed_html):
     """Pages, outline and text as pdfium reads them; the structure tree as qpdf does: one element per chapter,
     and every page's key into the parent tree there."""
-    chapters = [_text(printed_html / pdf.chapter_path(d)) for d in CHAPTERS]
-    starts = [sum(len(c) for c in chapters[:i]) for i in range(len(chapters))]
-    book = _text(printed_html / pdf.book_path())
-    assert len(book) == sum(len(c) for c in chapters)
-    assert [book[start] for start in starts] == [c[0] for c in chapters]
-    titles = []
+    lengths, firsts, titles = [], [], []
     for d in CHAPTERS:
+        with pypdfium2.PdfDocument(printed_html / pdf.chapter_path(d)) as chapter:
+            lengths.append(len(chapter))
+            firsts.append(chapter[0].get_textpage().get_text_range())
         with pikepdf.open(printed_html / pdf.chapter_path(d)) as chapter:
             titles.append(str(chapter.docinfo.Title))
-    with pypdfium2.PdfDocument(printed_html / pdf.book_path()) as document:
-        top = [(item.get_title(), item.get_dest().get_index()) for item in document.get_toc() if item.level == 0]
+    starts = [sum(lengths[:i]) for i in range(len(lengths))]
+    with pypdfium2.PdfDocument(printed_html / pdf.book_path()) as book:
+        assert len(book) == sum(lengths)
+        assert [book[start].get_textpage().get_text_range() for start in starts] == firsts
+        top = [(item.get_title(), item.get_dest().get_index()) for item in book.get_toc() if item.level == 0]
     assert top == list(zip(titles, starts, strict=True))
     with pikepdf.open(printed_html / pdf.book_path()) as reader:
         root = reader.Root.StructTreeRoot
