@@ -7,8 +7,9 @@ import json
 import re
 import unicodedata
 
+import pikepdf
+import pypdfium2
 import pytest
-from pypdf import PdfReader
 
 from analysis.build import notebooks, pdf
 from tests.conftest import HTML
@@ -28,6 +29,12 @@ def _title(docname: str) -> str:
     return html.unescape(re.sub(r"<[^>]+>", "", h1)).replace("#", "").strip()
 
 
+def _text(path) -> list[str]:
+    """Each page's text, as pdfium reads it: a second PDF library reading what qpdf wrote."""
+    with pypdfium2.PdfDocument(path) as document:
+        return [page.get_textpage().get_text_range() for page in document]
+
+
 def _chart_titles(docname: str) -> list[str]:
     titles = []
     for raw in SPEC.findall((HTML / f"{docname}.html").read_text(encoding="utf-8")):
@@ -39,21 +46,38 @@ def _chart_titles(docname: str) -> list[str]:
 
 @pytest.mark.parametrize("docname", CHAPTERS)
 def test_each_chapter_pdf_has_pages_its_title_and_its_charts(printed_html, docname):
-    reader = PdfReader(printed_html / pdf.chapter_path(docname))
-    assert len(reader.pages) > 0
-    text = _norm("".join(page.extract_text() or "" for page in reader.pages))
+    pages = _text(printed_html / pdf.chapter_path(docname))
+    assert len(pages) > 0
+    text = _norm("".join(pages))
     assert _norm(_title(docname)) in text
     for title in _chart_titles(docname):  # a chart's title is drawn by Vega: it is in the PDF only if the chart is
         assert _norm(title) in text, f"{docname}: chart « {title} » not in the PDF"
-    assert "/CreationDate" not in (reader.metadata or {})
+    with pikepdf.open(printed_html / pdf.chapter_path(docname)) as reader:
+        assert "/CreationDate" not in reader.docinfo
 
 
 def test_the_book_pdf_joins_every_chapter_in_order(printed_html):
-    book = PdfReader(printed_html / pdf.book_path())
-    chapters = [PdfReader(printed_html / pdf.chapter_path(d)) for d in CHAPTERS]
-    assert len(book.pages) == sum(len(c.pages) for c in chapters)
-    assert [item.title for item in book.outline if not isinstance(item, list)] == [
-        c.metadata.title for c in chapters]
+    """Pages, outline and text as pdfium reads them; the structure tree as qpdf does: one element per chapter,
+    and every page's key into the parent tree there."""
+    lengths, firsts, titles = [], [], []
+    for d in CHAPTERS:
+        with pypdfium2.PdfDocument(printed_html / pdf.chapter_path(d)) as chapter:
+            lengths.append(len(chapter))
+            firsts.append(chapter[0].get_textpage().get_text_range())
+        with pikepdf.open(printed_html / pdf.chapter_path(d)) as chapter:
+            titles.append(str(chapter.docinfo.Title))
+    starts = [sum(lengths[:i]) for i in range(len(lengths))]
+    with pypdfium2.PdfDocument(printed_html / pdf.book_path()) as book:
+        assert len(book) == sum(lengths)
+        assert [book[start].get_textpage().get_text_range() for start in starts] == firsts
+        top = [(item.get_title(), item.get_dest().get_index()) for item in book.get_toc() if item.level == 0]
+    assert top == list(zip(titles, starts, strict=True))
+    with pikepdf.open(printed_html / pdf.book_path()) as reader:
+        root = reader.Root.StructTreeRoot
+        assert len(root.K) == len(CHAPTERS)
+        nums = root.ParentTree.Nums
+        keys = {int(nums[i]) for i in range(0, len(nums), 2)}
+        assert all(int(page.obj.StructParents) in keys for page in reader.pages)
 
 
 def test_the_book_pdf_is_linked_from_the_reproduction_page(printed_html):
@@ -81,26 +105,27 @@ def test_printing_a_chapter_twice_gives_the_same_bytes(printed_html):
 def test_links_in_a_pdf_lead_to_the_published_book(printed_html, docname):
     from analysis.present import citation
 
-    uris = [str(a.get_object()["/A"]["/URI"]) for page in PdfReader(printed_html / pdf.chapter_path(docname)).pages
-            for a in page.get("/Annots", []) or [] if "/URI" in a.get_object().get("/A", {})]
+    with pikepdf.open(printed_html / pdf.chapter_path(docname)) as reader:
+        uris = [str(a.A.URI) for page in reader.pages for a in page.obj.get("/Annots", [])
+                if "/URI" in a.get("/A", {})]
     assert uris and not [u for u in uris if "127.0.0.1" in u or "localhost" in u]
     site = str(citation.metadata()["url"]).rstrip("/")
     assert any(u.startswith(f"{site}/book/") for u in uris)
 
 
 def _dead_internal_links(reader) -> list[str]:
-    """Link annotations that lead to a named destination the document does not hold."""
-    from pypdf.generic import ArrayObject
-
-    named = set(reader.named_destinations)
+    """Link annotations that lead to a named destination the document does not hold: a name in the catalog's
+    /Dests, a string in its /Names tree."""
+    root = reader.Root
+    named = {str(name) for name in root.get("/Dests", {}).keys()}
+    if "/Names" in root and "/Dests" in root.Names:
+        named |= set(pikepdf.NameTree(root.Names.Dests).keys())
     dead = []
     for page in reader.pages:
-        for annotation in page.get("/Annots", []) or []:
-            annotation = annotation.get_object()
-            action = annotation.get("/A")
-            action = action.get_object() if action is not None else {}
+        for annotation in page.obj.get("/Annots", []):
+            action = annotation.get("/A", {})
             target = annotation.get("/Dest", action.get("/D") if action.get("/S") == "/GoTo" else None)
-            if target is None or isinstance(target.get_object(), ArrayObject):
+            if target is None or isinstance(target, pikepdf.Array):
                 continue  # an explicit destination names its page object itself
             if str(target) not in named:
                 dead.append(str(target))
@@ -109,17 +134,17 @@ def _dead_internal_links(reader) -> list[str]:
 
 @pytest.mark.parametrize("name", [pdf.book_path(), *(pdf.chapter_path(d) for d in CHAPTERS)])
 def test_every_pdf_has_no_dead_internal_link_and_names_its_authors_and_language(printed_html, name):
-    reader = PdfReader(printed_html / name)
-    assert _dead_internal_links(reader) == []
-    meta = reader.metadata
-    assert meta.title and meta.author and "Contributeurs" in meta.author and meta.subject
-    root = reader.trailer["/Root"]
-    assert str(root["/Lang"]) == pdf.LANGUAGE
-    assert "/StructTreeRoot" in root and root["/MarkInfo"]["/Marked"]  # tagged, the whole book included
+    with pikepdf.open(printed_html / name) as reader:
+        assert _dead_internal_links(reader) == []
+        meta = reader.docinfo
+        assert str(meta.Title) and "Contributeurs" in str(meta.Author) and str(meta.Subject)
+        root = reader.Root
+        assert str(root.Lang) == pdf.LANGUAGE
+        assert "/StructTreeRoot" in root and root.MarkInfo.Marked  # tagged, the whole book included
 
 
 def test_a_chapter_pdf_prints_the_rows_its_source_markers_lead_to(printed_html):
-    reader = PdfReader(printed_html / pdf.chapter_path("book/regions/mauricie"))
-    internal = [a for page in reader.pages for a in page.get("/Annots", []) or []
-                if "/Dest" in a.get_object() or "/D" in a.get_object().get("/A", {})]
-    assert len(internal) > 50 and _dead_internal_links(reader) == []
+    with pikepdf.open(printed_html / pdf.chapter_path("book/regions/mauricie")) as reader:
+        internal = [a for page in reader.pages for a in page.obj.get("/Annots", [])
+                    if "/Dest" in a or "/D" in a.get("/A", {})]
+        assert len(internal) > 50 and _dead_internal_links(reader) == []

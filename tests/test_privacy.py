@@ -70,14 +70,16 @@ def test_allowances_need_a_reason_and_go_stale_loudly(tmp_path):
 MINIMAL_PDF_TEXT = "Contact : jean.roy@example.org"
 
 
-def _pdf(text: str) -> bytes:
-    """A one-page PDF whose text layer holds `text` (hand-written objects, no PDF library needed)."""
-    stream = f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode("latin-1")
+def _pdf(text: str, *placed: tuple[int, int, str]) -> bytes:
+    """A one-page PDF whose text layer holds `text`, then each (x, y, text) of `placed` (hand-written objects, no
+    PDF library needed)."""
+    stream = " ".join(f"BT /F1 12 Tf {x} {y} Td ({t}) Tj ET"
+                      for x, y, t in [(72, 720, text), *placed]).encode("cp1252")
     objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
                b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
                b"/Resources << /Font << /F1 5 0 R >> >> >>",
                b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
-               b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+               b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"]
     out, offsets = bytearray(b"%PDF-1.4\n"), []
     for number, body in enumerate(objects, start=1):
         offsets.append(len(out))
@@ -92,18 +94,29 @@ def _pdf(text: str) -> bytes:
 def test_pdfs_are_scanned_or_reported_as_skipped(tmp_path):
     (tmp_path / "livre.pdf").write_bytes(_pdf(MINIMAL_PDF_TEXT))
     findings, notes = privacy.scan(tmp_path)
-    if importlib.util.find_spec("pypdf") is None:
-        assert findings == [] and notes == ["livre.pdf: PDF skipped (pypdf is not installed)"]
+    if importlib.util.find_spec("pypdfium2") is None:
+        assert findings == [] and notes == ["livre.pdf: PDF skipped (pypdfium2 is not installed)"]
     else:
         assert [(f.kind, f.text) for f in findings] == [("email", "jean.roy@example.org")]
 
 
 def test_a_page_the_book_pdf_shares_with_a_chapter_pdf_is_reported_in_both(tmp_path):
-    """The text of a page is extracted once (privacy._page_key), but every file holding it is reported."""
     for name in ("chapitre.pdf", "livre.pdf"):
         (tmp_path / name).write_bytes(_pdf(MINIMAL_PDF_TEXT))
     findings, _ = privacy.scan(tmp_path)
     assert sorted((f.path, f.kind) for f in findings) == [("chapitre.pdf", "email"), ("livre.pdf", "email")]
+
+
+def test_a_pdf_table_row_is_read_cell_by_cell_and_a_hyphen_ending_a_line_stays(tmp_path):
+    """pdfium reads « Bas-Saint- » at a line's end and « Laurent » below it as one word, marking the hyphen; the
+    name in the row's next cell must still be read apart from it."""
+    (tmp_path / "tableau.pdf").write_bytes(_pdf("Bas-Saint-", (72, 706, "Laurent"), (200, 720, NAME),
+                                               (320, 720, "418 555-0188")))
+    lines = privacy._texts(tmp_path / "tableau.pdf")
+    assert "Bas-Saint-Laurent" in lines
+    findings, _ = privacy.scan(tmp_path, [NAME])
+    assert sorted((f.kind, f.text) for f in findings) == [("deny-list", "name on line 1 of the deny-list"),
+                                                          ("phone", "418 555-0188")]
 
 
 def test_a_french_amount_beside_a_year_is_not_a_phone_number():

@@ -65,7 +65,7 @@ def test_the_python_version_is_checked_before_anything_is_installed():
 
 def test_the_lock_pins_the_installers_too():
     lock = _lock("requirements.lock")
-    assert {"pip", "setuptools", "wheel", "pypdf", "jupytext", "nbconvert"} <= set(lock)
+    assert {"pip", "setuptools", "wheel", "pikepdf", "jupytext", "nbconvert"} <= set(lock)
 
 
 def test_the_lab_lock_is_the_book_lock_plus_jupyterlab():

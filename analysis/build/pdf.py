@@ -3,14 +3,14 @@
 `make pdf` (or `python -m analysis pdf`) serves `_build/html` on 127.0.0.1, opens each page of the
 table of contents in Debian's Chromium (driven by Playwright, never `playwright install`), waits
 until every chart is drawn, and prints it. The book PDF joins the chapters in reading order.
-Dates and document ids that Chromium writes are replaced by fixed values, so two runs on the same
-pages give the same bytes.
+pikepdf (qpdf) rewrites what Chromium printed: the dates Chromium writes are dropped and the document
+id is a digest of the content, so two runs on the same pages give the same bytes.
 
 A printed page keeps every link that leads somewhere on it: a folded table holding a row the page
 links to (a source marker, a « En bref » point) is unfolded before printing, the others stay folded.
 Chromium prints in a child process, two pages at a time, while this one finishes the pages already printed.
 A PDF is printed again only when its page, a file the page fetched, or what else makes its bytes (this module,
-pypdf, Playwright, Chromium, the book's metadata) changed: the keys are in `_build/.pdf-keys.json`.
+pikepdf and its qpdf, Playwright, Chromium, the book's metadata) changed: the keys are in `_build/.pdf-keys.json`.
 
 Every PDF carries the book's title, authors, subject, keywords and language (from CITATION.cff and
 `_config.yml`) and is tagged; the book PDF joins the chapters' structure trees into one.
@@ -144,7 +144,7 @@ async def print_pages(pages: list[tuple[str, str]], deliver) -> None:
 
 
 def _printer(html_dir: Path, docnames: list[str], results) -> None:
-    """The child process that prints the pages, so Chromium's work overlaps pypdf's in the parent."""
+    """The child process that prints the pages, so Chromium's work overlaps pikepdf's in the parent."""
     try:
         with serve(html_dir) as base:
             asyncio.run(print_pages([(base, d) for d in docnames],
@@ -182,85 +182,89 @@ def _printed(html_dir: Path, docnames: list[str]):
             child.kill()
 
 
-def _fixed(writer, title: str):
-    """Same bytes for the same pages: no creation date, a document id derived from the title."""
-    from pypdf.generic import (
-        ArrayObject,
-        BooleanObject,
-        ByteStringObject,
-        DictionaryObject,
-        NameObject,
-        TextStringObject,
-    )
+def _fixed(pdf, title: str) -> None:
+    """The book's metadata in the document information, without the dates Chromium wrote there."""
+    import pikepdf
 
     meta = citation.metadata()
-    writer.add_metadata({
-        "/Title": title, "/Producer": "alliances-solidarite (Chromium, pypdf)",
-        "/Author": "; ".join(str(a.get("name") or f"{a['given-names']} {a['family-names']}")
-                             for a in meta["authors"]),
-        "/Subject": " ".join(str(meta.get("abstract", "")).split()),
-        "/Keywords": ", ".join(map(str, meta.get("keywords", []))),
-    })
-    catalog = writer._root_object  # noqa: SLF001 - no public setter for the catalog's language
-    catalog[NameObject("/Lang")] = TextStringObject(LANGUAGE)
+    info = pdf.docinfo
+    for key in ("/CreationDate", "/ModDate"):
+        if key in info:
+            del info[key]
+    info.Title = title
+    info.Producer = "alliances-solidarite (Chromium, pikepdf)"
+    info.Author = "; ".join(str(a.get("name") or f"{a['given-names']} {a['family-names']}")
+                            for a in meta["authors"])
+    info.Subject = " ".join(str(meta.get("abstract", "")).split())
+    info.Keywords = ", ".join(map(str, meta.get("keywords", [])))
+    info[EDITION_KEY] = citation.edition()  # the edition the footer and cite boxes name
+    pdf.Root.Lang = pikepdf.String(LANGUAGE)
     # viewers show the title, not the file name, in their window
-    catalog[NameObject("/ViewerPreferences")] = DictionaryObject(
-        {NameObject("/DisplayDocTitle"): BooleanObject(True)})
-    info = writer._info  # noqa: SLF001 - pypdf has no public way to remove an entry
-    info.pop("/CreationDate", None)
-    info.pop("/ModDate", None)
-    ident = ByteStringObject(hashlib.md5(title.encode("utf-8")).digest())  # noqa: S324 - an id, not security
-    writer._ID = ArrayObject([ident, ident])  # noqa: SLF001
-    return writer
+    pdf.Root.ViewerPreferences = pikepdf.Dictionary(DisplayDocTitle=True)
 
 
-def _stable_structure_ids(writer) -> None:
+def _stable_structure_ids(pdf) -> None:
     """Chromium names tagged-PDF structure elements after DOM node numbers, which change from one page load
     to the next (charts are drawn asynchronously). Rename them in structure-tree order, with the table
-    header references (/Headers) and the /IDTree that use them, so the same page gives the same bytes."""
-    from pypdf.generic import ArrayObject, DictionaryObject, NameObject, TextStringObject
+    header references (/Headers) and the /IDTree that use them, so the same page gives the same bytes.
+    An id is looked up within its top-level element, a chapter in the book: two chapters' ids may be the same."""
+    import pikepdf
 
-    root = writer._root_object.get("/StructTreeRoot")  # noqa: SLF001
+    root = pdf.Root.get("/StructTreeRoot")
     if root is None:
         return
-    root = root.get_object()
-    names: dict[str, str] = {}
-    elements, named = [], []
+    named = []
+    for top in _kids(root):
+        elements, names = _elements([top]), {}
+        for element in elements:
+            if "/ID" in element:
+                names.setdefault(str(element.ID), f"n{len(named) + len(names) + 1:06d}")
+        for element in elements:
+            if "/ID" in element:
+                element.ID = pikepdf.String(names[str(element.ID)])
+                named.append(element)
+            for attribute in _attributes(element):
+                if "/Headers" in attribute:
+                    attribute.Headers = pikepdf.Array(pikepdf.String(names.get(str(h), str(h)))
+                                                      for h in attribute.Headers)
+    if "/IDTree" in root:  # one leaf, sorted by the new names; the old nodes are no longer written
+        pairs = sorted(((str(element.ID), element) for element in named), key=lambda pair: pair[0])
+        root.IDTree = pikepdf.Dictionary(Names=pikepdf.Array(
+            item for name, element in pairs for item in (pikepdf.String(name), element)))
 
-    def walk(node) -> None:
-        node = node.get_object() if hasattr(node, "get_object") else node
-        if isinstance(node, ArrayObject):
-            for child in node:
-                walk(child)
-        elif isinstance(node, DictionaryObject) and "/S" in node:
-            elements.append(node)
-            if "/ID" in node:
-                names.setdefault(str(node["/ID"]), f"n{len(names) + 1:06d}")
-                named.append(node)
-            if "/K" in node:
-                walk(node["/K"])
 
-    walk(root.get("/K", ArrayObject()))
-    for element in named:
-        element[NameObject("/ID")] = TextStringObject(names[str(element["/ID"])])
-    for element in elements:
-        attributes = element.get("/A")
-        attributes = attributes.get_object() if attributes is not None else None
-        for attribute in attributes if isinstance(attributes, ArrayObject) else [attributes]:
-            attribute = attribute.get_object() if hasattr(attribute, "get_object") else attribute
-            if isinstance(attribute, DictionaryObject) and "/Headers" in attribute:
-                attribute[NameObject("/Headers")] = ArrayObject(
-                    TextStringObject(names.get(str(h), str(h))) for h in attribute["/Headers"])
-    if "/IDTree" in root:
-        _drop_tree(writer, root.raw_get("/IDTree"))  # its keys are the old names
-        pairs = sorted((TextStringObject(element["/ID"]), element.indirect_reference) for element in named)
-        root[NameObject("/IDTree")] = DictionaryObject(
-            {NameObject("/Names"): ArrayObject(item for pair in pairs for item in pair)})
+def _kids(node) -> list:
+    """A structure node's /K as a list (PDF allows one kid without an array)."""
+    import pikepdf
+
+    kids = node.get("/K")
+    if kids is None:
+        return []
+    return list(kids) if isinstance(kids, pikepdf.Array) else [kids]
+
+
+def _elements(nodes) -> list:
+    """Every structure element under `nodes`, depth first (marked-content ids and references are not elements)."""
+    import pikepdf
+
+    found = []
+    for node in nodes:
+        if isinstance(node, pikepdf.Dictionary) and "/S" in node:
+            found.append(node)
+            found += _elements(_kids(node))
+    return found
+
+
+def _attributes(element) -> list:
+    import pikepdf
+
+    attributes = element.get("/A")
+    items = list(attributes) if isinstance(attributes, pikepdf.Array) else [attributes]
+    return [a for a in items if isinstance(a, pikepdf.Dictionary)]
 
 
 def _number_tree(node) -> list:
     """The (key, value) pairs of a PDF number tree, leaves in order."""
-    node = node.get_object()
     nums = list(node.get("/Nums", []))
     pairs = [(int(nums[i]), nums[i + 1]) for i in range(0, len(nums), 2)]
     for kid in node.get("/Kids", []):
@@ -268,158 +272,150 @@ def _number_tree(node) -> list:
     return pairs
 
 
+def _copy(book, chapter, obj):
+    """`obj` of `chapter` copied into `book`, with what it refers to. qpdf copies indirect objects only, and
+    reuses what it copied from the same chapter already: a structure element's page is the book's copy."""
+    return book.copy_foreign(obj if obj.is_indirect else chapter.make_indirect(obj))
+
+
 def _own_destinations(chapter, number: int) -> None:
-    """Give the chapter's named destinations (its anchors) the chapter's number, in the reader about to be
-    joined to the book: two chapters both have `#citer`-like anchors, and a link must stay in its chapter."""
-    from pypdf.generic import DictionaryObject, NameObject
+    """Give the chapter's named destinations (its anchors) the chapter's number, before it is joined to the
+    book: two chapters both have `#citer`-like anchors, and a link must stay in its chapter."""
+    import pikepdf
 
-    catalog = chapter.trailer["/Root"]
-    if "/Dests" not in catalog:
+    if "/Dests" not in chapter.Root:
         return
-    dests = catalog["/Dests"].get_object()
-    renamed = DictionaryObject({NameObject(f"/c{number}-{str(k)[1:]}"): v for k, v in dests.items()})
-    dests.clear()
-    dests.update(renamed)
+    chapter.Root.Dests = pikepdf.Dictionary({f"/c{number}-{str(k)[1:]}": v for k, v in chapter.Root.Dests.items()})
     for page in chapter.pages:
-        for annotation in page.get("/Annots", []) or []:
-            annotation = annotation.get_object()
-            if isinstance(annotation.get("/Dest"), NameObject):
-                annotation[NameObject("/Dest")] = NameObject(f"/c{number}-{str(annotation['/Dest'])[1:]}")
+        for annotation in page.obj.get("/Annots", []):
+            if isinstance(annotation.get("/Dest"), pikepdf.Name):
+                annotation.Dest = pikepdf.Name(f"/c{number}-{str(annotation.Dest)[1:]}")
 
 
-def _join_structure(book, chapter, start: int, number: int) -> None:
-    """Graft the structure tree of `chapter` (its pages appended to `book` from page `start`) onto the book's.
+def _structure_root(book):
+    """The book's structure tree root, made empty on first use (the book is tagged when its chapters are)."""
+    import pikepdf
+
+    if "/StructTreeRoot" not in book.Root:
+        book.Root.StructTreeRoot = book.make_indirect(pikepdf.Dictionary(
+            Type=pikepdf.Name.StructTreeRoot, K=pikepdf.Array(), ParentTreeNextKey=0,
+            IDTree=pikepdf.Dictionary(),  # filled by _stable_structure_ids
+            ParentTree=book.make_indirect(pikepdf.Dictionary(Nums=pikepdf.Array()))))
+        book.Root.MarkInfo = pikepdf.Dictionary(Marked=True)
+    return book.Root.StructTreeRoot
+
+
+def _join_structure(book, chapter, start: int) -> None:
+    """Graft the structure tree of `chapter` (its pages copied to `book` from page `start`) onto the book's.
 
     The book stays a tagged PDF: its structure root holds each chapter's document element in order. The
-    keys from pages and annotations into the parent tree move past those of the chapters already
-    joined, and element ids get the chapter's number so that two chapters' ids never meet.
+    keys from pages and annotations into the parent tree move past those of the chapters already joined.
     """
-    from pypdf.generic import (
-        ArrayObject,
-        BooleanObject,
-        DictionaryObject,
-        NameObject,
-        NumberObject,
-        TextStringObject,
-    )
+    import pikepdf
 
-    source = chapter.trailer["/Root"].get("/StructTreeRoot")
+    source = chapter.Root.get("/StructTreeRoot")
     if source is None:
         return
-    source = source.get_object()
-    catalog = book._root_object  # noqa: SLF001 - pypdf has no public structure-tree API
-    if "/StructTreeRoot" not in catalog:
-        root = DictionaryObject({
-            NameObject("/Type"): NameObject("/StructTreeRoot"), NameObject("/K"): ArrayObject(),
-            NameObject("/ParentTreeNextKey"): NumberObject(0),
-            NameObject("/IDTree"): DictionaryObject(),  # filled by _stable_structure_ids
-            NameObject("/ParentTree"): DictionaryObject({NameObject("/Nums"): ArrayObject()})})
-        catalog[NameObject("/StructTreeRoot")] = book._add_object(root)  # noqa: SLF001
-        catalog[NameObject("/MarkInfo")] = DictionaryObject({NameObject("/Marked"): BooleanObject(True)})
-    root = catalog["/StructTreeRoot"].get_object()
-    offset = int(root["/ParentTreeNextKey"])
-    tops = source["/K"].get_object()
-    tops = list(tops) if isinstance(tops, ArrayObject) else [source.raw_get("/K")]
-    for top in tops:
-        element = top.get_object()
-        element.pop("/P", None)  # in the chapter reader's copy: the clone must not bring the chapter's root along
-    for element in _elements(tops):
-        if "/ID" in element:
-            element[NameObject("/ID")] = TextStringObject(f"c{number}-{element['/ID']}")
-        for attribute in _attributes(element):
-            if "/Headers" in attribute:
-                attribute[NameObject("/Headers")] = ArrayObject(
-                    TextStringObject(f"c{number}-{h}") for h in attribute["/Headers"])
-    for top in tops:
-        clone = top.clone(book)
-        clone.get_object()[NameObject("/P")] = catalog.raw_get("/StructTreeRoot")
-        root["/K"].append(clone)
-    nums = root["/ParentTree"].get_object()["/Nums"]
-    for key, value in _number_tree(source["/ParentTree"]):
-        nums += [NumberObject(key + offset), value.clone(book)]
-    for source_page, page in zip(chapter.pages, book.pages[start:], strict=True):
-        if "/StructParents" in source_page:  # pypdf's append leaves it out
-            page[NameObject("/StructParents")] = NumberObject(int(source_page["/StructParents"]) + offset)
-        for annotation in page.get("/Annots", []) or []:
-            annotation = annotation.get_object()
+    root = _structure_root(book)
+    offset = int(root.ParentTreeNextKey)
+    for top in _kids(source):
+        if "/P" in top:  # the chapter's root: the copy must not bring it along
+            del top.P
+        copied = _copy(book, chapter, top)
+        copied.P = root
+        root.K.append(copied)
+    for key, value in _number_tree(_copy(book, chapter, source.ParentTree)):
+        root.ParentTree.Nums.extend([key + offset, value])
+    for page in book.pages[start:]:
+        if "/StructParents" in page.obj:
+            page.obj.StructParents = int(page.obj.StructParents) + offset
+        for annotation in page.obj.get("/Annots", []):
             if "/StructParent" in annotation:
-                annotation[NameObject("/StructParent")] = NumberObject(int(annotation["/StructParent"]) + offset)
-    root[NameObject("/ParentTreeNextKey")] = NumberObject(offset + int(source.get("/ParentTreeNextKey", 0)))
+                annotation.StructParent = int(annotation.StructParent) + offset
+    root.ParentTreeNextKey = offset + int(source.get("/ParentTreeNextKey", 0))
     if "/RoleMap" in source:
-        roles = root.setdefault(NameObject("/RoleMap"), DictionaryObject())
-        roles.update({NameObject(k): v for k, v in source["/RoleMap"].get_object().items()})
+        root.RoleMap = root.get("/RoleMap", pikepdf.Dictionary())
+        root.RoleMap.update(_copy(book, chapter, source.RoleMap))
 
 
-def _elements(nodes) -> list:
-    """Every structure element under `nodes`, depth first."""
-    from pypdf.generic import ArrayObject, DictionaryObject
+def _outline_item(book, chapter, title: str, start: int):
+    """The book's outline item for a chapter: its title, leading to its first page, over the chapter's own
+    outline (copied whole: its items already point to this item, the copy of the chapter's outline root)."""
+    import pikepdf
 
-    found = []
-    for node in nodes:
-        node = node.get_object() if hasattr(node, "get_object") else node
-        if isinstance(node, ArrayObject):
-            found += _elements(node)
-        elif isinstance(node, DictionaryObject) and "/S" in node:
-            found.append(node)
-            if "/K" in node:
-                kids = node["/K"]
-                found += _elements(kids if isinstance(kids, ArrayObject) else [kids])
-    return found
+    outlines = chapter.Root.get("/Outlines")
+    item = _copy(book, chapter, outlines) if outlines is not None else book.make_indirect(pikepdf.Dictionary())
+    if "/Type" in item:
+        del item.Type
+    item.Title = pikepdf.String(title)
+    item.Dest = pikepdf.Array([book.pages[start].obj, pikepdf.Name.Fit])
+    return item
 
 
-def _attributes(element) -> list:
-    from pypdf.generic import ArrayObject, DictionaryObject
+def _book(chapters: list[tuple[bytes, str]]):
+    """The book PDF joined from the chapters' (PDF bytes, title): their pages in order, their named destinations,
+    their structure trees under one root, and an outline item per chapter over the chapter's own outline. Each
+    chapter is read from its bytes, so the book is the same whether its chapters were printed now or before."""
+    import pikepdf
 
-    attributes = element.get("/A")
-    attributes = attributes.get_object() if attributes is not None else None
-    items = attributes if isinstance(attributes, ArrayObject) else [attributes]
-    items = [a.get_object() if hasattr(a, "get_object") else a for a in items]
-    return [a for a in items if isinstance(a, DictionaryObject)]
+    book, items = pikepdf.new(), []
+    book.Root.Dests = pikepdf.Dictionary()
+    for number, (data, title) in enumerate(chapters, start=1):
+        chapter, start = pikepdf.open(io.BytesIO(data)), len(book.pages)
+        _own_destinations(chapter, number)
+        for page in chapter.pages:  # not pages.extend, which warns that it leaves the destinations (carried below)
+            book.pages.append(page)
+        _join_structure(book, chapter, start)
+        if "/Dests" in chapter.Root:
+            book.Root.Dests.update(_copy(book, chapter, chapter.Root.Dests))
+        items.append(_outline_item(book, chapter, title, start))
+    count = len(items) + sum(max(int(item.get("/Count", 0)), 0) for item in items)  # closed items hide their own
+    book.Root.Outlines = book.make_indirect(pikepdf.Dictionary(
+        Type=pikepdf.Name.Outlines, First=items[0], Last=items[-1], Count=count))
+    for before, item in zip([None, *items], items, strict=False):
+        item.Parent = book.Root.Outlines
+        if before is not None:
+            before.Next, item.Prev = item, before
+    return book
 
 
-def _drop_tree(writer, node) -> None:
-    """Leave a name tree's nodes out of the written file."""
-    reference = getattr(node, "indirect_reference", None) or (node if hasattr(node, "idnum") else None)
-    node = node.get_object()
-    for kid in node.get("/Kids", []):
-        _drop_tree(writer, kid)
-    if reference is not None and getattr(reference, "pdf", None) is writer:
-        writer._objects[reference.idnum - 1] = None  # noqa: SLF001 - pypdf writes nothing for a None slot
-
-
-def _published_links(writer, base: str) -> None:
+def _published_links(pdf, base: str) -> None:
     """Links Chromium recorded against the local server point to the published book instead."""
-    from pypdf.generic import NameObject, TextStringObject
-
+    import pikepdf
 
     site = str(citation.metadata()["url"]).rstrip("/") + "/"
-    for page in writer.pages:
-        for annotation in page.get("/Annots", []) or []:
-            action = annotation.get_object().get("/A")
-            action = action.get_object() if action is not None else None
+    for page in pdf.pages:
+        for annotation in page.obj.get("/Annots", []):
+            action = annotation.get("/A")
             if action is not None and str(action.get("/URI", "")).startswith(base):
-                action[NameObject("/URI")] = TextStringObject(site + str(action["/URI"])[len(base):])
+                action.URI = pikepdf.String(site + str(action.URI)[len(base):])
 
 
 EDITION_KEY = "/Edition"  # an entry of the PDF's document information, beside /Title
 
 
-def _finished(writer, title: str, base: str | None = None) -> bytes:
-    """The bytes to write: published links, stable ids, the book's metadata."""
-    buffer = io.BytesIO()
+def _finished(pdf, title: str, base: str | None = None) -> bytes:
+    """The bytes to write: published links, stable ids, the book's metadata. qpdf writes the same bytes for the
+    same objects once the file id is a digest of the content (Chromium's own id is random)."""
+    import pikepdf
+
     if base:
-        _published_links(writer, base)
-    _stable_structure_ids(writer)
-    writer.add_metadata({EDITION_KEY: citation.edition()})  # the edition the footer and cite boxes name
-    _fixed(writer, title).write(buffer)
+        _published_links(pdf, base)
+    _stable_structure_ids(pdf)
+    _fixed(pdf, title)
+    if "/ID" in pdf.trailer:
+        del pdf.trailer.ID  # else qpdf keeps its first half
+    buffer = io.BytesIO()
+    # object streams: the structure tree's thousands of small objects, compressed
+    pdf.save(buffer, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
     return buffer.getvalue()
 
 
 def chapter_pdf(raw: bytes, title: str, base: str) -> bytes:
     """A chapter's PDF from Chromium's print of it, served at `base`."""
-    from pypdf import PdfReader, PdfWriter
+    import pikepdf
 
-    return _finished(PdfWriter(clone_from=PdfReader(io.BytesIO(raw))), title, base)
+    return _finished(pikepdf.open(io.BytesIO(raw)), title, base)
 
 
 def _sha256(data: bytes) -> str:
@@ -427,12 +423,14 @@ def _sha256(data: bytes) -> str:
 
 
 def _code_key() -> str:
-    """What else makes the bytes of a PDF: this module, pypdf, Playwright, Chromium and the book's metadata."""
-    import pypdf
+    """What else makes the bytes of a PDF: this module, pikepdf and its qpdf, Playwright, Chromium and the book's
+    metadata."""
+    import pikepdf
 
     chromium = subprocess.run([CHROMIUM, "--version"], capture_output=True, text=True, check=False).stdout
-    return _sha256(json.dumps([_sha256(Path(__file__).read_bytes()), pypdf.__version__, version("playwright"),
-                               chromium.strip(), citation.metadata(), citation.edition(), LANGUAGE],
+    return _sha256(json.dumps([_sha256(Path(__file__).read_bytes()), pikepdf.__version__,
+                               pikepdf.__libqpdf_version__, version("playwright"), chromium.strip(),
+                               citation.metadata(), citation.edition(), LANGUAGE],
                               sort_keys=True, default=str).encode("utf-8"))
 
 
@@ -481,8 +479,6 @@ def _title(html_file: Path) -> str:
 def write_all(html_dir: Path = ROOT / "_build" / "html", log=print) -> list[Path]:
     """Print every chapter whose page, files or code changed, then join them into the book PDF (again only when a
     chapter or the book's title changed). Returns the paths of every PDF."""
-    from pypdf import PdfReader, PdfWriter
-
     html_dir = Path(html_dir)
     if not (html_dir / "index.html").exists():
         raise SystemExit(f"{html_dir}: no built book; run `make book` first")
@@ -498,8 +494,8 @@ def write_all(html_dir: Path = ROOT / "_build" / "html", log=print) -> list[Path
     try:
         if stale or not keys.fresh(book_path()):
             printed = _printed(html_dir, stale) if stale else iter(())
-            book = PdfWriter()
-            for number, (docname, name) in enumerate(zip(docnames, names, strict=True), start=1):
+            chapters = []
+            for docname, name in zip(docnames, names, strict=True):
                 title, target = _title(html_dir / f"{docname}.html"), html_dir / name
                 if docname in stale:
                     _, raw, fetched, base = next(printed)
@@ -510,11 +506,8 @@ def write_all(html_dir: Path = ROOT / "_build" / "html", log=print) -> list[Path
                     log(f"pdf: {name} ({len(data) // 1024} KiB)")
                 else:
                     data = target.read_bytes()
-                chapter, start = PdfReader(io.BytesIO(data)), len(book.pages)
-                _own_destinations(chapter, number)
-                book.append(chapter, outline_item=title)
-                _join_structure(book, chapter, start, number)
-            data = _finished(book, _title(html_dir / "book/index.html"))
+                chapters.append((data, title))
+            data = _finished(_book(chapters), _title(html_dir / "book/index.html"))
             (html_dir / book_path()).write_bytes(data)
             keys.record(book_path(), book_inputs, data)
             log(f"pdf: {book_path()} ({len(data) // 1024} KiB, {len(docnames)} chapters)")

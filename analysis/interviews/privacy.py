@@ -6,7 +6,7 @@ restricted folder before any page is written (analysis/interviews/restricted.py:
 restricted build runs on its own output.
 
 `python -m analysis privacy-scan DIR [--deny-list FILE]` reads every page (`.html`), notebook
-(`.ipynb`), source copy and download under DIR, and every PDF when `pypdf` is installed (otherwise it
+(`.ipynb`), source copy and download under DIR, and every PDF when `pypdfium2` is installed (otherwise it
 says that PDFs were skipped). Theme and library assets (`_static/`) are not content and are skipped.
 It exits 2 on any finding. The deny-list defaults to `deny-list.txt` of the restricted interview folder
 when `ALLIANCES_INTERVIEWS_DIR` is set (its interview ids are then looked for too); a finding names the
@@ -21,7 +21,6 @@ cannot go stale.
 from __future__ import annotations
 
 import csv
-import hashlib
 import html
 import re
 import sys
@@ -128,64 +127,21 @@ def allowlist(path: Path = ALLOWLIST) -> dict[tuple[str, str], str]:
     return allowed
 
 
-# A page's own entries that its text does not depend on: the page tree, links, structure-tree keys. The book
-# PDF holds the chapters' pages with only these changed, so each page's text is extracted once.
-NOT_TEXT = {"/Parent", "/Annots", "/StructParents"}
+# pdfium's mark for a hyphen ending a line, where it read the word's two parts as one (« Bas-Saint-Laurent »).
+PDFIUM_HYPHEN = "\ufffe"
 
 
-def _page_key(page) -> str | None:
-    """A digest of everything a page's text is extracted from (its content, resources, fonts, forms), or None
-    when the page inherits its resources or holds a loop: then it is not shared."""
-    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, StreamObject
-
-    memo: dict = {}
-
-    def digest(node) -> str:
-        if isinstance(node, IndirectObject):
-            ref = (node.idnum, node.generation)
-            if ref not in memo:
-                memo[ref] = None
-                memo[ref] = digest(node.get_object())
-            if memo[ref] is None:
-                raise RecursionError(ref)
-            return memo[ref]
-        if isinstance(node, DictionaryObject):
-            parts = [f"{k}={digest(v)}" for k, v in sorted(node.items()) if node is not page or k not in NOT_TEXT]
-            if isinstance(node, StreamObject):
-                parts.append(hashlib.sha256(node._data).hexdigest())  # noqa: SLF001 - the raw, encoded bytes
-            text = "<<" + " ".join(parts) + ">>"
-        elif isinstance(node, ArrayObject):
-            text = "[" + " ".join(digest(v) for v in node) + "]"
-        else:
-            text = f"{type(node).__name__}:{node!r}"
-        return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
-
-    if "/Resources" not in page:
-        return None
-    try:
-        return digest(page)
-    except RecursionError:
-        return None
-
-
-def _texts(path: Path, pages: dict[str, str] | None = None) -> list[str] | None:
-    """The text of a file as lines (HTML entities decoded), or None for a PDF that cannot be read. `pages` keeps
-    the text of each PDF page already read, by _page_key."""
+def _texts(path: Path) -> list[str] | None:
+    """The text of a file as lines (HTML entities decoded), or None for a PDF when pypdfium2 is not installed."""
     if path.suffix == ".pdf":
         try:
-            from pypdf import PdfReader
+            import pypdfium2
         except ImportError:
             return None
-        pages = {} if pages is None else pages
         lines = []
-        for page in PdfReader(path).pages:
-            key = _page_key(page)
-            text = pages.get(key) if key else None
-            if text is None:
-                text = page.extract_text() or ""
-                if key:
-                    pages[key] = text
-            lines += text.splitlines()
+        with pypdfium2.PdfDocument(path) as document:
+            for page in document:
+                lines += page.get_textpage().get_text_range().replace(PDFIUM_HYPHEN, "-").splitlines()
         return lines
     return html.unescape(path.read_text(encoding="utf-8", errors="replace")).splitlines()
 
@@ -199,12 +155,12 @@ def _files(root: Path) -> list[Path]:
 def scan(root: Path, deny: list[str] | None = None, ids: list[str] = ()) -> tuple[list[Finding], list[str]]:
     """(findings, notes) for every file under `root`; notes say what could not be read."""
     root = Path(root)
-    findings, notes, pages = [], [], {}
+    findings, notes = [], []
     for path in _files(root):
-        lines = _texts(path, pages)
+        lines = _texts(path)
         rel = path.relative_to(root).as_posix()
         if lines is None:
-            notes.append(f"{rel}: PDF skipped (pypdf is not installed)")
+            notes.append(f"{rel}: PDF skipped (pypdfium2 is not installed)")
             continue
         for number, line in enumerate(lines, start=1):
             findings += [Finding(rel, number, m.kind, m.text) for m in personal_details(line, deny or [], ids)]
