@@ -49,6 +49,9 @@ CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync",
         "--disable-dev-shm-usage"]
+# Every other host is unknown to the browser: nothing leaves 127.0.0.1, without intercepting each request
+# (Playwright's routing would turn the HTTP cache off, and pass every file through Python).
+OFFLINE = "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"
 CHART_TIMEOUT_MS = 30000
 LANGUAGE = "fr-CA"
 # Open the folded tables that hold a target of a link on the same page, close the others: no link in the
@@ -95,20 +98,17 @@ def serve(directory: Path):
         server.server_close()
 
 
-async def _print(browser, base: str, docname: str) -> tuple[bytes, list[str]]:
+async def _print(context, base: str, docname: str) -> tuple[bytes, list[str]]:
     """The page as Chromium prints it, and the files of the built book it fetched (the key of the print)."""
-    page = await browser.new_page(viewport={"width": 1100, "height": 1400})
+    page = await context.new_page()
     fetched = set()
 
-    async def local_only(route):
-        url = route.request.url
-        if not url.startswith(base):
-            return await route.abort()
-        fetched.add(urllib.parse.unquote(urllib.parse.urlsplit(url).path).lstrip("/"))
-        return await route.continue_()
+    def local(request):  # a file served from the browser's cache is still requested, and listed
+        if request.url.startswith(base):
+            fetched.add(urllib.parse.unquote(urllib.parse.urlsplit(request.url).path).lstrip("/"))
 
+    page.on("request", local)
     try:
-        await page.route("**/*", local_only)
         await page.goto(f"{base}{docname}.html", wait_until="load")
         expected = await page.locator(".altair-chart").count()
         if expected:
@@ -125,19 +125,21 @@ async def _print(browser, base: str, docname: str) -> tuple[bytes, list[str]]:
 
 
 async def print_pages(pages: list[tuple[str, str]], deliver) -> None:
-    """Print each (base URL, docname), PRINT_JOBS pages at a time in one browser; `deliver(index, raw,
-    fetched)` as each is done. A page spends most of its time in Chromium's layout and drawing, not here."""
+    """Print each (base URL, docname), PRINT_JOBS pages at a time in one browser context (one HTTP cache: the
+    book's scripts and styles are read once); `deliver(index, raw, fetched)` as each is done. A page spends
+    most of its time in Chromium's layout and drawing, not here."""
     from playwright.async_api import async_playwright
 
     slots = asyncio.Semaphore(PRINT_JOBS)
 
     async def one(index, base, docname):
         async with slots:
-            deliver(index, *await _print(browser, base, docname))
+            deliver(index, *await _print(context, base, docname))
 
     async with async_playwright() as p:
-        browser = await p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        browser = await p.chromium.launch(executable_path=CHROMIUM, args=[*ARGS, OFFLINE])
         try:
+            context = await browser.new_context(viewport={"width": 1100, "height": 1400})
             await asyncio.gather(*(one(i, base, docname) for i, (base, docname) in enumerate(pages)))
         finally:
             await browser.close()
