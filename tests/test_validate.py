@@ -709,5 +709,5 @@ def test_the_quick_checks_clear_no_table_frictionless_would_fault(tmp_path, muta
     desc = validate.schema_descriptor(descriptor, {r["name"] for r in resources} - set(tables))
     with system.use_context(trusted=True):
         pkg = Package(desc, basepath=str(root))
-        for name in validate.quick_clean(pkg, tables, root) & changed:
+        for name in validate.quick_clean(pkg, tables) & changed:
             assert pkg.get_resource(name).validate().valid, name
