@@ -1,7 +1,8 @@
 """`python -m analysis validate`: each bad input gets its own clear `file:row:column: rule: message`.
 
-Every case copies the real data/ (plus the synthetic interview fixture) into tmp_path, makes one
-small change, re-records the hashes (except the hash case) and expects exit code 2 with its message.
+Every case copies the package (the real data/ plus the synthetic interview fixture, put together once
+per module) into tmp_path, makes one small change, re-records the hashes (except the hash case) and
+expects exit code 2 with its message.
 """
 
 from __future__ import annotations
@@ -50,6 +51,17 @@ def package(tmp_path: Path) -> Path:
     path.write_text(json.dumps(descriptor, ensure_ascii=False, indent=2), encoding="utf-8")
     rehash(root)
     return root
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory) -> Path:
+    """The package, put together once: each test changes a copy of it."""
+    return package(tmp_path_factory.mktemp("template"))
+
+
+@pytest.fixture
+def root(template, tmp_path) -> Path:
+    return Path(shutil.copytree(template, tmp_path / "data"))
 
 
 def read(root: Path, file: str) -> tuple[list[str], list[dict]]:
@@ -602,23 +614,48 @@ def test_there_are_at_least_25_cases():
     assert len(CASES) >= 25
 
 
-def test_fixture_package_is_valid(tmp_path, capsys):
-    code, lines = run(package(tmp_path), capsys)
+def test_fixture_package_is_valid(root, capsys):
+    code, lines = run(root, capsys)
     assert code == 0, "\n".join(lines)
 
 
+def contents(root: Path) -> dict[str, tuple[dict, bytes | None]]:
+    """Each resource's descriptor and file bytes (None when its file is missing)."""
+    descriptor, _ = validate.read_descriptor(root)
+    return {r["name"]: (r, file.read_bytes() if (file := root / r.get("path", "")).is_file() else None)
+            for r in (descriptor or {}).get("resources", [])}
+
+
 @pytest.mark.parametrize("mutate", CASES, ids=lambda f: f.__name__.removeprefix("bad_"))
-def test_bad_input_gets_its_own_message(tmp_path, capsys, mutate):
-    root = package(tmp_path)
+def test_bad_input_gets_its_own_message(template, root, capsys, monkeypatch, mutate):
+    """The case's message; and `validate.quick_clean`, which spares Frictionless the tables it clears, cleared
+    no changed table that Frictionless finds invalid (the unchanged ones are the real package's, valid by the
+    other tests)."""
+    from frictionless import system
+
+    cleared = []  # (Frictionless package, names of the tables cleared), as the command below validates
+    quick_clean = validate.quick_clean
+
+    def spy(package, tables):
+        cleared.append((package, quick_clean(package, tables)))
+        return cleared[-1][1]
+
+    monkeypatch.setattr(validate, "quick_clean", spy)
     prefix, fragment = mutate(root)
     code, lines = run(root, capsys)
+    before, after = contents(template), contents(root)
+    assert cleared or not after, "the quick checks never ran: nothing here says they clear only valid tables"
+    changed = {name for name, now in after.items() if before.get(name) != now}
+    with system.use_context(trusted=True):
+        faulted = [name for package, names in cleared for name in sorted(names & changed)
+                   if not package.get_resource(name).validate().valid]
+    assert not faulted, f"quick_clean cleared changed table(s) {faulted} that Frictionless finds invalid"
     assert code == 2
     assert any(line.startswith(prefix) and fragment in line for line in lines), \
         f"expected {prefix} … {fragment}\ngot:\n" + "\n".join(lines)
 
 
-def test_every_problem_is_reported_not_only_the_first(tmp_path, capsys):
-    root = package(tmp_path)
+def test_every_problem_is_reported_not_only_the_first(root, capsys):
     expected = [case(root) for case in (bad_unknown_enum, bad_impossible_date, bad_small_count, bad_bom)]
     code, lines = run(root, capsys)
     assert code == 2
@@ -626,8 +663,7 @@ def test_every_problem_is_reported_not_only_the_first(tmp_path, capsys):
         assert any(line.startswith(prefix) and fragment in line for line in lines), (prefix, lines)
 
 
-def test_command_line_exit_codes(tmp_path):
-    root = package(tmp_path)
+def test_command_line_exit_codes(root):
     ok = subprocess.run([sys.executable, "-m", "analysis", "validate", str(root)], capture_output=True, text=True)
     assert ok.returncode == 0, ok.stdout
     bad_hash_mismatch(root)
@@ -643,11 +679,10 @@ def test_real_package_is_valid(capsys):
     assert time.perf_counter() - started < 30
 
 
-def test_integrity_rules_fail_the_command_line(tmp_path, capsys):
+def test_integrity_rules_fail_the_command_line(root, capsys):
     """What `make book` runs: a broken codebook, avenue link, segment and narrative stop it (exit 2), each
     named. The command's entry point, in-process: test_command_line_exit_codes runs the real command line,
     and test_bad_input_gets_its_own_message each of these breaks alone."""
-    root = package(tmp_path)
     expected = [case(root) for case in (bad_codebook_cycle, bad_avenue_unknown_code, bad_segment_non_codable_code,
                                         bad_narrative_unknown_row)]
     code, lines = run(root, capsys)
@@ -669,8 +704,7 @@ def test_zz_real_data_is_byte_identical_after_this_module():
     assert snapshot(DATA) == DATA_BEFORE
 
 
-def test_rehash_writes_each_shared_field_from_its_one_definition(tmp_path):
-    root = package(tmp_path)
+def test_rehash_writes_each_shared_field_from_its_one_definition(root):
     bad_shared_field_edited_in_one_table(root)
     validate.rehash(root)
     descriptor = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))
@@ -679,35 +713,10 @@ def test_rehash_writes_each_shared_field_from_its_one_definition(tmp_path):
     assert _field(descriptor, "funding", "region_id")["constraints"]["required"] is True  # the table's own
 
 
-def test_a_province_wide_source_is_accepted_and_the_regions_are_listed_once(tmp_path, capsys):
-    root = package(tmp_path)
+def test_a_province_wide_source_is_accepted_and_the_regions_are_listed_once(root, capsys):
     descriptor = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))
     assert "enum" not in _field(descriptor, "sources", "region_id").get("constraints", {})
     set_cell(root, "sources.csv", "region_id", fields.PROVINCE)
     validate.rehash(root)
     code, lines = run(root, capsys)
     assert code == 0, "\n".join(lines)
-
-
-@pytest.mark.parametrize("mutate", CASES, ids=lambda f: f.__name__.removeprefix("bad_"))
-def test_the_quick_checks_clear_no_table_frictionless_would_fault(tmp_path, mutate):
-    """`validate.quick_clean` spares Frictionless the tables it clears: every changed table it clears must
-    be one Frictionless finds valid (the unchanged ones are the real package's, valid by the tests above)."""
-    from frictionless import Package, system
-
-    root = package(tmp_path)
-    before = {r["name"]: (r, (root / r["path"]).read_bytes())
-              for r in validate.read_descriptor(root)[0]["resources"]}
-    mutate(root)
-    descriptor, _ = validate.read_descriptor(root)
-    if descriptor is None:
-        return  # nothing reaches Frictionless
-    resources = [r for r in descriptor["resources"] if "schema" in r and "path" in r]
-    tables = {r["name"]: t for r in resources if (t := validate.read_table(root, r)[0]) is not None}
-    changed = {r["name"] for r in resources if not (root / r["path"]).is_file()
-               or before.get(r["name"]) != (r, (root / r["path"]).read_bytes())}
-    desc = validate.schema_descriptor(descriptor, {r["name"] for r in resources} - set(tables))
-    with system.use_context(trusted=True):
-        pkg = Package(desc, basepath=str(root))
-        for name in validate.quick_clean(pkg, tables, root) & changed:
-            assert pkg.get_resource(name).validate().valid, name

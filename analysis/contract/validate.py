@@ -25,7 +25,7 @@ import io
 import itertools
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
 from urllib.parse import urlparse
@@ -70,10 +70,12 @@ class Problem:
 @dataclass
 class Table:
     """One CSV as raw strings, kept with record numbers so rules can point at a cell. Its rows are read
-    once: the field names and the records are kept for every rule that asks."""
+    once: the field names and the records are kept for every rule that asks. `source` is the file's bytes
+    as read (byte-order mark included), which the rows were parsed from."""
 
     res: dict
-    rows: list[tuple[int, list[str]]] = field(default_factory=list)
+    rows: list[tuple[int, list[str]]]
+    source: bytes
 
     @property
     def path(self) -> str:
@@ -220,11 +222,11 @@ def read_table(data_dir: Path, res: dict) -> tuple[Table | None, list[Problem]]:
     if not file.is_file():
         return None, [Problem(path, 0, 0, "missing-file",
                               f"file not found; {DESCRIPTOR} declares resource {res['name']!r} at this path")]
-    raw = file.read_bytes()
-    if not raw.strip():
+    source = file.read_bytes()
+    if not source.strip():
         return None, [Problem(path, 1, 0, "empty-file",
                               f"the file is empty; expected a header: {','.join(names)}")]
-    problems = []
+    problems, raw = [], source
     if raw.startswith(codecs.BOM_UTF8):
         problems.append(Problem(path, 1, 1, "bom", "the file starts with a UTF-8 byte-order mark (BOM); "
                                 "save it as UTF-8 without BOM"))
@@ -237,7 +239,7 @@ def read_table(data_dir: Path, res: dict) -> tuple[Table | None, list[Problem]]:
     header = header_problems(path, rows[0][1] if rows else [], names)
     if syntax or header:
         return None, problems + syntax + header
-    return Table(res, rows[1:]), problems
+    return Table(res, rows[1:], source), problems
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -361,7 +363,7 @@ def check_frictionless(data_dir: Path, descriptor: dict, skip: set[str],
                 package.to_descriptor(validate=True)  # what Package.validate checks before any row
             except FrictionlessException as exc:
                 return _descriptor_problems(exc.to_errors())
-            cleared = quick_clean(package, tables or {}, data_dir)
+            cleared = quick_clean(package, tables or {})
             reports = [res.validate() for res in package.resources if res.name not in cleared]
     except FrictionlessException as exc:
         return _descriptor_problems(getattr(exc, "reasons", None) or [exc.error])
@@ -397,21 +399,37 @@ PLAIN_RESOURCE = {"name", "path", "schema", "hash", "bytes", "encoding", "format
 PLAIN_SCHEMA = {"fields", "primaryKey", "foreignKeys", "missingValues"}
 
 
-def quick_clean(package, tables: dict[str, Table], data_dir: Path) -> set[str]:
+def quick_clean(package, tables: dict[str, Table]) -> set[str]:
     """Names of the resources on which Frictionless would find nothing."""
-    columns = {res.name: _read_columns(res, tables[res.name], data_dir) for res in package.resources
-               if res.name in tables}
+    columns = {res.name: _columns(res, tables[res.name]) for res in package.resources if res.name in tables}
     return {res.name for res in package.resources if columns.get(res.name) is not None
             and _keys_hold(res, columns)}
 
 
-def _read_columns(res, table: Table, data_dir: Path) -> dict[str, list] | None:
+# A table's columns as Frictionless reads them, kept for the next validation in the same process: the tests
+# validate some 80 copies of the package, each with one table changed, and so read each unchanged table
+# once. The key is all the columns are made of: the file's bytes (the table's rows were parsed from them) and
+# the resource's descriptor (fields, missing values, primary key, hash and size; the Frictionless resource's
+# fields are read from the same descriptor). The COLUMNS_KEPT tables used last are kept, over two packages' worth.
+_COLUMNS: dict[tuple[bytes, str], dict[str, list] | None] = {}
+COLUMNS_KEPT = 64
+
+
+def _columns(res, table: Table) -> dict[str, list] | None:
+    key = (table.source, json.dumps(table.res, sort_keys=True))
+    columns = _COLUMNS.pop(key) if key in _COLUMNS else _read_columns(res, table)
+    _COLUMNS[key] = columns  # (re)inserted last: the oldest key is the least recently used
+    if len(_COLUMNS) > COLUMNS_KEPT:
+        del _COLUMNS[next(iter(_COLUMNS))]
+    return columns
+
+
+def _read_columns(res, table: Table) -> dict[str, list] | None:
     """Each field's cells as Frictionless reads them, or None when a cell or the file would raise an error."""
-    spec = table.res
+    spec, raw = table.res, table.source
     if (set(spec) - PLAIN_RESOURCE or set(spec["schema"]) - PLAIN_SCHEMA
             or spec.get("encoding", "utf-8").lower() != "utf-8" or spec.get("format", "csv") != "csv"):
         return None
-    raw = (data_dir / spec["path"]).read_bytes()
     if (raw.startswith(codecs.BOM_UTF8) or spec.get("bytes", len(raw)) != len(raw)
             or spec.get("hash", "") not in ("", "sha256:" + hashlib.sha256(raw).hexdigest())):
         return None
@@ -1059,6 +1077,12 @@ def rule_coverage(tables: dict[str, Table]) -> list[Problem]:
     return problems
 
 
+# The numbers a cell states, a function of the cell alone, kept across validations: the copies of a benchmark
+# package repeat the same texts, and the tests validate some 80 copies of one package. The cells used last
+# are kept, up to maxsize.
+_cell_numbers = lru_cache(maxsize=1 << 17)(numbers)
+
+
 def rule_narrative_numbers(tables: dict[str, Table]) -> list[Problem]:
     """Every number of a narrative paragraph is held by a row it cites, in a cell or inside its text."""
     if not has(tables, "narratives", {"text_fr", "row_ids"}):
@@ -1070,12 +1094,10 @@ def rule_narrative_numbers(tables: dict[str, Table]) -> list[Problem]:
         if table.res["name"] != "narratives" and len(key) == 1 and key[0] in table.names:
             for _, rec in table.records():
                 index.setdefault(rec[key[0]], rec)
-    # the copies of a benchmark package repeat the same texts: each distinct cell is read once
-    numbers_in = lru_cache(maxsize=None)(numbers)
     table, problems = tables["narratives"], []
     for row, rec in table.records():
         held = {n for rid in _ids(rec["row_ids"]) if rid in index for cell in index[rid].values()
-                for n in numbers_in(cell)}
+                for n in _cell_numbers(cell)}
         for value in sorted(numbers(rec["text_fr"]) - held):
             shown = f"{value:.0f}" if value.is_integer() else f"{value}"
             problems.append(Problem(table.path, row, table.column("text_fr"), "narrative-number",
