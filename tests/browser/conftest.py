@@ -16,15 +16,12 @@ import pytest
 from playwright.async_api import async_playwright
 
 # One browser, one way to serve the book, as the PDFs and bench/pages.py use them.
-from analysis.build.pdf import ARGS, CHROMIUM, serve
+from analysis.build.pdf import ARGS, CHROMIUM, OFFLINE, serve
 from tests.browser import axe
 
 VIEWPORT = {"width": 1280, "height": 900}
 FALLBACK = "details.chart-fallback > summary"
 CONCURRENT_PAGES = 2  # tabs at work at once: on two cores, a third brings nothing
-# Every other host is unknown to the browser: nothing leaves 127.0.0.1, without intercepting each request
-# (Playwright's routing would also turn the HTTP cache off); the pages' requests elsewhere are still listed.
-OFFLINE = "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"
 TAB = {"key": "Tab", "code": "Tab", "windowsVirtualKeyCode": 9}
 
 
