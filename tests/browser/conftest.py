@@ -2,8 +2,7 @@
 
 Each page is visited once and every check reads that one visit (`check_page`). Playwright's asyncio API
 drives the browser, from synchronous tests, through one event loop for the session: several pages load,
-draw and are checked at once, and the keyboard check sends its Tab presses in batches instead of waiting
-for each one to be acknowledged (a round trip costs more than the browser's work for a key).
+draw and are checked at once.
 """
 
 from __future__ import annotations
@@ -22,13 +21,12 @@ from tests.browser import axe
 VIEWPORT = {"width": 1280, "height": 900}
 FALLBACK = "details.chart-fallback > summary"
 CONCURRENT_PAGES = 2  # tabs at work at once: on two cores, a third brings nothing
-TAB = {"key": "Tab", "code": "Tab", "windowsVirtualKeyCode": 9}
 
 
 @dataclass
 class PageVisit:
     """What one visit of a page showed: errors and blocked requests while it loaded, charts drawn, serious
-    axe-core violations, and which chart-data summaries Tab reached from the top of the page."""
+    axe-core violations, and which chart-data summaries Tab reached."""
 
     errors: list[str] = field(default_factory=list)
     external: list[str] = field(default_factory=list)
@@ -37,48 +35,64 @@ class PageVisit:
     axe_version: str = ""
     serious: list[str] = field(default_factory=list)
     summaries: int = 0
+    positive_tabindex: list[str] = field(default_factory=list)  # elements that would reorder the tab sequence
     reached: list[int] = field(default_factory=list)
     opened: bool = False  # Enter opened the last summary reached, showing its table
 
 
-# Listens for focus while Tab is pressed: the indexes of the summaries focused, and whether focus left
-# the document (past its last focusable element).
+# Records, in order, the index of each chart-data summary that receives focus.
 LISTEN_FOCUS = f"""() => {{
     window.__reached = [];
-    window.__left = false;
-    document.addEventListener('focusout', e => {{ if (!e.relatedTarget) window.__left = true; }});
     document.addEventListener('focusin', e => {{
         const i = [...document.querySelectorAll('{FALLBACK}')].indexOf(e.target);
         if (i >= 0 && !window.__reached.includes(i)) window.__reached.push(i);
     }});
-    document.activeElement && document.activeElement.blur();
-    window.scrollTo(0, 0);
+}}"""
+# Tab order is document order only while no element has a positive tabindex: the elements that do.
+POSITIVE_TABINDEX = """() => [...document.querySelectorAll('[tabindex]')]
+    .filter(e => e.tabIndex > 0).map(e => e.outerHTML.slice(0, 120))"""
+# The next Tab starts just before summary i's chart (the last chart above it), as after a reader's click
+# on the chart: focused for a moment through a temporary tabindex, then blurred, the chart stays the
+# sequential focus navigation starting point, and the page is as it was. False when i already had focus.
+START_AT_CHART = f"""i => {{
+    if (window.__reached.includes(i)) return false;
+    const summary = document.querySelectorAll('{FALLBACK}')[i];
+    const chart = [...document.querySelectorAll('.altair-chart')]
+        .filter(c => c.compareDocumentPosition(summary) & Node.DOCUMENT_POSITION_FOLLOWING).at(-1);
+    if (chart) {{
+        chart.tabIndex = -1;
+        chart.focus({{preventScroll: true}});
+        chart.blur();
+        chart.removeAttribute('tabindex');
+    }}
+    return true;
+}}"""
+# Whether focus, after a Tab, is still before summary i (keep pressing), or on it, past it or out of the page.
+BEFORE = f"""i => {{
+    const summary = document.querySelectorAll('{FALLBACK}')[i], focused = document.activeElement;
+    return focused !== null && focused !== document.body && focused !== summary
+        && !(summary.compareDocumentPosition(focused) & Node.DOCUMENT_POSITION_FOLLOWING);
 }}"""
 
 
-async def _tab_through(page, cdp, summaries: int, limit: int = 3000, batch: int = 25) -> list[int]:
-    """Press Tab from the top of the page until every summary has had focus, or focus left the document,
-    or `limit` presses; the indexes of the summaries that received focus, in order. Presses are sent
-    `batch` at a time over the page's DevTools session, which delivers them in order."""
-    await page.evaluate(LISTEN_FOCUS)
-    reached, left, pressed = [], False, 0
-    while len(reached) < summaries and not left and pressed < limit:
-        await asyncio.gather(*(cdp.send("Input.dispatchKeyEvent", {"type": kind, **TAB})
-                               for _ in range(batch) for kind in ("rawKeyDown", "keyUp")))
-        pressed += batch
-        reached, left = await page.evaluate("() => [window.__reached, window.__left]")
-    return reached
-
-
-async def _keyboard(page, result: PageVisit) -> None:
+async def _keyboard(page, result: PageVisit, limit: int = 200) -> None:
+    """Real Tab presses from just before each summary's chart until that summary has focus, focus passes
+    it or leaves the page, or `limit` presses; then Enter on the last summary reached. With no positive
+    tabindex, Tab order is document order, so a summary Tab reaches from its chart is in the page's tab
+    sequence; pressing from the top of the page instead took hundreds of presses on the long pages."""
     result.summaries = await page.locator(FALLBACK).count()
-    cdp = await page.context.new_cdp_session(page)
-    result.reached = await _tab_through(page, cdp, result.summaries)
-    await cdp.detach()
+    result.positive_tabindex = await page.evaluate(POSITIVE_TABINDEX)
+    await page.evaluate(LISTEN_FOCUS)
+    for i in range(result.summaries):
+        if await page.evaluate(START_AT_CHART, i):
+            for _ in range(limit):
+                await page.keyboard.press("Tab")
+                if not await page.evaluate(BEFORE, i):
+                    break
+    result.reached = await page.evaluate("() => window.__reached")
     if result.reached:
-        await page.keyboard.press("Shift+Tab")  # back onto the page if focus left it, then to the last summary
         target = page.locator(FALLBACK).nth(result.reached[-1])
-        await target.focus()
+        await target.focus()  # already there unless a later summary was missed
         await page.keyboard.press("Enter")
         result.opened = await target.evaluate(
             "s => s.parentElement.open"
@@ -135,6 +149,7 @@ class Browser:
         self._browser = self._run(self._playwright.chromium.launch(executable_path=CHROMIUM,
                                                                     args=[*ARGS, OFFLINE]))
         self._context = self._run(self._browser.new_context(viewport=VIEWPORT))
+        self._run(axe.install(self._context))
         self._tabs = [self._run(self._context.new_page()) for _ in range(CONCURRENT_PAGES)]
 
     def _run(self, coroutine):

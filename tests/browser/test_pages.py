@@ -54,13 +54,14 @@ def test_chart_data_is_reachable_by_keyboard(visits, path):
     charts, summaries, reached = result.charts_expected, result.summaries, result.reached
     assert charts >= 1
     assert summaries >= charts, f"{path}: {charts} charts but {summaries} data tables"
+    assert result.positive_tabindex == [], f"{path}: tab order is not document order"
     assert sorted(reached) == list(range(summaries)), f"{path}: Tab reaches tables {reached} of {summaries}"
     assert result.opened
 
 
 BROKEN_PAGE = """<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"><title>Page cassée</title>
 <script>const THEBE_JS_URL = "x";</script><script>const THEBE_JS_URL = "x";</script></head><body><main>
-<h1>Page cassée</h1>
+<h1><a href="#" tabindex="1">Page cassée</a></h1>
 <button class="search-button-field" aria-label="Recherche">
 <span>Recherche</span> <kbd>Ctrl</kbd>+<kbd>K</kbd></button>
 <div class="altair-chart"></div>
@@ -71,13 +72,15 @@ BROKEN_PAGE = """<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"><tit
 
 @pytest.mark.browser
 def test_checks_fail_on_a_page_built_to_break_them(browser, tmp_path):
-    """The upstream theme's search button, a doubled script declaration and a data table kept out of
-    the tab order: the console, axe-core and keyboard checks above must each report their problem."""
+    """The upstream theme's search button, a doubled script declaration, a link put first in the tab order
+    and a data table kept out of it: the console, axe-core and keyboard checks above must each report
+    their problem."""
     (tmp_path / "broken.html").write_text(BROKEN_PAGE, encoding="utf-8")
     with serve(tmp_path) as url:
         result = browser.visit(url, "broken.html", timeout_ms=500)
     assert any("already been declared" in e for e in result.errors)
     assert any(line.startswith("label-content-name-mismatch") for line in result.serious)
+    assert len(result.positive_tabindex) == 1
     assert (result.charts_expected, result.summaries, result.reached) == (1, 1, [])
 
 
