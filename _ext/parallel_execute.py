@@ -125,7 +125,7 @@ def _pre_execute(app, env, docnames) -> None:
     logger.info(f"executing {len(todo)} notebooks not in the cache in {min(n_jobs, len(todo))} warm kernels: "
                 f"{names}")
     results, _ = kernels.run_all([(path, notebook, nb_config.execution_timeout, nb_config.execution_allow_errors)
-                               for path, notebook, nb_config, _ in todo], n_jobs)
+                                  for path, notebook, nb_config, _ in todo], n_jobs)
     for (path, _, _, read_fmt), result in zip(todo, results, strict=True):
         # jupyter-cache's database is written from this thread only
         if result is None:

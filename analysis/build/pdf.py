@@ -37,6 +37,8 @@ import urllib.parse
 from importlib.metadata import version
 from pathlib import Path
 
+import pikepdf
+
 from analysis.build import notebooks
 from analysis.contract.data import ROOT
 from analysis.present import citation
@@ -186,8 +188,6 @@ def _printed(html_dir: Path, docnames: list[str]):
 
 def _fixed(pdf, title: str) -> None:
     """The book's metadata in the document information, without the dates Chromium wrote there."""
-    import pikepdf
-
     meta = citation.metadata()
     info = pdf.docinfo
     for key in ("/CreationDate", "/ModDate"):
@@ -210,8 +210,6 @@ def _stable_structure_ids(pdf) -> None:
     to the next (charts are drawn asynchronously). Rename them in structure-tree order, with the table
     header references (/Headers) and the /IDTree that use them, so the same page gives the same bytes.
     An id is looked up within its top-level element, a chapter in the book: two chapters' ids may be the same."""
-    import pikepdf
-
     root = pdf.Root.get("/StructTreeRoot")
     if root is None:
         return
@@ -237,8 +235,6 @@ def _stable_structure_ids(pdf) -> None:
 
 def _kids(node) -> list:
     """A structure node's /K as a list (PDF allows one kid without an array)."""
-    import pikepdf
-
     kids = node.get("/K")
     if kids is None:
         return []
@@ -247,8 +243,6 @@ def _kids(node) -> list:
 
 def _elements(nodes) -> list:
     """Every structure element under `nodes`, depth first (marked-content ids and references are not elements)."""
-    import pikepdf
-
     found = []
     for node in nodes:
         if isinstance(node, pikepdf.Dictionary) and "/S" in node:
@@ -258,8 +252,6 @@ def _elements(nodes) -> list:
 
 
 def _attributes(element) -> list:
-    import pikepdf
-
     attributes = element.get("/A")
     items = list(attributes) if isinstance(attributes, pikepdf.Array) else [attributes]
     return [a for a in items if isinstance(a, pikepdf.Dictionary)]
@@ -283,8 +275,6 @@ def _copy(book, chapter, obj):
 def _own_destinations(chapter, number: int) -> None:
     """Give the chapter's named destinations (its anchors) the chapter's number, before it is joined to the
     book: two chapters both have `#citer`-like anchors, and a link must stay in its chapter."""
-    import pikepdf
-
     if "/Dests" not in chapter.Root:
         return
     chapter.Root.Dests = pikepdf.Dictionary({f"/c{number}-{str(k)[1:]}": v for k, v in chapter.Root.Dests.items()})
@@ -296,8 +286,6 @@ def _own_destinations(chapter, number: int) -> None:
 
 def _structure_root(book):
     """The book's structure tree root, made empty on first use (the book is tagged when its chapters are)."""
-    import pikepdf
-
     if "/StructTreeRoot" not in book.Root:
         book.Root.StructTreeRoot = book.make_indirect(pikepdf.Dictionary(
             Type=pikepdf.Name.StructTreeRoot, K=pikepdf.Array(), ParentTreeNextKey=0,
@@ -313,8 +301,6 @@ def _join_structure(book, chapter, start: int) -> None:
     The book stays a tagged PDF: its structure root holds each chapter's document element in order. The
     keys from pages and annotations into the parent tree move past those of the chapters already joined.
     """
-    import pikepdf
-
     source = chapter.Root.get("/StructTreeRoot")
     if source is None:
         return
@@ -343,8 +329,6 @@ def _join_structure(book, chapter, start: int) -> None:
 def _outline_item(book, chapter, title: str, start: int):
     """The book's outline item for a chapter: its title, leading to its first page, over the chapter's own
     outline (copied whole: its items already point to this item, the copy of the chapter's outline root)."""
-    import pikepdf
-
     outlines = chapter.Root.get("/Outlines")
     item = _copy(book, chapter, outlines) if outlines is not None else book.make_indirect(pikepdf.Dictionary())
     if "/Type" in item:
@@ -358,8 +342,6 @@ def _book(chapters: list[tuple[bytes, str]]):
     """The book PDF joined from the chapters' (PDF bytes, title): their pages in order, their named destinations,
     their structure trees under one root, and an outline item per chapter over the chapter's own outline. Each
     chapter is read from its bytes, so the book is the same whether its chapters were printed now or before."""
-    import pikepdf
-
     book, items = pikepdf.new(), []
     book.Root.Dests = pikepdf.Dictionary()
     for number, (data, title) in enumerate(chapters, start=1):
@@ -383,8 +365,6 @@ def _book(chapters: list[tuple[bytes, str]]):
 
 def _published_links(pdf, base: str) -> None:
     """Links Chromium recorded against the local server point to the published book instead."""
-    import pikepdf
-
     site = str(citation.metadata()["url"]).rstrip("/") + "/"
     for page in pdf.pages:
         for annotation in page.obj.get("/Annots", []):
@@ -399,8 +379,6 @@ EDITION_KEY = "/Edition"  # an entry of the PDF's document information, beside /
 def _finished(pdf, title: str, base: str | None = None) -> bytes:
     """The bytes to write: published links, stable ids, the book's metadata. qpdf writes the same bytes for the
     same objects once the file id is a digest of the content (Chromium's own id is random)."""
-    import pikepdf
-
     if base:
         _published_links(pdf, base)
     _stable_structure_ids(pdf)
@@ -415,8 +393,6 @@ def _finished(pdf, title: str, base: str | None = None) -> bytes:
 
 def chapter_pdf(raw: bytes, title: str, base: str) -> bytes:
     """A chapter's PDF from Chromium's print of it, served at `base`."""
-    import pikepdf
-
     return _finished(pikepdf.open(io.BytesIO(raw)), title, base)
 
 
@@ -427,8 +403,6 @@ def _sha256(data: bytes) -> str:
 def _code_key() -> str:
     """What else makes the bytes of a PDF: this module, pikepdf and its qpdf, Playwright, Chromium and the book's
     metadata."""
-    import pikepdf
-
     chromium = subprocess.run([CHROMIUM, "--version"], capture_output=True, text=True, check=False).stdout
     return _sha256(json.dumps([_sha256(Path(__file__).read_bytes()), pikepdf.__version__,
                                pikepdf.__libqpdf_version__, version("playwright"), chromium.strip(),
