@@ -643,6 +643,7 @@ def test_bad_input_gets_its_own_message(template, root, capsys, monkeypatch, mut
     monkeypatch.setattr(validate, "quick_clean", spy)
     prefix, fragment = mutate(root)
     code, lines = run(root, capsys)
+    # The quick checks first: a table they cleared wrongly would also hide the case's message.
     before, after = contents(template), contents(root)
     assert cleared or not after, "the quick checks never ran: nothing here says they clear only valid tables"
     changed = {name for name, now in after.items() if before.get(name) != now}

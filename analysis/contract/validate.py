@@ -215,14 +215,40 @@ def header_problems(path: str, header: list[str], names: list[str]) -> list[Prob
     return problems
 
 
+# What the validation reads of a table, kept for the next validation in the same process: the tests validate
+# some 80 copies of the package, each with one table changed, and so read each unchanged table once. The
+# table (`read_table`) and its columns as Frictionless reads them (`quick_clean`; the Frictionless resource's
+# fields come from the same descriptor) are made of the file's bytes and the resource's descriptor alone:
+# these are the key. Nothing changes a table once read, so validations can share it. The KEPT entries used
+# last are kept, over two packages' worth.
+_TABLES: dict[tuple[bytes, str], tuple[Table | None, list[Problem]]] = {}
+_COLUMNS: dict[tuple[bytes, str], dict[str, list] | None] = {}
+KEPT = 64
+
+
+def _kept(cache: dict, source: bytes, res: dict, read):
+    """read(), or its value kept from an earlier call on the same bytes and resource descriptor."""
+    key = (source, json.dumps(res, sort_keys=True))
+    value = cache.pop(key) if key in cache else read()
+    cache[key] = value  # (re)inserted last: the first key is the least recently used
+    if len(cache) > KEPT:
+        del cache[next(iter(cache))]
+    return value
+
+
 def read_table(data_dir: Path, res: dict) -> tuple[Table | None, list[Problem]]:
     """Read one CSV; return None as the table when its structure is too broken to check further."""
-    path, names = res["path"], [f["name"] for f in res["schema"]["fields"]]
-    file = data_dir / path
+    file = data_dir / res["path"]
     if not file.is_file():
-        return None, [Problem(path, 0, 0, "missing-file",
+        return None, [Problem(res["path"], 0, 0, "missing-file",
                               f"file not found; {DESCRIPTOR} declares resource {res['name']!r} at this path")]
     source = file.read_bytes()
+    table, problems = _kept(_TABLES, source, res, lambda: _read_table(source, res))
+    return table, list(problems)
+
+
+def _read_table(source: bytes, res: dict) -> tuple[Table | None, list[Problem]]:
+    path, names = res["path"], [f["name"] for f in res["schema"]["fields"]]
     if not source.strip():
         return None, [Problem(path, 1, 0, "empty-file",
                               f"the file is empty; expected a header: {','.join(names)}")]
@@ -406,22 +432,8 @@ def quick_clean(package, tables: dict[str, Table]) -> set[str]:
             and _keys_hold(res, columns)}
 
 
-# A table's columns as Frictionless reads them, kept for the next validation in the same process: the tests
-# validate some 80 copies of the package, each with one table changed, and so read each unchanged table
-# once. The key is all the columns are made of: the file's bytes (the table's rows were parsed from them) and
-# the resource's descriptor (fields, missing values, primary key, hash and size; the Frictionless resource's
-# fields are read from the same descriptor). The COLUMNS_KEPT tables used last are kept, over two packages' worth.
-_COLUMNS: dict[tuple[bytes, str], dict[str, list] | None] = {}
-COLUMNS_KEPT = 64
-
-
 def _columns(res, table: Table) -> dict[str, list] | None:
-    key = (table.source, json.dumps(table.res, sort_keys=True))
-    columns = _COLUMNS.pop(key) if key in _COLUMNS else _read_columns(res, table)
-    _COLUMNS[key] = columns  # (re)inserted last: the oldest key is the least recently used
-    if len(_COLUMNS) > COLUMNS_KEPT:
-        del _COLUMNS[next(iter(_COLUMNS))]
-    return columns
+    return _kept(_COLUMNS, table.source, table.res, lambda: _read_columns(res, table))
 
 
 def _read_columns(res, table: Table) -> dict[str, list] | None:
