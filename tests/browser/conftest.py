@@ -79,7 +79,7 @@ BEFORE = f"""i => {{
 }}"""
 
 
-async def _keyboard(page, result: PageVisit, limit: int = 200) -> None:
+async def _keyboard(page, result: PageVisit, limit: int = 1000) -> None:
     """Real Tab presses from just before each summary's chart until that summary has focus, focus passes
     it or leaves the page, or `limit` presses; then Enter on the last summary reached. With no positive
     tabindex, Tab order is document order, so a summary Tab reaches from its chart is in the page's tab
