@@ -55,9 +55,10 @@ LISTEN_FOCUS = f"""() => {{
 # Tab order is document order only while no element has a positive tabindex: the elements that do.
 POSITIVE_TABINDEX = """() => [...document.querySelectorAll('[tabindex]')]
     .filter(e => e.tabIndex > 0).map(e => e.outerHTML.slice(0, 120))"""
-# The next Tab starts just before summary i's chart (the last chart above it), as after a reader's click
-# on the chart: focused for a moment through a temporary tabindex, then blurred, the chart stays the
-# sequential focus navigation starting point, and the page is as it was. False when i already had focus.
+# The next Tab starts just before summary i's chart (the last chart above it; without one, Tab goes on from
+# where it was), as after a reader's click on the chart: focused for a moment through a temporary tabindex,
+# then blurred, the chart stays the sequential focus navigation starting point, and the page is as it was.
+# False when summary i already had focus.
 START_AT_CHART = f"""i => {{
     if (window.__reached.includes(i)) return false;
     const summary = document.querySelectorAll('{FALLBACK}')[i];
@@ -83,7 +84,8 @@ async def _keyboard(page, result: PageVisit, limit: int = 1000) -> None:
     """Real Tab presses from just before each summary's chart until that summary has focus, focus passes
     it or leaves the page, or `limit` presses; then Enter on the last summary reached. With no positive
     tabindex, Tab order is document order, so a summary Tab reaches from its chart is in the page's tab
-    sequence; pressing from the top of the page instead took hundreds of presses on the long pages."""
+    sequence. Pressing from the top of the page instead took hundreds of presses on the long pages (it
+    would also have met a script trapping focus above a chart, which this check does not look for)."""
     result.summaries = await page.locator(FALLBACK).count()
     result.positive_tabindex = await page.evaluate(POSITIVE_TABINDEX)
     await page.evaluate(LISTEN_FOCUS)
