@@ -46,7 +46,7 @@ from analysis.present import citation
 DOWNLOAD_DIR = "telechargements/pdf"  # inside the built HTML
 BOOK_NAME = "livre-complet.pdf"
 KEYS = ".pdf-keys.json"  # beside the built HTML (in _build): what each PDF was made from
-PRINT_JOBS = 2  # pages printed at once: each mostly waits on Chromium's layout, so two overlap on two cores
+PRINT_JOBS = 2  # tabs printing at once: a page mostly waits on Chromium's layout, so two overlap on two cores
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -100,9 +100,8 @@ def serve(directory: Path):
         server.server_close()
 
 
-async def _print(context, base: str, docname: str) -> tuple[bytes, list[str]]:
+async def _print(page, base: str, docname: str) -> tuple[bytes, list[str]]:
     """The page as Chromium prints it, and the files of the built book it fetched (the key of the print)."""
-    page = await context.new_page()
     fetched = set()
 
     def local(request):  # a file served from the browser's cache is still requested, and listed
@@ -111,6 +110,7 @@ async def _print(context, base: str, docname: str) -> tuple[bytes, list[str]]:
 
     page.on("request", local)
     try:
+        await page.emulate_media(media="screen")  # the charts are drawn as a reader sees them
         await page.goto(f"{base}{docname}.html", wait_until="load")
         expected = await page.locator(".altair-chart").count()
         if expected:
@@ -123,26 +123,29 @@ async def _print(context, base: str, docname: str) -> tuple[bytes, list[str]]:
                              margin={"top": "18mm", "bottom": "18mm", "left": "16mm", "right": "16mm"})
         return raw, sorted(fetched)
     finally:
-        await page.close()
+        page.remove_listener("request", local)
 
 
 async def print_pages(pages: list[tuple[str, str]], deliver) -> None:
-    """Print each (base URL, docname), PRINT_JOBS pages at a time in one browser context (one HTTP cache: the
-    book's scripts and styles are read once); `deliver(index, raw, fetched)` as each is done. A page spends
-    most of its time in Chromium's layout and drawing, not here."""
+    """Print each (base URL, docname) in one browser context (one HTTP cache: the book's scripts and styles are
+    read once), in PRINT_JOBS tabs that each go from page to page: a tab's renderer, its compiled scripts and
+    styles serve the next page, where a new tab per page cost more than the page itself.
+    `deliver(index, raw, fetched)` as each is done."""
     from playwright.async_api import async_playwright
 
-    slots = asyncio.Semaphore(PRINT_JOBS)
+    todo = iter(enumerate(pages))
 
-    async def one(index, base, docname):
-        async with slots:
-            deliver(index, *await _print(context, base, docname))
+    async def tab():
+        page = await context.new_page()
+        for index, (base, docname) in todo:  # the tabs share one iterator: each page is printed once
+            deliver(index, *await _print(page, base, docname))
+        await page.close()
 
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path=CHROMIUM, args=[*ARGS, OFFLINE])
         try:
             context = await browser.new_context(viewport={"width": 1100, "height": 1400})
-            await asyncio.gather(*(one(i, base, docname) for i, (base, docname) in enumerate(pages)))
+            await asyncio.gather(*(tab() for _ in range(PRINT_JOBS)))
         finally:
             await browser.close()
 
