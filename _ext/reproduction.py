@@ -83,10 +83,12 @@ def _downloads(app, exception) -> None:
     labels = {name: (doc, anchor, title) for name, (doc, anchor, title)
               in app.env.domaindata["std"]["labels"].items()}
     try:
+        executed = {docname: _executed(app, docname) for docname in order}
+        notebooks.draw_charts(executed.values())
         for docname in order:
             target = outdir / notebooks.DOWNLOAD_DIR / f"{docname}.ipynb"
             target.parent.mkdir(parents=True, exist_ok=True)
-            notebook = notebooks.reader_notebook(_executed(app, docname), docname, labels)
+            notebook = notebooks.reader_notebook(executed[docname], docname, labels)
             target.write_text(notebooks.dumps(notebook), encoding="utf-8")
     except Exception as err:  # noqa: BLE001 - reported as a build warning (an error under -W)
         logger.warning(f"notebooks: {type(err).__name__}: {str(err)[:2000]}")
