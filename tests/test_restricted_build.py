@@ -4,8 +4,8 @@ project whose cases bear a person's name and imported with `import-qdpx`: the bo
 what it publishes nor its log holds a count under the threshold, an interview id, a deny-listed name or
 the folder's path or name.
 
-The smallest book that proves it: the home page and one regional chapter (a table of contents of two
-pages), so the gate stays fast; the full book runs the same code for six regions."""
+The smallest book that proves it: one regional chapter as the book's only page (the home page reads no
+interview), so the gate stays fast; the full book runs the same code for six regions."""
 
 from __future__ import annotations
 
@@ -53,8 +53,7 @@ def restricted_build(tmp_path_factory):
                                  deny_list=holder / "exclusion.txt")
     assert restricted.problems(folder) == []
     toc = holder / "toc.yml"
-    toc.write_text(f"format: jb-book\nroot: book/index\nchapters:\n  - file: book/regions/{REGION}\n",
-                   encoding="utf-8")
+    toc.write_text(f"format: jb-book\nroot: book/regions/{REGION}\n", encoding="utf-8")
     out = tmp_path_factory.mktemp("restricted-edition")
     environ = {k: v for k, v in os.environ.items() if k != env.INTERVIEWS_DIR}
     done = subprocess.run([sys.executable, "-m", "analysis", "build-restricted", str(folder), "--out", str(out),
