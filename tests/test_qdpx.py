@@ -254,7 +254,9 @@ def test_a_restricted_folder_round_trips_through_a_qdpx_project(tmp_path):
     folder = opaque_copy(tmp_path)
     project = project_from_tables(folder, tmp_path / "export.qdpx")
     with zipfile.ZipFile(project) as archive:
-        assert list(qdpx._schema().iter_errors(ET.fromstring(archive.read(qdpx.PROJECT_FILE)))) == []
+        raw = archive.read(qdpx.PROJECT_FILE)
+    # The schema check the import makes (every error of Project.xsd), kept: the import does not validate again.
+    assert qdpx._schema_problems(raw, ET.fromstring(raw)) == ()
     out = qdpx.import_project(project, tmp_path / "importe")
     before = pd.read_csv(folder / "interview_codes.csv").merge(pd.read_csv(folder / "interviews.csv"))
     after = pd.read_csv(out / "interview_codes.csv").merge(pd.read_csv(out / "interviews.csv"))

@@ -55,6 +55,15 @@ def _write_summaries(path: Path, kinds: list[str], cells: list[tuple[str, str]],
     return path
 
 
+@pytest.fixture(scope="module")
+def export(tmp_path_factory) -> Path:
+    """The folder of `_holder` as its QDA program exports it: every test's folder holds the same interviews,
+    so one export serves them all (importing never changes it)."""
+    tmp = tmp_path_factory.mktemp("export")
+    folder, _, _ = _holder(tmp)
+    return project_from_tables(folder, tmp / "export.qdpx")
+
+
 def _secrets(folder: Path, interview_id: str) -> tuple[str, ...]:
     return (*VALUES, interview_id, FOLDER_NAME, str(folder))
 
@@ -103,9 +112,9 @@ def test_folder_route_is_refused_by_the_documented_build(kind, tmp_path, capfd):
 
 
 @pytest.mark.parametrize("kind", list(SUMMARIES))
-def test_qdpx_route_is_refused_by_the_import(kind, tmp_path, capsys):
+def test_qdpx_route_is_refused_by_the_import(kind, tmp_path, capsys, export):
     folder, cells, interview_id = _holder(tmp_path)
-    project = project_from_tables(folder, tmp_path / "export.qdpx")
+    project = export
     imported_id = "ent-001"  # the import numbers interviews itself: the id a summary could leak
     summaries = _write_summaries(tmp_path / "resumes.csv", [kind], cells, imported_id)
     deny = folder / restricted.DENY_LIST
@@ -122,9 +131,9 @@ def test_qdpx_route_is_refused_by_the_import(kind, tmp_path, capsys):
                           (*_secrets(folder, interview_id), imported_id))
 
 
-def test_qdpx_route_reports_the_four_at_once(tmp_path):
+def test_qdpx_route_reports_the_four_at_once(tmp_path, export):
     folder, cells, _ = _holder(tmp_path)
-    project = project_from_tables(folder, tmp_path / "export.qdpx")
+    project = export
     summaries = _write_summaries(tmp_path / "resumes.csv", list(SUMMARIES), cells, "ent-001")
     with pytest.raises(qdpx.QdpxError) as caught:
         qdpx.import_project(project, tmp_path / "tables", summaries=summaries,

@@ -12,6 +12,7 @@ holder's terminal.
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -24,6 +25,8 @@ from analysis.interviews import restricted
 
 DEFAULT_OUT = Path("~/alliances-edition-restreinte")
 LOG_NAME = "build.log"
+# Vega, Vega-Lite and vega-embed as `make book` bundled them (_ext/vega_bundle.py): nothing of the folder.
+VEGA_BUNDLE = Path("_build/html/_static/vega-bundle.js")
 INVALID = ("The restricted edition was not built: the interview folder has problems, and nothing was executed "
            "or written. Run `make validate-restricted DIR=…` with the same folder to see each problem (file, "
            "row, column and rule), fix them, then run this command again.")
@@ -44,6 +47,15 @@ def _reason(lines: list[str]) -> str:
     return f"the build stopped on « {errors[-1][:200]} »" if errors else "the build stopped"
 
 
+def _seed_vega_bundle(root: Path, out: Path) -> None:
+    """A new OUT starts with the public build's bundle: bundling costs about 2.5 CPU-seconds, and
+    _ext/vega_bundle.py still rebuilds it when its first line names other versions."""
+    public, target = root / VEGA_BUNDLE, out / VEGA_BUNDLE
+    if public.is_file() and not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(public, target)
+
+
 def main(folder: Path, out: Path | None = None, root: Path = ROOT, toc: Path | None = None,
          strict: bool = True) -> int:
     folder = Path(folder).expanduser().resolve()
@@ -59,6 +71,7 @@ def main(folder: Path, out: Path | None = None, root: Path = ROOT, toc: Path | N
         print(INVALID, file=sys.stderr)
         return EXIT_INVALID
     out.mkdir(parents=True, exist_ok=True)
+    _seed_vega_bundle(root, out)
     command = [str(Path(sys.executable).with_name("jb")), "build", str(root), "--path-output", str(out)]
     command += (["--toc", str(toc)] if toc else []) + (["-W", "-n", "--keep-going"] if strict else ["-n"])
     print(f"restricted edition: building into {out}", flush=True)

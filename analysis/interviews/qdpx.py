@@ -22,6 +22,7 @@ Mapping file (CSV, `kind,qda_name,book_value`), drafted by `--draft-mapping` for
 from __future__ import annotations
 
 import csv
+import hashlib
 import re
 import shutil
 import tempfile
@@ -109,12 +110,28 @@ def read_project(path: Path) -> Project:
         raise QdpxError([f"{PROJECT_FILE}: {root.tag.split('}')[-1]}: namespace {namespace or '(none)'!r} is not "
                          f"the REFI-QDA project schema 1.0 ({NAMESPACE}); export the project as REFI-QDA "
                          "1.0 (QDA-XML 1.0)"])
-    # Schema messages can quote a value (a case name, a text): element and attribute names are kept, values not.
-    problems = [f"{PROJECT_FILE}: {_local_names(err.path or '')}: does not follow Project.xsd "
-                f"({_sanitised(err.reason)})" for err in _schema().iter_errors(root)]
+    problems = _schema_problems(raw, root)
     if problems:
-        raise QdpxError(problems)
+        raise QdpxError(list(problems))
     return _collect(root)
+
+
+# sha256 of a project.qde -> its schema problems. Validation is most of a read (xmlschema, in Python: about
+# 50 µs an element); the same export read again in one process (an import after its --draft-mapping, the
+# tests' imports of one export) is validated once.
+_VALIDATED: dict[bytes, tuple[str, ...]] = {}
+
+
+def _schema_problems(raw: bytes, root: ET.Element) -> tuple[str, ...]:
+    key = hashlib.sha256(raw).digest()
+    if key not in _VALIDATED:
+        if len(_VALIDATED) >= 32:
+            _VALIDATED.clear()
+        # Schema messages can quote a value (a case name, a text): element and attribute names are kept,
+        # values not.
+        _VALIDATED[key] = tuple(f"{PROJECT_FILE}: {_local_names(err.path or '')}: does not follow Project.xsd "
+                                f"({_sanitised(err.reason)})" for err in _schema().iter_errors(root))
+    return _VALIDATED[key]
 
 
 def _local_names(text: str) -> str:
