@@ -28,7 +28,7 @@ import yaml
 
 from analysis.contract import env
 from analysis.contract.data import ROOT
-from analysis.present import charts, citation
+from analysis.present import citation
 
 DOWNLOAD_DIR = "telechargements/notebooks"  # inside the built HTML
 TIMEOUT = 300
@@ -256,6 +256,8 @@ def _reader_output(output: dict, docname: str) -> dict:
     spec = _SPEC.search(markup)
     if spec:
         import vl_convert  # only for a page that draws a chart
+
+        from analysis.present import charts  # Altair, like vl_convert, only for a page with a chart
 
         chart = json.loads(spec.group(1).replace("<\\/", "</"))
         if chart.get("width") == "container":
