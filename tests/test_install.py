@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 import sysconfig
+import tomllib
 import venv
 import zipfile
 from pathlib import Path
@@ -35,8 +36,12 @@ def wheel(tmp_path_factory) -> Path:
         else:
             shutil.copy2(ROOT / name, source / name)
     out = tmp_path_factory.mktemp("wheel")
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
-                    "--wheel-dir", str(out), str(source)], check=True, capture_output=True)
+    # The build backend pyproject.toml names, called as a PEP 517 frontend does (from the source folder, in a
+    # fresh interpreter): what `pip wheel --no-build-isolation` runs, without pip's own start-up and the
+    # extra interpreter it starts per hook.
+    backend = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["build-system"]["build-backend"]
+    code = f"import importlib, sys; importlib.import_module({backend!r}).build_wheel(sys.argv[1])"
+    subprocess.run([sys.executable, "-c", code, str(out)], cwd=source, check=True, capture_output=True)
     (found,) = out.glob("alliances_solidarite-*.whl")
     return found
 

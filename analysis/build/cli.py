@@ -237,14 +237,14 @@ def _import_qdpx(args: argparse.Namespace, parser: argparse.ArgumentParser) -> i
 
 def _validate_restricted(folder: Path | None, data_dir: Path, only_if_set: bool = False) -> int:
     """Print every problem of the restricted folder (this terminal only: the details quote its contents)."""
-    from analysis.interviews import restricted
-
     folder = Path(folder).expanduser() if folder else env.interviews_dir()
     if folder is None:
         if only_if_set:
             return 0
         print(f"no restricted folder: give one, or set {env.INTERVIEWS_DIR}", file=sys.stderr)
         return EXIT_INVALID
+    from analysis.interviews import restricted  # only now: it needs pandas, a plain `validate` does not
+
     return report(restricted.problems(folder, data_dir), "problem(s) in the restricted folder",
                   "valid restricted interview folder")
 

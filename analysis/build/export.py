@@ -9,7 +9,8 @@ import networkx as nx
 import pandas as pd
 
 from analysis.contract import data
-from analysis.present import charts, diagram
+from analysis.present import layout
+from analysis.present.palette import PALETTE
 from analysis.study import graphs
 
 
@@ -32,9 +33,9 @@ def _gexf(g: nx.MultiDiGraph) -> str:
     """GEXF with viz positions and colours; the writer's date stamp is dropped so exports are reproducible."""
     viz = g.copy()
 
-    pos = diagram.layout(g).set_index("actor_id")
+    pos = layout.layout(g).set_index("actor_id")
     for node, attrs in viz.nodes(data=True):
-        colour = charts.PALETTE[graphs.SECTORS.index(attrs["sector"]) % len(charts.PALETTE)]
+        colour = PALETTE[graphs.SECTORS.index(attrs["sector"]) % len(PALETTE)]
         r, gr, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
         attrs["label"] = attrs["name"]
         attrs["viz"] = {"position": {"x": float(pos.loc[node, "x"]) * 1000, "y": -float(pos.loc[node, "y"]) * 80,

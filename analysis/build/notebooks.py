@@ -29,7 +29,7 @@ import yaml
 
 from analysis.contract import env
 from analysis.contract.data import ROOT
-from analysis.present import charts, citation
+from analysis.present import citation
 
 DOWNLOAD_DIR = "telechargements/notebooks"  # inside the built HTML
 TIMEOUT = 300
@@ -260,6 +260,8 @@ def _markup(output: dict) -> str | None:
 def _png(spec: str) -> bytes:
     """A chart as a PNG drawn from its Vega-Lite spec (the JSON text of the page's altair-spec script)."""
     import vl_convert  # only for a page that draws a chart
+
+    from analysis.present import charts  # Altair, like vl_convert, only for a page with a chart
 
     chart = _chart(spec)
     if chart.get("width") == "container":

@@ -19,7 +19,7 @@ from analysis import __version__
 from analysis.contract import data
 from analysis.contract.data import DATA_DIR
 from analysis.interviews.qdpx import SCHEMAS
-from analysis.present.charts import PALETTE
+from analysis.present.palette import PALETTE
 
 NAMESPACE = "urn:QDA-XML:codebook:1.0"
 XSD = SCHEMAS / "Codebook.xsd"

@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:  # pandas costs a third of a second to import: `validate` never needs it
+    import pandas as pd
 
 from analysis.contract import env
 from analysis.contract.paths import ROOT
@@ -84,6 +86,8 @@ def load(name: str, data_dir: Path = DATA_DIR) -> pd.DataFrame:
 
 @lru_cache(maxsize=64)
 def _read(name: str, data_dir: Path) -> pd.DataFrame:
+    import pandas as pd
+
     res = resource(name, data_dir)
     fields = res["schema"]["fields"]
     dtypes = {f["name"]: PANDAS_DTYPES.get(f["type"], "string") for f in fields}
@@ -110,6 +114,8 @@ def load_optional(name: str, data_dir: Path = DATA_DIR) -> pd.DataFrame | None:
 
 def split_ids(value: object) -> list[str]:
     """Split a `a;b;c` id list cell; an empty cell gives an empty list."""
+    import pandas as pd
+
     if value is None or pd.isna(value) or value == "":
         return []
     return [part for part in str(value).split(ID_SEPARATOR) if part]

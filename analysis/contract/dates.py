@@ -7,8 +7,6 @@ precisely than its precision says.
 
 from __future__ import annotations
 
-import pandas as pd
-
 MONTHS_FR = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
              "octobre", "novembre", "décembre")
 LENGTH_OF = {"jour": 10, "mois": 7, "annee": 4, "annee-deduite": 4}  # the stored value's length
@@ -21,6 +19,8 @@ def precision_of(value: str) -> str:
 
 def french(value: object, precision: object = None) -> str:
     """« 6 juillet 2011 », « juillet 2011 », « 2011 », « vers 2011 (année déduite) »; empty -> ''."""
+    import pandas as pd  # here: the validator imports this module and never needs pandas
+
     if value is None or pd.isna(value) or str(value) == "":
         return ""
     text = str(value)

@@ -20,8 +20,10 @@ cell (row, column and which rule suppressed it); the record never holds the hidd
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:  # pandas costs a third of a second to import: `validate` never needs it
+    import pandas as pd
 
 # The one definition of the disclosure rule: the validator, the chapters and the tests import these.
 MIN_COUNT = 5        # fewest distinct interviewees a published count may rest on
@@ -46,6 +48,8 @@ class Published:
 
 def suppress(counts: pd.DataFrame, threshold: int = MIN_COUNT) -> Published:
     """Primary then secondary suppression of a table of counts (rows × columns of integers)."""
+    import pandas as pd
+
     values = counts.astype("int64")
     hidden = values < threshold
     rule = {cell: PRIMARY.format(min=threshold) for cell in _cells(hidden)}
@@ -115,6 +119,8 @@ def interviewees_by_group(interviews: pd.DataFrame, groups: list[str], regions: 
 
 def long_form(published: Published, row: str, value_name: str = "n") -> pd.DataFrame:
     """One region's row as a long table: category, published count (NA when hidden), shown text."""
+    import pandas as pd
+
     line = published.table.loc[row]
     frame = pd.DataFrame({"category": list(line.index), "shown": [str(v) for v in line.values]})
     frame[value_name] = pd.array([None if v == SUPPRESSED else int(v) for v in line.values], dtype="Int64")

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:  # pandas costs a third of a second to import: `validate` never needs it
+    import pandas as pd
 
 from analysis.contract import data
 

@@ -16,11 +16,9 @@ import pandas as pd
 
 from analysis.contract import dates, env, labels, typography
 from analysis.present import tables
+from analysis.present.palette import PALETTE  # the one definition, also read without Altair
 
 SYNTHETIC_LABEL = "données synthétiques"
-
-# Okabe-Ito: distinguishable with the common colour-vision deficiencies.
-PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
 
 # Vega-Lite's d3 locale: French decimal comma, no-break thin space between thousands, French months.
 LOCALE = {
