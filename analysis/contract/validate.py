@@ -226,14 +226,17 @@ _COLUMNS: dict[tuple[bytes, str], dict[str, list] | None] = {}
 KEPT = 64
 
 
-def _kept(cache: dict, source: bytes, res: dict, read):
-    """read(), or its value kept from an earlier call on the same bytes and resource descriptor."""
-    key = (source, json.dumps(res, sort_keys=True))
+def _kept(cache: dict, key, read):
+    """read(), or its value kept from an earlier call with the same key (the KEPT most recent)."""
     value = cache.pop(key) if key in cache else read()
     cache[key] = value  # (re)inserted last: the first key is the least recently used
     if len(cache) > KEPT:
         del cache[next(iter(cache))]
     return value
+
+
+def _json(descriptor: dict) -> str:
+    return json.dumps(descriptor, sort_keys=True)
 
 
 def read_table(data_dir: Path, res: dict) -> tuple[Table | None, list[Problem]]:
@@ -243,7 +246,7 @@ def read_table(data_dir: Path, res: dict) -> tuple[Table | None, list[Problem]]:
         return None, [Problem(res["path"], 0, 0, "missing-file",
                               f"file not found; {DESCRIPTOR} declares resource {res['name']!r} at this path")]
     source = file.read_bytes()
-    table, problems = _kept(_TABLES, source, res, lambda: _read_table(source, res))
+    table, problems = _kept(_TABLES, (source, _json(res)), lambda: _read_table(source, res))
     return table, list(problems)
 
 
@@ -375,6 +378,10 @@ def frictionless_problem(res: dict, err) -> Problem | None:
     return Problem(path, row, col, err.type, message)
 
 
+# The descriptors Frictionless found valid (its check reads no file): about a tenth of a second each time.
+_VALID_DESCRIPTORS: dict[str, bool] = {}
+
+
 def check_frictionless(data_dir: Path, descriptor: dict, skip: set[str],
                        tables: dict[str, Table] | None = None) -> list[Problem]:
     """Frictionless judges the descriptor, then reads the rows of every table that `quick_clean` cannot
@@ -385,10 +392,13 @@ def check_frictionless(data_dir: Path, descriptor: dict, skip: set[str],
     try:
         with system.use_context(trusted=True):
             package = Package(desc, basepath=str(data_dir))
-            try:
-                package.to_descriptor(validate=True)  # what Package.validate checks before any row
-            except FrictionlessException as exc:
-                return _descriptor_problems(exc.to_errors())
+            key = _json(desc)
+            if key not in _VALID_DESCRIPTORS:
+                try:
+                    package.to_descriptor(validate=True)  # what Package.validate checks before any row
+                except FrictionlessException as exc:
+                    return _descriptor_problems(exc.to_errors())
+                _kept(_VALID_DESCRIPTORS, key, lambda: True)
             cleared = quick_clean(package, tables or {})
             reports = [res.validate() for res in package.resources if res.name not in cleared]
     except FrictionlessException as exc:
@@ -433,7 +443,7 @@ def quick_clean(package, tables: dict[str, Table]) -> set[str]:
 
 
 def _columns(res, table: Table) -> dict[str, list] | None:
-    return _kept(_COLUMNS, table.source, table.res, lambda: _read_columns(res, table))
+    return _kept(_COLUMNS, (table.source, _json(table.res)), lambda: _read_columns(res, table))
 
 
 def _read_columns(res, table: Table) -> dict[str, list] | None:
