@@ -35,16 +35,17 @@ def test_a_warm_kernel_gives_each_notebook_a_fresh_namespace_its_folder_and_coun
     assert nbformat.validate(done.nb) is None
 
 
-def test_a_failing_notebook_returns_none_and_its_kernel_is_replaced(tmp_path):
+def test_a_failing_notebook_returns_none_and_its_kernel_is_replaced(tmp_path, warm):
+    """On the shared kernel (a start less): the one that failed is shut down, the next page gets a new one,
+    which the tests after this one then use."""
     from nbformat.v4 import new_code_cell, new_notebook
 
-    kernel = kernels.WarmKernel()
-    try:
-        assert kernel.execute(tmp_path / "bad.md", new_notebook(cells=[new_code_cell("1 / 0")]), 60) is None
-        assert kernel.km is None
-        assert kernel.execute(tmp_path / "ok.md", new_notebook(cells=[new_code_cell("1")]), 60) is not None
-    finally:
-        kernel.close()
+    assert warm.execute(tmp_path / "up.md", new_notebook(cells=[new_code_cell("1")]), 60) is not None
+    pid = warm.km.provisioner.process.pid
+    assert warm.execute(tmp_path / "bad.md", new_notebook(cells=[new_code_cell("1 / 0")]), 60) is None
+    assert warm.km is None
+    assert warm.execute(tmp_path / "ok.md", new_notebook(cells=[new_code_cell("1")]), 60) is not None
+    assert warm.km.provisioner.process.pid != pid
 
 
 def test_chart_ids_restart_on_each_page_of_a_warm_kernel(tmp_path, warm):
