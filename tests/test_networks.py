@@ -553,12 +553,13 @@ def test_every_region_builds_and_is_measured():
 
 
 def test_real_measures_and_diagrams_are_deterministic():
-    """Measures and diagrams computed in two interpreters with other hash seeds (set and dict orders) agree."""
+    """Measures and diagrams computed in two interpreters with other hash seeds (set and dict orders) agree.
+    The specs are compared unvalidated (the same dict, a fifth less CPU): the other tests validate them."""
     code = ("import json; from pathlib import Path; from analysis.present import diagram; "
             "from analysis.study import graphs; "
             f"d = Path({str(REAL)!r}); names = diagram.territory_names(d); "
             "print(json.dumps({'compare': graphs.compare(data_dir=d).to_json(), "
-            "'diagrams': [diagram.draw(graphs.build(r, data_dir=d), r, names).to_dict() "
+            "'diagrams': [diagram.draw(graphs.build(r, data_dir=d), r, names).to_dict(validate=False) "
             "for r in graphs.regions(d)['region_id']]}, sort_keys=True))")
     assert python_output(code, hash_seed=1) == python_output(code, hash_seed=2)
     names = diagram.territory_names(REAL)
