@@ -59,19 +59,14 @@ def test_a_file_missing_from_the_second_build_is_caught(tmp_path):
     assert compare(b, a) == ([], [f"1 file(s) only in {a}, left by earlier builds (not compared)"])
 
 
-def chart_id(spec: dict) -> str:
-    """The element id of a spec's first drawing on a page, computed here from the spec alone."""
-    payload = json.dumps(spec, sort_keys=True, ensure_ascii=False).replace("</", "<\\/")
-    return f"altair-{hashlib.sha256(payload.encode()).hexdigest()[:12]}-0"
-
-
 def test_chart_element_id_depends_on_the_spec_only():
     """The id is computed from the spec alone; a second drawing of the same spec in one process gets the next
     number. Another process (another kernel, another working directory, another hash seed) gives the same id:
     tests/test_kernels.py checks it on the same spec drawn in a warm kernel, which it starts anyway, rather
     than starting an interpreter here that imports Altair once more."""
     spec = alt.Chart(alt.Data(values=[{"x": 1}])).mark_bar().encode(x="x:Q").to_dict()
-    expected = chart_id(spec)
+    payload = json.dumps(spec, sort_keys=True, ensure_ascii=False).replace("</", "<\\/")
+    expected = f"altair-{hashlib.sha256(payload.encode()).hexdigest()[:12]}-0"
     first = charts.offline_renderer(spec)["text/html"].split('"')[1]
     second = charts.offline_renderer(spec)["text/html"].split('"')[1]
     assert first.rsplit("-", 1)[0] == second.rsplit("-", 1)[0] == expected.rsplit("-", 1)[0] and first != second
