@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import subprocess
-import sys
 
 import altair as alt
 
@@ -62,38 +60,37 @@ def test_a_file_missing_from_the_second_build_is_caught(tmp_path):
 
 
 def test_chart_element_id_depends_on_the_spec_only():
-    """Another process (another kernel, another working directory) gives the id computed from the spec
-    alone; a second drawing of the same spec in one kernel gets the next number."""
+    """The id is computed from the spec alone; a second drawing of the same spec in one process gets the next
+    number. Another process (another kernel, another working directory, another hash seed) gives the same id:
+    tests/test_kernels.py checks it on the same spec drawn in a warm kernel, which it starts anyway, rather
+    than starting an interpreter here that imports Altair once more."""
     spec = alt.Chart(alt.Data(values=[{"x": 1}])).mark_bar().encode(x="x:Q").to_dict()
     payload = json.dumps(spec, sort_keys=True, ensure_ascii=False).replace("</", "<\\/")
     expected = f"altair-{hashlib.sha256(payload.encode()).hexdigest()[:12]}-0"
-    code = ("import json, sys; from analysis.present import charts; "
-            "print(charts.offline_renderer(json.loads(sys.stdin.read()))['text/html'].split('\"')[1])")
-    done = subprocess.run([sys.executable, "-c", code], input=json.dumps(spec), capture_output=True, text=True,
-                          cwd="/", check=True)
-    assert done.stdout.strip() == expected
     first = charts.offline_renderer(spec)["text/html"].split('"')[1]
     second = charts.offline_renderer(spec)["text/html"].split('"')[1]
     assert first.rsplit("-", 1)[0] == second.rsplit("-", 1)[0] == expected.rsplit("-", 1)[0] and first != second
 
 
-def _cached_chapters(tmp_path, sources: dict[str, str]):
-    """A jupyter-cache holding each notebook (name -> code of its one cell), executed as the build does."""
+def _cached_chapters(tmp_path, sources: dict[str, tuple[str, str]]):
+    """A jupyter-cache holding each notebook (name -> (code of its one cell, what a kernel printed when the
+    build ran it)), stored as the build stores an executed notebook. The printed text is written here rather
+    than taken from a kernel of its own (a kernel start less): a steady chapter whose stored output did not
+    equal a fresh kernel's would be reported as changed, so the checks below would fail, not pass."""
     import nbformat
     from jupyter_cache import get_cache
     from jupyter_cache.base import CacheBundleIn
-    from nbformat.v4 import new_code_cell, new_notebook
-
-    from analysis.build import kernels
+    from nbformat.v4 import new_code_cell, new_notebook, new_output
 
     cache = get_cache(str(tmp_path / "cache"))
-    with kernels.WarmKernel() as kernel:
-        for name, code in sources.items():
-            path = tmp_path / f"{name}.ipynb"
-            nbformat.write(new_notebook(cells=[new_code_cell(code)]), path)
-            stage = cache.add_nb_to_project(str(path))
-            result = kernel.execute(path, nbformat.read(path, as_version=4), 60)
-            cache.cache_notebook_bundle(CacheBundleIn(result.nb, stage.uri), check_validity=False, overwrite=True)
+    for name, (code, printed) in sources.items():
+        path = tmp_path / f"{name}.ipynb"
+        nbformat.write(new_notebook(cells=[new_code_cell(code)]), path)
+        stage = cache.add_nb_to_project(str(path))
+        executed = nbformat.read(path, as_version=4)
+        executed.cells[0].execution_count = 1
+        executed.cells[0].outputs = [new_output("stream", name="stdout", text=printed)]
+        cache.cache_notebook_bundle(CacheBundleIn(executed, stage.uri), check_validity=False, overwrite=True)
     return tmp_path / "cache"
 
 
@@ -105,10 +102,10 @@ def test_reexecution_finds_a_chapter_whose_outputs_change_and_one_that_reads_an_
     (tmp_path / "notes.txt").write_text("not an input", encoding="utf-8")
     (tmp_path / "data").mkdir()
     (tmp_path / "data" / "listed.csv").write_text("an input", encoding="utf-8")
-    cache = _cached_chapters(tmp_path, {"steady": "print(sum(range(10)))",
-                                        "clock": "import time\nprint(time.perf_counter_ns())",
-                                        "listed": "print(open('data/listed.csv').read())",
-                                        "unlisted": "print(open('notes.txt').read())"})
+    cache = _cached_chapters(tmp_path, {"steady": ("print(sum(range(10)))", "45\n"),
+                                        "clock": ("import time\nprint(time.perf_counter_ns())", "52398127645\n"),
+                                        "listed": ("print(open('data/listed.csv').read())", "an input\n"),
+                                        "unlisted": ("print(open('notes.txt').read())", "not an input\n")})
     problems, compared = reexecuted(cache, tmp_path, jobs=2)
     assert compared == 4 and len(problems) == 2
     assert problems[0].startswith("clock.ipynb: cell 0: outputs differ")

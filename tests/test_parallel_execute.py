@@ -75,6 +75,8 @@ def tiny_book(tmp_path_factory):
         sphinx:
           local_extensions:
             parallel_execute: {ROOT / "_ext"}
+          config:
+            html_theme: basic  # the pages' look plays no part in the cache; the book's theme costs CPU
         """), encoding="utf-8")
     (book / "_toc.yml").write_text("format: jb-book\nroot: one\nchapters:\n  - file: two\n", encoding="utf-8")
     for name in ("one", "two"):
