@@ -10,8 +10,8 @@ STAMP  := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | sha2
 JB     := $(BIN)/jb
 HTML   := _build/html
 PORT   ?= 8000
-# pytest-xdist: test files spread over the cores; each file stays whole, in order, on one worker
-# (test_validate.py ends by checking what its other tests left in data/). PYTEST_ARGS= runs in one process.
+# pytest-xdist: test files spread over the cores; each file stays whole, in order, on one worker (a module's
+# fixtures, such as the browser's visit of every page, then run once). PYTEST_ARGS= runs in one process.
 PYTEST_ARGS ?= -n auto --maxprocesses 4 --dist loadfile
 # The quiet build log: one line per chapter executed, every warning and error, no configuration dumps
 # and no ipykernel transport warnings (analysis/build/buildlog.py).
@@ -109,9 +109,11 @@ lint: install
 browser-deps:
 	@tools/ensure-chromium.sh
 
-# No build: lint, unit and data tests (every test that reads the built book or a browser is left out).
+# No build: lint, unit and data tests, in this process (a test that reads the built book, uses a browser, or
+# starts a kernel, an interpreter, a build or another program is left out: make test runs them all). Its
+# tests are dealt out one by one: no fixture of theirs is costly, and test_validate.py is a third of the time.
 test-fast: lint
-	$(BIN)/python -m pytest $(PYTEST_ARGS) -m "not built and not browser"
+	$(BIN)/python -m pytest $(subst --dist loadfile,--dist load,$(PYTEST_ARGS)) -m "not built and not browser and not spawns"
 
 # The PDFs are printed here too, so the tests that read them (and the links to them) always run. After the
 # build the gates run two at a time, one per core (each one's output printed whole when it ends): the PDFs

@@ -60,6 +60,7 @@ def _add_region(root: Path, region_id: str, name: str) -> None:
         csv.writer(handle, lineterminator="\n").writerow([region_id, "11", name, "etude-frq"])
 
 
+@pytest.mark.spawns
 def test_new_region_writes_the_chapter_and_its_toc_entry_then_the_chapter_runs(tmp_path, monkeypatch, capsys):
     """A region added to regions.csv gets its chapter by the command alone, and that chapter executes."""
     import jupytext

@@ -103,6 +103,7 @@ def test_make_book_skips_what_the_book_does_not_read_but_not_another_date_or_a_r
     assert not inputs.book_is_current(root)
 
 
+@pytest.mark.spawns
 def test_a_chapter_run_under_the_audit_reads_only_inputs_and_a_planted_read_is_caught(monkeypatch):
     """The determinism gate runs every chapter as the build runs them (charts as the book's offline markup)
     in kernels that record each file they open. Here one real chapter, with one cell added that reads a

@@ -7,6 +7,7 @@ import hashlib
 import json
 
 import altair as alt
+import pytest
 
 from analysis.build.cli import main
 from analysis.build.determinism import compare, mask
@@ -94,6 +95,7 @@ def _cached_chapters(tmp_path, sources: dict[str, tuple[str, str]]):
     return tmp_path / "cache"
 
 
+@pytest.mark.spawns
 def test_reexecution_finds_a_chapter_whose_outputs_change_and_one_that_reads_an_unlisted_file(tmp_path):
     """Four chapters run again: steady, a clock, one reading a listed input and one reading a file the list of
     inputs does not cover; the clock and the unlisted read are reported, each once."""

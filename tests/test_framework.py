@@ -304,6 +304,7 @@ def test_qdc_nesting_guids_and_descriptions(codebook):
             assert parent_of[el].get("guid") == qdc.guid(row.parent_id)
 
 
+@pytest.mark.spawns
 def test_qdc_is_deterministic_and_guids_are_stable(codebook):
     # another interpreter, another hash seed: the same bytes
     code = ("import sys; from analysis.build import qdc; from analysis.contract import data; "

@@ -19,6 +19,8 @@ from analysis.contract import env
 from analysis.contract.data import NOT_FOUND
 from tests.conftest import DATA, ROOT
 
+pytestmark = pytest.mark.spawns  # each test here starts processes: make test-fast leaves them out
+
 PACKAGE_DATA = ("analysis/interviews/schemas/Codebook.xsd", "analysis/interviews/schemas/Project.xsd",
                 "analysis/interviews/privacy_allowlist.csv", "analysis/build/templates/region.md")
 

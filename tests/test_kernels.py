@@ -7,6 +7,8 @@ import pytest
 
 from analysis.build import kernels
 
+pytestmark = pytest.mark.spawns  # each test here starts processes: make test-fast leaves them out
+
 
 @pytest.fixture(scope="module")
 def warm():

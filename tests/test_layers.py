@@ -12,6 +12,8 @@ import pytest
 
 from tests.conftest import ROOT
 
+pytestmark = pytest.mark.spawns  # each test here starts processes: make test-fast leaves them out
+
 LINT = Path(sys.executable).with_name("lint-imports")
 
 

@@ -14,6 +14,8 @@ import pytest
 from analysis.contract import env
 from tests.conftest import ROOT
 
+pytestmark = pytest.mark.spawns  # each test here starts processes: make test-fast leaves them out
+
 REPORT = ("import json, sys; import altair as alt; "
           "print(json.dumps([alt.theme.active, alt.renderers.active, 'altair' in sys.modules]))")
 

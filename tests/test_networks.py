@@ -552,6 +552,7 @@ def test_every_region_builds_and_is_measured():
     assert table["densite"].between(0, 1).all() and table["centralisation_degre"].between(0, 1).all()
 
 
+@pytest.mark.spawns
 def test_real_measures_and_diagrams_are_deterministic():
     """Measures and diagrams computed in two interpreters with other hash seeds (set and dict orders) agree.
     The specs are compared unvalidated (the same dict, a fifth less CPU): the other tests validate them."""

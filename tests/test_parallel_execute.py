@@ -22,6 +22,8 @@ from tests.conftest import ROOT
 sys.path.insert(0, str(ROOT / "_ext"))
 import parallel_execute  # noqa: E402
 
+pytestmark = pytest.mark.spawns  # each test here starts processes: make test-fast leaves them out
+
 NOTEBOOK = textwrap.dedent("""\
     ---
     jupytext:

@@ -88,11 +88,13 @@ def cffconvert() -> str:
     return done.stdout.strip()
 
 
+@pytest.mark.spawns
 def test_cffconvert_validates_the_citation_file(cffconvert):
     done = subprocess.run([cffconvert, "--validate", "-i", str(release.CITATION)], capture_output=True, text=True)
     assert done.returncode == 0 and "valid" in done.stdout, done.stdout + done.stderr
 
 
+@pytest.mark.spawns
 def test_cffconverts_zenodo_export_lists_both_licences(cffconvert):
     done = subprocess.run([cffconvert, "-f", "zenodo", "-i", str(release.CITATION)],
                           capture_output=True, text=True, check=True)

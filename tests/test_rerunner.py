@@ -97,6 +97,7 @@ def _tree(root: Path) -> dict[str, bytes]:
             if p.is_file() and "_build" not in p.relative_to(root).parts and "__pycache__" not in p.parts}
 
 
+@pytest.mark.spawns
 def test_printed_commands_run_as_printed_and_write_only_under_build_or_outside(tmp_path):
     """From the root of a copy of the repository, with a team's export in ~/entrevues/: each printed command
     succeeds, and none writes into the checkout (outputs go to _build/ or outside the repository)."""
@@ -158,6 +159,7 @@ def _dry_run(*args: str) -> str:
                           check=True, env=environ).stdout
 
 
+@pytest.mark.spawns
 def test_make_writes_tracked_files_only_when_asked():
     assert "bench/results" not in _dry_run("bench")  # results under _build/bench
     assert "--output bench/results" in _dry_run("bench", "RECORD=1")
@@ -165,6 +167,7 @@ def test_make_writes_tracked_files_only_when_asked():
     assert "mktemp -d" in lock and "/tmp/" not in lock  # no fixed temporary folder to clobber
 
 
+@pytest.mark.spawns
 def test_restricted_recipes_never_echo_the_folder():
     folder = "/home/equipe/dossier-confidentiel-xq7"
     for target in ("book-restricted", "validate-restricted"):

@@ -133,6 +133,7 @@ def _leaks(directory: Path, secrets: tuple[str, ...]) -> list[str]:
     return found
 
 
+@pytest.mark.spawns
 def test_notebook_traceback_quotes_nothing_from_the_folder(tmp_path, monkeypatch, clean_caches):
     """A chapter that reads a bad folder fails, and its traceback (what --keep-going would put in a page
     and in reports/) names neither the folder, nor an id, nor a value."""
@@ -150,6 +151,7 @@ def test_notebook_traceback_quotes_nothing_from_the_folder(tmp_path, monkeypatch
         assert secret not in text
 
 
+@pytest.mark.spawns
 def test_real_book_build_stops_and_writes_nothing_from_the_folder(tmp_path):
     """The command the reproduction page documents, with --keep-going: non-zero exit, and neither the
     folder's path nor the name in its ids anywhere under the output folder or in the build's output."""

@@ -27,6 +27,8 @@ from tests.test_built_html import AGGREGATE, _interview_specs
 from tests.test_qdpx import project_from_tables
 from tests.test_restricted import FOLDER_NAME, opaque_copy, small_cells
 
+pytestmark = pytest.mark.spawns  # each test here starts processes: make test-fast leaves them out
+
 ROW = re.compile(r"<tr>\s*<td>(.*?)</td>\s*<td>(.*?)</td>\s*</tr>", re.S)
 DENIED = "Jean Tremblay"
 REGION = "mauricie"

@@ -32,7 +32,13 @@ def snapshot(directory: Path) -> dict[str, str]:
             for p in sorted(directory.rglob("*")) if p.is_file()}
 
 
-DATA_BEFORE = snapshot(DATA)  # compared by the last test of this module
+@pytest.fixture(scope="module", autouse=True)
+def real_data_untouched():
+    """No test of this module writes into data/: the real package is byte-identical after them (checked when
+    the module's last test on this worker is done, however pytest-xdist deals the tests out)."""
+    before = snapshot(DATA)
+    yield
+    assert snapshot(DATA) == before, "a test of test_validate.py wrote into data/"
 
 
 # --- helpers: build a package copy and change one thing -------------------------------------------
@@ -664,6 +670,7 @@ def test_every_problem_is_reported_not_only_the_first(root, capsys):
         assert any(line.startswith(prefix) and fragment in line for line in lines), (prefix, lines)
 
 
+@pytest.mark.spawns
 def test_command_line_exit_codes(root):
     ok = subprocess.run([sys.executable, "-m", "analysis", "validate", str(root)], capture_output=True, text=True)
     assert ok.returncode == 0, ok.stdout
@@ -699,10 +706,6 @@ def test_frictionless_cli_accepts_the_real_package():
 
     result = CliRunner().invoke(console, ["validate", str(DATA / "datapackage.json")])
     assert result.exit_code == 0, result.output[-3000:]
-
-
-def test_zz_real_data_is_byte_identical_after_this_module():
-    assert snapshot(DATA) == DATA_BEFORE
 
 
 def test_rehash_writes_each_shared_field_from_its_one_definition(root):
