@@ -29,7 +29,7 @@ from pathlib import Path, PurePosixPath
 
 from sphinx.util import logging
 
-from analysis.build import kernels
+from analysis.build import kernels, notebooks
 from analysis.build.kernels import jobs  # noqa: F401 - the setting's reader, for the build and tests
 
 # distribution -> (lowest version supported, first version not supported): major.minor[.patch] tuples.
@@ -136,6 +136,8 @@ def _pre_execute(app, env, docnames) -> None:
             cache.add_nb_to_project(str(path))
         bundle = CacheBundleIn(result.nb, stage.uri, data={"execution_seconds": result.time})
         cache.cache_notebook_bundle(bundle, check_validity=False, overwrite=True)
+    # The downloadable notebooks' chart images, drawn beside the pages' reading and writing (one core is idle).
+    notebooks.draw_charts(result.nb for result in results if result is not None)
 
 
 def setup(app):

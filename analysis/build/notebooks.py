@@ -21,7 +21,7 @@ import html
 import json
 import os
 import re
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from functools import lru_cache
 from pathlib import Path
 
@@ -256,8 +256,7 @@ def _markup(output: dict) -> str | None:
     return "".join(markup) if isinstance(markup, list) else markup
 
 
-@lru_cache(maxsize=512)
-def _png(spec: str) -> bytes:
+def _draw(spec: str) -> bytes:
     """A chart as a PNG drawn from its Vega-Lite spec (the JSON text of the page's altair-spec script)."""
     import vl_convert  # only for a page that draws a chart
 
@@ -269,14 +268,30 @@ def _png(spec: str) -> bytes:
     return vl_convert.vegalite_to_png(chart, scale=1)
 
 
+# Charts drawn, or being drawn, by spec: vl-convert lets go of the GIL while it draws (about a tenth of a
+# CPU-second a chart), so a build that starts them as soon as the chapters have run draws them on the core
+# its one-page-at-a-time reading and writing leaves idle. The KEPT_CHARTS started last are kept.
+_DRAWN: dict[str, Future] = {}
+_PAINTERS = ThreadPoolExecutor(os.cpu_count() or 1, thread_name_prefix="charts")
+KEPT_CHARTS = 512
+
+
 def draw_charts(executed_notebooks) -> None:
-    """Draw every chart of these notebooks ahead of `reader_notebook`, a chart per core at a time: vl-convert
-    lets go of the GIL while it draws, and a chart takes about a tenth of a CPU-second."""
+    """Start drawing every chart of these notebooks, one per core at a time, and return: `_png` waits for
+    the one it needs."""
     specs = {found.group(1) for notebook in executed_notebooks for cell in notebook.cells
              if cell.cell_type == "code" for output in cell.get("outputs", [])
              if (found := _SPEC.search(_markup(output) or ""))}
-    with ThreadPoolExecutor(os.cpu_count() or 1) as pool:
-        list(pool.map(_png, sorted(specs)))
+    for spec in sorted(specs - set(_DRAWN)):
+        _DRAWN[spec] = _PAINTERS.submit(_draw, spec)
+        if len(_DRAWN) > KEPT_CHARTS:
+            del _DRAWN[next(iter(_DRAWN))]
+
+
+def _png(spec: str) -> bytes:
+    if spec not in _DRAWN:
+        return _draw(spec)
+    return _DRAWN[spec].result()
 
 
 def _reader_output(output: dict, docname: str) -> dict:
