@@ -10,8 +10,7 @@ import os
 from pathlib import Path
 
 from analysis.contract import env
-
-BUNDLE_NAME = "vega-bundle.js"
+from analysis.contract.paths import VEGA_BUNDLE
 
 
 def stamp() -> str:
@@ -26,7 +25,7 @@ def _write_bundle(app) -> None:
     if app.builder.format != "html":
         return
     first_line = stamp()
-    target = Path(app.outdir) / "_static" / BUNDLE_NAME
+    target = Path(app.outdir) / "_static" / VEGA_BUNDLE
     if target.exists():
         with target.open(encoding="utf-8") as fh:
             if fh.readline() == first_line:
@@ -45,5 +44,5 @@ def setup(app):
     # Kernels started by this build inherit the variable and pick the offline renderer.
     os.environ[env.BOOK_BUILD] = "1"
     app.connect("builder-inited", _write_bundle)
-    app.add_js_file(BUNDLE_NAME)
+    app.add_js_file(VEGA_BUNDLE)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

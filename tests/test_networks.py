@@ -14,7 +14,7 @@ import pytest
 from analysis.build import export
 from analysis.build.cli import main
 from analysis.contract import data, labels
-from analysis.present import charts, diagram, tables
+from analysis.present import charts, diagram, layout, tables
 from analysis.study import governance, graphs, statements
 from tests.conftest import HTML, python_output
 
@@ -451,24 +451,24 @@ def check_layout(g: nx.MultiDiGraph, pos: pd.DataFrame) -> None:
         assert span.loc[upper, "max"] < span.loc[lower, "min"]  # national above regional above local
     assert not pos.duplicated(["x", "y"]).any()
     assert pos["x"].between(0, 1, inclusive="neither").all()
-    assert (pos.groupby("y").size() <= diagram.ROW_CAP).all()
+    assert (pos.groupby("y").size() <= layout.ROW_CAP).all()
 
 
 def test_layout_puts_levels_in_bands_and_local_rows_by_territory():
-    pos = diagram.layout(TERRITORIAL, NAMES).set_index("actor_id")
+    pos = layout.layout(TERRITORIAL, NAMES).set_index("actor_id")
     check_layout(TERRITORIAL, pos.reset_index())
     # one row each for national and regional, then Arthabaska, Bécancour (alphabetical), then no territory
     assert pos.loc["n", "y"] < pos.loc["r1", "y"] == pos.loc["r2", "y"] < pos.loc["la1", "y"]
     assert pos.loc["la1", "y"] == pos.loc["la2", "y"] == pos.loc["la3", "y"] < pos.loc["lb1", "y"]
     assert pos.loc["lb1", "y"] == pos.loc["lb2", "y"] < pos.loc["lx", "y"]
-    assert pos.loc["la1", "row_label"] == "Arthabaska" and pos.loc["lx", "territory"] == diagram.NO_TERRITORY
+    assert pos.loc["la1", "row_label"] == "Arthabaska" and pos.loc["lx", "territory"] == layout.NO_TERRITORY
     # a territory missing from the names table is shown by its id rather than dropped
-    assert set(diagram.layout(TERRITORIAL, {})["row_label"]) == {"", "t-a", "t-b", diagram.NO_TERRITORY}
+    assert set(layout.layout(TERRITORIAL, {})["row_label"]) == {"", "t-a", "t-b", layout.NO_TERRITORY}
 
 
 def test_a_crowded_territory_wraps_into_balanced_rows():
     crowded = territorial_graph({f"l{i}": "t-a" for i in range(9)}, [("r1", f"l{i}") for i in range(9)])
-    pos = diagram.layout(crowded, NAMES)
+    pos = layout.layout(crowded, NAMES)
     check_layout(crowded, pos)
     local = pos[pos["level_id"] == "local"]
     assert sorted(local.groupby("y").size()) == [4, 5]  # 9 -> 5 + 4 rather than 8 + 1
@@ -478,7 +478,7 @@ def test_a_crowded_territory_wraps_into_balanced_rows():
 def test_barycentric_order_removes_an_avoidable_crossing():
     # by id the rows would read r1, r2 over a, b while a is tied to r2 and b to r1: one crossing
     g = territorial_graph({"a": "t-a", "b": "t-a"}, [("r1", "b"), ("r2", "a")])
-    pos = diagram.layout(g, NAMES).set_index("actor_id")
+    pos = layout.layout(g, NAMES).set_index("actor_id")
     assert crossings(g, pos.reset_index()) == 0
     assert (pos.loc["r1", "x"] < pos.loc["r2", "x"]) == (pos.loc["b", "x"] < pos.loc["a", "x"])
     by_id = pos.sort_index()
@@ -489,8 +489,8 @@ def test_barycentric_order_removes_an_avoidable_crossing():
 def test_layout_ignores_record_order():
     levels = {"n": "national", "r1": "regional", "r2": "regional", "r3": "regional", "l1": "local", "l2": "local"}
     edges = [("n", "r1"), ("r2", "r1"), ("r1", "r3"), ("r1", "l1"), ("r3", "l2"), ("l2", "r2")]
-    first = diagram.layout(make_graph(levels, edges), {})
-    second = diagram.layout(make_graph(dict(reversed(levels.items())), edges[::-1]), {})
+    first = layout.layout(make_graph(levels, edges), {})
+    second = layout.layout(make_graph(dict(reversed(levels.items())), edges[::-1]), {})
     assert first.equals(second)
 
 
@@ -563,10 +563,10 @@ def test_real_measures_and_diagrams_are_deterministic():
             "'diagrams': [diagram.draw(graphs.build(r, data_dir=d), r, names).to_dict(validate=False) "
             "for r in graphs.regions(d)['region_id']]}, sort_keys=True))")
     assert python_output(code, hash_seed=1) == python_output(code, hash_seed=2)
-    names = diagram.territory_names(REAL)
+    names = layout.territory_names(REAL)
     for region_id in graphs.regions(REAL)["region_id"]:
         g = graphs.build(region_id, data_dir=REAL)
-        check_layout(g, diagram.layout(g, names))
+        check_layout(g, layout.layout(g, names))
 
 
 def test_cli_exports_every_region(tmp_path):

@@ -9,6 +9,7 @@ from types import SimpleNamespace
 
 import pytest
 
+from analysis.contract.paths import VEGA_BUNDLE
 from tests.conftest import ROOT
 
 sys.path.insert(0, str(ROOT / "_ext"))
@@ -49,7 +50,7 @@ def test_downloads_really_exported_on_the_first_build(tmp_path):
 
 def test_vega_bundle_up_to_date_needs_neither_altair_nor_vl_convert(tmp_path, monkeypatch):
     app = _app(tmp_path)
-    bundle = tmp_path / "_static" / vega_bundle.BUNDLE_NAME
+    bundle = tmp_path / "_static" / VEGA_BUNDLE
     bundle.parent.mkdir()
     bundle.write_text(vega_bundle.stamp() + "/* bundle */\n")  # the real one is checked in test_built_html
     before = bundle.stat().st_mtime_ns

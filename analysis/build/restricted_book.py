@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 
 from analysis.build import buildlog
-from analysis.contract import env
+from analysis.contract import env, paths
 from analysis.contract.data import ROOT, in_repository
 from analysis.contract.report import EXIT_INVALID
 from analysis.interviews import restricted
@@ -26,7 +26,7 @@ from analysis.interviews import restricted
 DEFAULT_OUT = Path("~/alliances-edition-restreinte")
 LOG_NAME = "build.log"
 # Vega, Vega-Lite and vega-embed as `make book` bundled them (_ext/vega_bundle.py): nothing of the folder.
-VEGA_BUNDLE = Path("_build/html/_static/vega-bundle.js")
+VEGA_BUNDLE = Path("_build/html/_static") / paths.VEGA_BUNDLE
 INVALID = ("The restricted edition was not built: the interview folder has problems, and nothing was executed "
            "or written. Run `make validate-restricted DIR=…` with the same folder to see each problem (file, "
            "row, column and rule), fix them, then run this command again.")

@@ -3,3 +3,6 @@
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]  # the checkout, when the package runs from one
+
+# The Vega, Vega-Lite and vega-embed bundle the book ships, in the built HTML's _static/ (_ext/vega_bundle.py).
+VEGA_BUNDLE = "vega-bundle.js"

@@ -19,8 +19,6 @@ from IPython.display import HTML, display
 from analysis.contract import data, labels, typography
 from analysis.present import book, charts, narrative, sources, tables
 from analysis.present.layout import HEADER, layout, level_label, sector_label, territory_names
-from analysis.present.layout import NO_TERRITORY as NO_TERRITORY  # read by the tests as diagram.*
-from analysis.present.layout import ROW_CAP as ROW_CAP
 from analysis.study import graphs
 from analysis.study.graphs import LEVELS, SECTORS
 
