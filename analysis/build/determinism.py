@@ -25,7 +25,7 @@ import os
 import re
 from pathlib import Path
 
-from analysis.build import inputs, kernels
+from analysis.build import inputs
 from analysis.contract import env
 
 MASK = "[date de construction]"
@@ -92,6 +92,8 @@ def reexecuted(cache_path: Path, root: Path, jobs: int = 2, timeout: int = 300) 
     whose outputs differ or that read a file of `root` the list of inputs does not cover, number of chapters
     compared)."""
     from jupyter_cache import get_cache
+
+    from analysis.build import kernels  # Jupyter's modules load only to run chapters, not to compare two builds
 
     cache = get_cache(str(cache_path))
     stored = [(Path(record.uri), cache.get_cache_bundle(record.pk).nb)
