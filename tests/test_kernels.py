@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import pytest
 
-from analysis.build import kernels
-
 pytestmark = pytest.mark.spawns  # each test here starts processes: make test-fast leaves them out
 
 
 @pytest.fixture(scope="module")
 def warm():
     """One warm kernel for the tests that expect it to stay up: every page it runs must see a fresh one."""
+    from analysis.build import kernels  # Jupyter's client: loaded only where a test of this file runs
+
     with kernels.WarmKernel() as kernel:
         yield kernel
 

@@ -19,10 +19,16 @@ import pytest
 from analysis.contract import env
 from tests.conftest import ROOT
 
-sys.path.insert(0, str(ROOT / "_ext"))
-import parallel_execute  # noqa: E402
-
 pytestmark = pytest.mark.spawns  # each test here starts processes: make test-fast leaves them out
+
+
+@pytest.fixture(scope="module")
+def parallel_execute():
+    """The extension, imported here (with Sphinx and Jupyter's client) only where a test of this file runs."""
+    sys.path.insert(0, str(ROOT / "_ext"))
+    import parallel_execute
+
+    return parallel_execute
 
 NOTEBOOK = textwrap.dedent("""\
     ---
@@ -43,17 +49,17 @@ NOTEBOOK = textwrap.dedent("""\
     """)
 
 
-def test_installed_versions_are_within_the_supported_bounds():
+def test_installed_versions_are_within_the_supported_bounds(parallel_execute):
     # When the lock moves myst-nb or jupyter-cache, re-check the cache key and widen SUPPORTED.
     assert parallel_execute.unsupported() == []
 
 
-def test_version_parsing():
+def test_version_parsing(parallel_execute):
     assert parallel_execute._version("1.4.0") == (1, 4, 0)
     assert parallel_execute._version("1.0.1.post2+local") == (1, 0, 1)
 
 
-def test_outside_the_bounds_it_steps_aside(monkeypatch):
+def test_outside_the_bounds_it_steps_aside(monkeypatch, parallel_execute):
     monkeypatch.setattr(parallel_execute, "unsupported", lambda: ["myst-nb 9.0.0"])
     monkeypatch.setenv(env.EXECUTION_JOBS, "2")
     import jupyter_cache

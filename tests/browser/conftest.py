@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from playwright.async_api import async_playwright
 
 # One browser, one way to serve the book, as the PDFs and bench/pages.py use them.
 from analysis.build.pdf import ARGS, CHROMIUM, OFFLINE, serve
@@ -150,6 +149,8 @@ class Browser:
     that go from page to page: a new tab costs a renderer process, and about a CPU-second per page."""
 
     def __init__(self):
+        from playwright.async_api import async_playwright  # here: collecting make test-fast does not load it
+
         self._loop = asyncio.new_event_loop()
         self._playwright = self._run(async_playwright().start())
         self._browser = self._run(self._playwright.chromium.launch(executable_path=CHROMIUM,
