@@ -724,3 +724,23 @@ def test_a_province_wide_source_is_accepted_and_the_regions_are_listed_once(root
     validate.rehash(root)
     code, lines = run(root, capsys)
     assert code == 0, "\n".join(lines)
+
+
+@pytest.mark.parametrize("field, value", [("hash", 42), ("bytes", "1024")])
+def test_a_descriptor_of_another_form_is_judged_again(root, capsys, field, value):
+    """Frictionless' verdict on a descriptor is kept for the descriptors of the same form (other well-formed
+    hashes and byte counts); a hash that is not a string, or a byte count that is not an integer, is another
+    form, which Frictionless judges."""
+    assert run(root, capsys)[0] == 0  # the form of the valid package is now known
+    _edit_descriptor(root, lambda descriptor: descriptor["resources"][0].__setitem__(field, value))
+    code, lines = run(root, capsys)
+    assert code == 2 and any(line.startswith("datapackage.json:0:0: descriptor:") for line in lines), lines
+
+
+def test_descriptors_differing_in_well_formed_hashes_and_byte_counts_share_a_form(root):
+    descriptor, _ = validate.read_descriptor(root)
+    other = json.loads(json.dumps(descriptor))
+    other["resources"][0].update(hash="sha256:" + "0" * 64, bytes=1)
+    assert validate._descriptor_form(other) == validate._descriptor_form(descriptor)
+    other["resources"][0]["title"] = "Autre titre"
+    assert validate._descriptor_form(other) != validate._descriptor_form(descriptor)
