@@ -119,14 +119,14 @@ def glossary_html(terms: pd.DataFrame | None = None) -> str:
     """The glossary as a definition list, in alphabetical order, each term with its own anchor."""
     terms = data.load("glossary") if terms is None else terms
     terms = terms.assign(_key=terms["term"].map(_sort_key)).sort_values("_key")
-    items = []
+    items, link = [], sources.linker()
     for row in terms.itertuples():
         expansion = ("" if pd.isna(row.expansion_fr)
                      else f" <span class='expansion'>({html.escape(typography.fr(row.expansion_fr))})</span>")
         items.append(
             f"<dt id='{glossary_anchor(row.term_id)}'><strong>{html.escape(row.term)}</strong>{expansion}</dt>"
             f"<dd><p>{html.escape(typography.fr(row.definition_fr))}</p>"
-            f"<p class='glossary-sources'>Sources\u00a0: {sources.links(row.source_ids)}</p></dd>")
+            f"<p class='glossary-sources'>Sources\u00a0: {link(row.source_ids)}</p></dd>")
     return f"<dl class='glossary'>{''.join(items)}</dl>"
 
 

@@ -42,13 +42,40 @@ def annex_href(source_id: str, page_dir: Path | None = None) -> str | None:
     built HTML mirrors the source tree, so the default `page_dir` is the current directory. Outside
     the repository there is no annex to point to: None.
     """
+    annex = _annex_from(page_dir)
+    return None if annex is None else f"{annex}#{anchor(source_id)}"
+
+
+def _annex_from(page_dir: Path | None) -> str | None:
+    """The annex page's address relative to `page_dir` (default: the current directory), None outside the
+    repository."""
     page_dir = Path.cwd() if page_dir is None else Path(page_dir)
     try:
         page_dir.resolve().relative_to(data.ROOT)
     except ValueError:
         return None
-    target = os.path.relpath(ANNEX.with_suffix(".html"), page_dir.resolve())
-    return f"{Path(target).as_posix()}#{anchor(source_id)}"
+    return Path(os.path.relpath(ANNEX.with_suffix(".html"), page_dir.resolve())).as_posix()
+
+
+def linker(sources: pd.DataFrame | None = None, page_dir: Path | None = None):
+    """`links` for the many cells of one table or page: the sources, the co-produced ones and the annex's
+    address are looked up once, not for every cell."""
+    sources = data.load("sources") if sources is None else sources
+    documents = sources.set_index("source_id")[["url", "title"]].to_dict("index")
+    team = co_produced(sources)
+    annex = _annex_from(page_dir)
+
+    def link(source_ids: str) -> str:
+        parts = []
+        for sid in data.split_ids(source_ids):
+            document = documents[sid]
+            href = f"{annex}#{anchor(sid)}" if annex is not None else document["url"]
+            note = f" <span class='source-coproduite'>({CO_PRODUCED})</span>" if sid in team else ""
+            parts.append(f'<a href="{html.escape(href)}" title="{html.escape(document["title"])}">'
+                         f"{html.escape(sid)}</a>{note}")
+        return ", ".join(parts)
+
+    return link
 
 
 def links(source_ids: str, sources: pd.DataFrame | None = None, page_dir: Path | None = None) -> str:
@@ -57,19 +84,7 @@ def links(source_ids: str, sources: pd.DataFrame | None = None, page_dir: Path |
     Each id leads to the document's row in the « Sources » annex (title, date, what it documents and
     its address); outside the repository it falls back to the document's own address.
     """
-    sources = data.load("sources") if sources is None else sources
-    by_id = sources.set_index("source_id")
-    team = co_produced(sources)
-    parts = []
-    for sid in data.split_ids(source_ids):
-        row = by_id.loc[sid]
-        href = annex_href(sid, page_dir) or row["url"]
-        note = f" <span class='source-coproduite'>({CO_PRODUCED})</span>" if sid in team else ""
-        parts.append(
-            f'<a href="{html.escape(href)}" title="{html.escape(row["title"])}">'
-            f"{html.escape(sid)}</a>{note}"
-        )
-    return ", ".join(parts)
+    return linker(sources, page_dir)(source_ids)
 
 
 def cited(frame: pd.DataFrame, sources: pd.DataFrame | None = None) -> pd.DataFrame:

@@ -38,11 +38,12 @@ def render(frame: pd.DataFrame, columns: dict[str, str], caption: str | None = N
     for name, precision in (dated or {}).items():
         if name in shown.columns:
             shown[name] = [dates.french(v, p) or None for v, p in zip(coded[name], coded[precision], strict=True)]
+    link = sources_mod.linker() if "source_ids" in shown.columns else None  # one lookup for every cell
     for name in shown.columns:
         if name in raw:
             continue
         if name == "source_ids":
-            shown[name] = shown[name].map(lambda v: MISSING if _missing(v) else sources_mod.links(v))
+            shown[name] = shown[name].map(lambda v: MISSING if _missing(v) else link(v))
         elif name == "url":
             shown[name] = shown[name].map(lambda u: f'<a href="{html.escape(u)}">{html.escape(u)}</a>')
         else:
