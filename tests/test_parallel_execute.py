@@ -30,6 +30,7 @@ def parallel_execute():
 
     return parallel_execute
 
+
 NOTEBOOK = textwrap.dedent("""\
     ---
     jupytext:

@@ -42,11 +42,11 @@ def annex_href(source_id: str, page_dir: Path | None = None) -> str | None:
     built HTML mirrors the source tree, so the default `page_dir` is the current directory. Outside
     the repository there is no annex to point to: None.
     """
-    annex = _annex_from(page_dir)
+    annex = _annex_address(page_dir)
     return None if annex is None else f"{annex}#{anchor(source_id)}"
 
 
-def _annex_from(page_dir: Path | None) -> str | None:
+def _annex_address(page_dir: Path | None) -> str | None:
     """The annex page's address relative to `page_dir` (default: the current directory), None outside the
     repository."""
     page_dir = Path.cwd() if page_dir is None else Path(page_dir)
@@ -63,7 +63,7 @@ def linker(sources: pd.DataFrame | None = None, page_dir: Path | None = None):
     sources = data.load("sources") if sources is None else sources
     documents = sources.set_index("source_id")[["url", "title"]].to_dict("index")
     team = co_produced(sources)
-    annex = _annex_from(page_dir)
+    annex = _annex_address(page_dir)
 
     def link(source_ids: str) -> str:
         parts = []
