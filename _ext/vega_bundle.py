@@ -44,5 +44,7 @@ def setup(app):
     # Kernels started by this build inherit the variable and pick the offline renderer.
     os.environ[env.BOOK_BUILD] = "1"
     app.connect("builder-inited", _write_bundle)
-    app.add_js_file(VEGA_BUNDLE)
+    # Deferred: the page is parsed and shown while the bundle (900 kB) compiles, not after; it runs before
+    # DOMContentLoaded, on which the charts' own scripts wait when vegaEmbed is not there yet.
+    app.add_js_file(VEGA_BUNDLE, loading_method="defer")
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -138,9 +138,15 @@ def test_no_personal_contact_details(built_html, page):
     assert privacy.PHONE.findall(text) == []
 
 
-def test_vega_bundle_is_shipped(built_html):
+def test_vega_bundle_is_shipped_and_deferred(built_html):
+    """Deferred, the bundle compiles while a chart page is parsed and shown; the charts wait for it."""
     bundle = Path(built_html) / "_static" / "vega-bundle.js"
     assert bundle.stat().st_size > 500_000
+    charted = [p for p in PAGES if "altair-chart" in (Path(built_html) / p).read_text(encoding="utf-8")]
+    assert charted
+    for page in charted:
+        text = (Path(built_html) / page).read_text(encoding="utf-8")
+        assert re.search(r'<script defer="defer" src="[./]*_static/vega-bundle\.js', text), page
 
 
 # --- interview tier: synthetic content is labelled, and no small count is ever published -----------------
