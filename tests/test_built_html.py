@@ -13,6 +13,7 @@ from urllib.parse import urlparse
 import pytest
 
 from analysis.build import links
+from analysis.contract.paths import VEGA_BUNDLE
 from analysis.interviews import privacy
 from tests.conftest import HTML, book_pages
 
@@ -140,13 +141,14 @@ def test_no_personal_contact_details(built_html, page):
 
 def test_vega_bundle_is_shipped_and_deferred(built_html):
     """Deferred, the bundle compiles while a chart page is parsed and shown; the charts wait for it."""
-    bundle = Path(built_html) / "_static" / "vega-bundle.js"
+    bundle = Path(built_html) / "_static" / VEGA_BUNDLE
     assert bundle.stat().st_size > 500_000
-    charted = [p for p in PAGES if "altair-chart" in (Path(built_html) / p).read_text(encoding="utf-8")]
+    texts = {page: (Path(built_html) / page).read_text(encoding="utf-8") for page in PAGES}
+    charted = [page for page, text in texts.items() if "altair-chart" in text]
     assert charted
+    deferred = re.compile(rf'<script defer="defer" src="[./]*_static/{re.escape(VEGA_BUNDLE)}')
     for page in charted:
-        text = (Path(built_html) / page).read_text(encoding="utf-8")
-        assert re.search(r'<script defer="defer" src="[./]*_static/vega-bundle\.js', text), page
+        assert deferred.search(texts[page]), page
 
 
 # --- interview tier: synthetic content is labelled, and no small count is ever published -----------------

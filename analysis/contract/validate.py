@@ -249,9 +249,14 @@ def _descriptor_form(descriptor: dict) -> str:
     """The package descriptor with each resource's well-formed hash and byte count replaced by a placeholder:
     Frictionless' check of a descriptor reads no file and asks of these only a string and an integer, so
     descriptors of the same form are valid together (the tests' copies differ in one table's hash)."""
-    resources = [{**res, **({"hash": "sha256:"} if SHA256.fullmatch(str(res.get("hash", ""))) else {}),
-                  **({"bytes": 0} if type(res.get("bytes")) is int and res["bytes"] >= 0 else {})}
-                 for res in descriptor.get("resources", [])]
+    resources = []
+    for res in descriptor.get("resources", []):
+        form = dict(res)
+        if SHA256.fullmatch(str(res.get("hash", ""))):
+            form["hash"] = "sha256:"
+        if type(res.get("bytes")) is int and res["bytes"] >= 0:  # not a bool, which is an int to Python
+            form["bytes"] = 0
+        resources.append(form)
     return _json({**descriptor, "resources": resources})
 
 
