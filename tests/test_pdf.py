@@ -12,7 +12,7 @@ import pypdfium2
 import pytest
 
 from analysis.build import notebooks, pdf
-from tests.conftest import HTML
+from tests.conftest import HTML, ROOT
 
 CHAPTERS = notebooks.chapters()
 SPEC = re.compile(r'<script type="application/json" id="[^"]+" class="altair-spec">(.*?)</script>', re.S)
@@ -148,3 +148,10 @@ def test_a_chapter_pdf_prints_the_rows_its_source_markers_lead_to(printed_html):
         internal = [a for page in reader.pages for a in page.obj.get("/Annots", [])
                     if "/Dest" in a or "/D" in a.get("/A", {})]
         assert len(internal) > 50 and _dead_internal_links(reader) == []
+
+
+def test_the_browser_the_make_target_installs_is_the_one_printing_and_testing_uses():
+    """tools/ensure-chromium.sh (make browser-deps) checks for and installs the executable pdf.CHROMIUM names."""
+    script = (ROOT / "tools" / "ensure-chromium.sh").read_text(encoding="utf-8")
+    assert f"CHROMIUM={pdf.CHROMIUM}\n" in script and "PACKAGE=chromium-headless-shell\n" in script
+    assert pdf.CHROMIUM.endswith("/chromium-headless-shell")

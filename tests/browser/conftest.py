@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 # One browser, one way to serve the book, as the PDFs and bench/pages.py use them.
-from analysis.build.pdf import ARGS, CHROMIUM, OFFLINE, serve
+from analysis.build.pdf import ARGS, CHROMIUM, MISSING, OFFLINE, serve
 from tests.browser import axe
 
 VIEWPORT = {"width": 1280, "height": 900}
@@ -145,7 +145,7 @@ async def check_page(page, base_url: str, path: str, timeout_ms: int = 15000) ->
 
 
 class Browser:
-    """Debian's Chromium, driven through an event loop of its own, with a few tabs in one browser context
+    """Debian's headless Chromium, driven through an event loop of its own, with a few tabs in one browser context
     that go from page to page: a new tab costs a renderer process, and about a CPU-second per page."""
 
     def __init__(self):
@@ -198,7 +198,7 @@ class Browser:
 @pytest.fixture(scope="session")
 def browser():
     if not Path(CHROMIUM).exists():
-        pytest.fail("Debian's chromium is missing: run `make browser-deps` (or apt-get install chromium)")
+        pytest.fail(MISSING)
     b = Browser()
     yield b
     b.close()
