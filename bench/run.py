@@ -211,8 +211,10 @@ def measure(args) -> dict:
         seconds, text = make(repo, "test", capture=True, check=False,
                              PYTEST_ARGS=f"{pytest_args()} --durations=15")
         passed = re.findall(r"^=* ?(\d+ (?:passed|failed|error).*?) in ([\d.]+)s", text, re.MULTILINE)
-        out["make_test"] = {**figure(seconds), "pytest_summary": passed[-1][0] if passed else None,
-                            "pytest_seconds": float(passed[-1][1]) if passed else None,
+        # make test runs pytest three times: the browser checks, the other tests, the PDFs' tests
+        runs = "; ".join(f"{n} in {s} s" for n, s in passed)
+        out["make_test"] = {**figure(seconds), "pytest_summary": runs or None,
+                            "pytest_seconds": round(sum(float(s) for _, s in passed), 2) if passed else None,
                             "exit_code": seconds.returncode, "slowest": slowest_tests(text),
                             "failures": re.findall(r"^(?:FAILED|ERROR) (.*)$", text, re.MULTILINE)[:20]}
         print(f"make test: {seconds} s ({out['make_test']['pytest_summary']})", flush=True)
@@ -324,8 +326,8 @@ def markdown(summary: dict) -> str:
         t = m["make_test"]
         status = "passed" if t.get("exit_code") == 0 else f"**failed** (exit {t.get('exit_code')}: " \
             + (", ".join(t.get("failures") or []) or "see `make test`") + ")"
-        lines += ["", "## Tests", "", f"`make test` on a built checkout: {sec('make_test')}, {status}; pytest: "
-                  f"{t['pytest_summary']} in {t['pytest_seconds']} s. Slowest:", "",
+        lines += ["", "## Tests", "", f"`make test` on a built checkout: {sec('make_test')}, {status}; "
+                  f"pytest runs: {t['pytest_summary']}. Slowest, outside the browser checks:", "",
                   "| Seconds | Phase | Test |", "|---|---|---|"]
         lines += [f"| {s['seconds']} | {s['phase']} | `{s['test']}` |" for s in t["slowest"][:15]]
     if m.get("make_test_fast"):

@@ -15,11 +15,20 @@ DATA = ROOT / "data"
 HTML = Path(os.environ.get("BOOK_HTML", ROOT / "_build" / "html"))
 
 
+def pytest_addoption(parser):
+    parser.addoption("--print-pdf", action="store_true",
+                     help="the browser tests also print the out-of-date PDFs on their visit (make test)")
+
+
 def pytest_collection_modifyitems(items):
-    """A test that reads the built book is marked `built` (`make test-fast` leaves those out)."""
+    """A test that reads the built book is marked `built` (`make test-fast` leaves those out), and one that reads
+    its PDFs `pdf` (make test runs those once the browser checks printed them)."""
     for item in items:
-        if "built_html" in getattr(item, "fixturenames", ()):
+        fixtures = getattr(item, "fixturenames", ())
+        if "built_html" in fixtures:
             item.add_marker(pytest.mark.built)
+        if "printed_html" in fixtures:
+            item.add_marker(pytest.mark.pdf)
 
 
 @pytest.fixture(scope="session")

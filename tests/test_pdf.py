@@ -87,7 +87,8 @@ def test_the_book_pdf_is_linked_from_the_reproduction_page(printed_html):
 
 def test_printing_a_chapter_twice_gives_the_same_bytes(printed_html):
     """Chromium's dates, document id and DOM-numbered structure ids are normalised away: two loads of the page,
-    from two servers on two ports, printed at the same time, give the same bytes."""
+    from two servers on two ports, printed at the same time, give the same bytes, and those of the PDF in the
+    book."""
     import asyncio
 
     docname = next(d for d in CHAPTERS if _chart_titles(d))  # a chapter with charts, drawn asynchronously
@@ -97,8 +98,11 @@ def test_printing_a_chapter_twice_gives_the_same_bytes(printed_html):
         assert first != second
         asyncio.run(pdf.print_pages([(base, docname) for base in bases],
                                     lambda run, raw, _fetched: printed.__setitem__(run, raw)))
-    outputs = [pdf.chapter_pdf(printed[run], docname, base) for run, base in enumerate(bases)]
+    title = pdf.page_title(printed_html / f"{docname}.html")
+    outputs = [pdf.chapter_pdf(printed[run], title, base) for run, base in enumerate(bases)]
     assert outputs[0] == outputs[1]
+    # make test prints the PDFs on the browser tests' visit of the pages, after their checks: the same bytes
+    assert (printed_html / pdf.chapter_path(docname)).read_bytes() == outputs[0]
 
 
 @pytest.mark.parametrize("docname", ["book/regions/mauricie", "book/annexes/reproduire"])

@@ -59,6 +59,9 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-f
 # (Playwright's routing would turn the HTTP cache off, and pass every file through Python).
 OFFLINE = "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"
 CHART_TIMEOUT_MS = 30000
+# The window the pages are printed from: the charts keep the width they were drawn at. The browser tests visit
+# the pages at the same size, so that `make test` prints each PDF on their visit of its page.
+VIEWPORT = {"width": 1280, "height": 900}
 LANGUAGE = "fr-CA"
 # Open the folded tables that hold a target of a link on the same page, close the others: no link in the
 # PDF leads to a row that was not printed, and tables no one points to stay short.
@@ -104,28 +107,51 @@ def serve(directory: Path):
         server.server_close()
 
 
+def served_path(url: str) -> str:
+    """The file of the built book a request to the local server asks for."""
+    return urllib.parse.unquote(urllib.parse.urlsplit(url).path).lstrip("/")
+
+
+# Focus dropped and the page scrolled back to its top, as it loaded: a checked page (tests/browser) was
+# scrolled by its Tab presses, and the theme shows its « back to top » button on a scrolled page. The scroll
+# handlers run before the next frame is drawn.
+AS_LOADED = """() => new Promise(done => {
+  if (document.activeElement) document.activeElement.blur();
+  window.scrollTo(0, 0);
+  requestAnimationFrame(() => requestAnimationFrame(done));
+})"""
+
+
+async def print_loaded(page) -> bytes:
+    """A loaded page (screen media, every chart drawn) as Chromium prints it, even after checks that focused
+    and scrolled it. The tab is left in screen media, ready for its next page."""
+    await page.evaluate(AS_LOADED)
+    await page.emulate_media(media="print")
+    try:
+        await page.evaluate(UNFOLD_LINKED)
+        return await page.pdf(format="A4", print_background=True, outline=True, tagged=True,
+                              margin={"top": "18mm", "bottom": "18mm", "left": "16mm", "right": "16mm"})
+    finally:
+        await page.emulate_media(media="screen")
+
+
 async def _print(page, base: str, docname: str) -> tuple[bytes, list[str]]:
     """The page as Chromium prints it, and the files of the built book it fetched (the key of the print)."""
     fetched = set()
 
     def local(request):  # a file served from the browser's cache is still requested, and listed
         if request.url.startswith(base):
-            fetched.add(urllib.parse.unquote(urllib.parse.urlsplit(request.url).path).lstrip("/"))
+            fetched.add(served_path(request.url))
 
     page.on("request", local)
     try:
-        await page.emulate_media(media="screen")  # the charts are drawn as a reader sees them
         await page.goto(f"{base}{docname}.html", wait_until="load")
         expected = await page.locator(".altair-chart").count()
         if expected:
             await page.wait_for_function(
                 "n => document.querySelectorAll('.altair-chart svg.marks').length >= n",
                 arg=expected, timeout=CHART_TIMEOUT_MS)
-        await page.emulate_media(media="print")
-        await page.evaluate(UNFOLD_LINKED)
-        raw = await page.pdf(format="A4", print_background=True, outline=True, tagged=True,
-                             margin={"top": "18mm", "bottom": "18mm", "left": "16mm", "right": "16mm"})
-        return raw, sorted(fetched)
+        return await print_loaded(page), sorted(fetched)
     finally:
         page.remove_listener("request", local)
 
@@ -148,7 +174,7 @@ async def print_pages(pages: list[tuple[str, str]], deliver) -> None:
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path=CHROMIUM, args=[*ARGS, OFFLINE])
         try:
-            context = await browser.new_context(viewport={"width": 1100, "height": 1400})
+            context = await browser.new_context(viewport=VIEWPORT)
             await asyncio.gather(*(tab() for _ in range(PRINT_JOBS)))
         finally:
             await browser.close()
@@ -453,15 +479,18 @@ class _Keys:
         self.path.write_text(json.dumps(self.new, indent=1, sort_keys=True), encoding="utf-8")
 
 
-def _title(html_file: Path) -> str:
+def page_title(html_file: Path) -> str:
+    """The chapter's title, as its PDF and the book's outline give it."""
 
     match = re.search(r"<title>(.*?)</title>", html_file.read_text(encoding="utf-8"), re.S)
     return html_lib.unescape(match.group(1)).split(" — ")[0].strip() if match else html_file.stem
 
 
-def write_all(html_dir: Path = ROOT / "_build" / "html", log=print) -> list[Path]:
+def write_all(html_dir: Path = ROOT / "_build" / "html", log=print, printed=None) -> list[Path]:
     """Print every chapter whose page, files or code changed, then join them into the book PDF (again only when a
-    chapter or the book's title changed). Returns the paths of every PDF."""
+    chapter or the book's title changed). Returns the paths of every PDF. `printed(html_dir, docnames)` yields
+    (docname, raw PDF, fetched files, base URL) for the chapters to print, in order: by default a child process
+    prints them; the browser tests print them on their own visit of the pages (make test)."""
     html_dir = Path(html_dir)
     if not (html_dir / "index.html").exists():
         raise SystemExit(f"{html_dir}: no built book; run `make book` first")
@@ -476,12 +505,12 @@ def write_all(html_dir: Path = ROOT / "_build" / "html", log=print) -> list[Path
     book_inputs = [*names, "book/index.html"]
     try:
         if stale or not keys.fresh(book_path()):
-            printed = _printed(html_dir, stale) if stale else iter(())
+            prints = (printed or _printed)(html_dir, stale) if stale else iter(())
             chapters = []
             for docname, name in zip(docnames, names, strict=True):
-                title, target = _title(html_dir / f"{docname}.html"), html_dir / name
+                title, target = page_title(html_dir / f"{docname}.html"), html_dir / name
                 if docname in stale:
-                    _, raw, fetched, base = next(printed)
+                    _, raw, fetched, base = next(prints)
                     data = chapter_pdf(raw, title, base)
                     target.parent.mkdir(parents=True, exist_ok=True)
                     target.write_bytes(data)
@@ -490,7 +519,7 @@ def write_all(html_dir: Path = ROOT / "_build" / "html", log=print) -> list[Path
                 else:
                     data = target.read_bytes()
                 chapters.append((data, title))
-            data = _finished(_book(chapters), _title(html_dir / "book/index.html"))
+            data = _finished(_book(chapters), page_title(html_dir / "book/index.html"))
             (html_dir / book_path()).write_bytes(data)
             keys.record(book_path(), book_inputs, data)
             log(f"pdf: {book_path()} ({len(data) // 1024} KiB, {len(docnames)} chapters)")

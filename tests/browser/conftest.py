@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 
 # One browser, one way to serve the book, as the PDFs and bench/pages.py use them.
-from analysis.build.pdf import ARGS, CHROMIUM, MISSING, OFFLINE, serve
+from analysis.build import pdf
+from analysis.build.pdf import ARGS, CHROMIUM, MISSING, OFFLINE, VIEWPORT, serve
 from tests.browser import axe
 
-VIEWPORT = {"width": 1280, "height": 900}
 FALLBACK = "details.chart-fallback > summary"
 CONCURRENT_PAGES = 2  # tabs at work at once: on two cores, a third brings nothing
 # V8 without its optimising compilers (Maglev, TurboFan): each page is a fresh context whose scripts, axe-core
@@ -41,6 +41,8 @@ class PageVisit:
     positive_tabindex: list[str] = field(default_factory=list)  # elements that would reorder the tab sequence
     reached: list[int] = field(default_factory=list)
     opened: bool = False  # Enter opened the last summary reached, showing its table
+    fetched: list[str] = field(default_factory=list)  # the files of the built book the page asked for
+    printed: bytes | None = None  # the page as Chromium prints it, when asked for, after the checks
 
 
 # Records, in order, the index of each chart-data summary that receives focus.
@@ -105,13 +107,22 @@ async def _keyboard(page, result: PageVisit, limit: int = 1000) -> None:
             " && s.parentElement.querySelector('table').getBoundingClientRect().height > 0")
 
 
-async def check_page(page, base_url: str, path: str, timeout_ms: int = 15000) -> PageVisit:
+async def check_page(page, base_url: str, path: str, timeout_ms: int = 15000, print_it: bool = False) -> PageVisit:
     """Load a page in a tab, listing every request to another host, wait for its charts, then run axe-core
-    and the keyboard check on that same load."""
+    and the keyboard check on that same load; with `print_it`, then print it as `make pdf` does (when every
+    chart is drawn), so that make test loads each page once for both."""
     result = PageVisit()
     errors: list[str] = []
+    fetched: set[str] = set()
+
+    def request(r):
+        if r.url.startswith(base_url):
+            fetched.add(pdf.served_path(r.url))
+        else:
+            result.external.append(r.url)
+
     listeners = {
-        "request": lambda r: r.url.startswith(base_url) or result.external.append(r.url),
+        "request": request,
         "pageerror": lambda e: errors.append(f"pageerror: {e}"),
         "console": lambda m: m.type == "error" and errors.append(f"console: {m.text} ({m.location['url']})"),
     }
@@ -138,6 +149,9 @@ async def check_page(page, base_url: str, path: str, timeout_ms: int = 15000) ->
         result.axe_version = checked["testEngine"]["version"]
         result.serious = axe.serious(checked)
         await _keyboard(page, result)
+        if print_it and result.charts_drawn == result.charts_expected:
+            result.printed = await pdf.print_loaded(page)
+        result.fetched = sorted(fetched)
     finally:
         for event, listener in listeners.items():
             page.remove_listener(event, listener)
@@ -162,16 +176,17 @@ class Browser:
     def _run(self, coroutine):
         return self._loop.run_until_complete(coroutine)
 
-    def visit_all(self, base_url: str, paths: list[str], timeout_ms: int = 15000) -> dict:
-        """Every page checked, each tab taking the next page left; a page whose visit raised maps to its
-        exception (and its tab is replaced, in case the failure left it unusable)."""
+    def visit_all(self, base_url: str, paths: list[str], timeout_ms: int = 15000, printing=frozenset()) -> dict:
+        """Every page checked, each tab taking the next page left, and the pages in `printing` printed after their
+        checks; a page whose visit raised maps to its exception (and its tab is replaced, in case the failure
+        left it unusable)."""
         todo, results = list(paths), {}
 
         async def work(i):
             while todo:
                 path = todo.pop(0)
                 try:
-                    results[path] = await check_page(self._tabs[i], base_url, path, timeout_ms)
+                    results[path] = await check_page(self._tabs[i], base_url, path, timeout_ms, path in printing)
                 except Exception as error:  # noqa: BLE001 - reported by the test that reads this page
                     results[path] = error
                     await self._tabs[i].close()
@@ -182,6 +197,30 @@ class Browser:
 
         self._run(every())
         return results
+
+    def visit_and_print(self, base_url: str, paths: list[str],
+                        html_dir: Path) -> tuple[dict, BaseException | None]:
+        """`visit_all`, in which the chapters whose PDF is out of date (`pdf.write_all`) are printed after their
+        checks: each page is loaded once for both. Also returns what stopped the printing, if anything."""
+        results = {}
+
+        def printed(_html_dir, docnames):
+            pages = {f"{docname}.html": docname for docname in docnames}
+            results.update(self.visit_all(base_url, sorted(set(paths) | set(pages)), printing=set(pages)))
+            for page, docname in pages.items():
+                visit = results[page]
+                if isinstance(visit, BaseException):
+                    raise RuntimeError(f"{page}: the visit failed, nothing printed") from visit
+                if visit.printed is None:
+                    raise RuntimeError(f"{page}: not printed, {visit.charts_drawn} of {visit.charts_expected} "
+                                       "charts drawn")
+                yield docname, visit.printed, visit.fetched, base_url
+
+        try:
+            pdf.write_all(html_dir, log=lambda line: None, printed=printed)
+        except Exception as error:  # noqa: BLE001 - reported by the test of the printing, not by every page's
+            return results or self.visit_all(base_url, paths), error
+        return results or self.visit_all(base_url, paths), None
 
     def visit(self, base_url: str, path: str, timeout_ms: int = 15000) -> PageVisit:
         result = self.visit_all(base_url, [path], timeout_ms)[path]

@@ -18,12 +18,20 @@ PAGES = book_pages() + ["search.html", "genindex.html"]
 
 
 @pytest.fixture(scope="module")
-def visits(request, browser, base_url) -> dict:
-    """One visit of every page the selected tests of this module name, shared by their checks."""
+def checked(request, browser, base_url, built_html) -> tuple[dict, BaseException | None]:
+    """One visit of every page the selected tests of this module name, shared by their checks; with --print-pdf
+    (make test), the PDFs that are out of date are printed on that visit, and what stopped them, if anything."""
     paths = sorted({item.callspec.params["path"] for item in request.session.items
                     if item.module is request.module and "path" in getattr(getattr(item, "callspec", None),
                                                                              "params", {})})
-    return browser.visit_all(base_url, paths)
+    if request.config.getoption("print_pdf"):
+        return browser.visit_and_print(base_url, paths, built_html)
+    return browser.visit_all(base_url, paths), None
+
+
+@pytest.fixture(scope="module")
+def visits(checked) -> dict:
+    return checked[0]
 
 
 def visited(visits: dict, path: str) -> PageVisit:
@@ -68,6 +76,14 @@ BROKEN_PAGE = """<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"><tit
 <details class="chart-fallback"><summary tabindex="-1">Données du graphique (tableau)</summary>
 <table><tbody><tr><td>1</td></tr></tbody></table></details>
 </main></body></html>"""
+
+
+@pytest.mark.browser
+def test_the_pdfs_out_of_date_were_printed_on_the_visit(checked):
+    """With --print-pdf (make test), the PDFs printed after the checks of their page, from the same load:
+    nothing stopped them (tests/test_pdf.py then reads them, and compares one with a print of its own)."""
+    _, stopped = checked
+    assert stopped is None, f"the PDFs were not printed: {stopped!r}"
 
 
 @pytest.mark.browser
