@@ -198,15 +198,15 @@ class Browser:
         self._run(every())
         return results
 
-    def visit_and_print(self, base_url: str, paths: list[str],
-                        html_dir: Path) -> tuple[dict, BaseException | None]:
+    def visit_and_print(self, base_url: str, paths: list[str], html_dir: Path,
+                        timeout_ms: int = 15000) -> tuple[dict, BaseException | None]:
         """`visit_all`, in which the chapters whose PDF is out of date (`pdf.write_all`) are printed after their
         checks: each page is loaded once for both. Also returns what stopped the printing, if anything."""
         results = {}
 
         def printed(_html_dir, docnames):
             pages = {f"{docname}.html": docname for docname in docnames}
-            results.update(self.visit_all(base_url, sorted(set(paths) | set(pages)), printing=set(pages)))
+            results.update(self.visit_all(base_url, sorted(set(paths) | set(pages)), timeout_ms, set(pages)))
             for page, docname in pages.items():
                 visit = results[page]
                 if isinstance(visit, BaseException):
@@ -219,8 +219,8 @@ class Browser:
         try:
             pdf.write_all(html_dir, log=lambda line: None, printed=printed)
         except Exception as error:  # noqa: BLE001 - reported by the test of the printing, not by every page's
-            return results or self.visit_all(base_url, paths), error
-        return results or self.visit_all(base_url, paths), None
+            return results or self.visit_all(base_url, paths, timeout_ms), error
+        return results or self.visit_all(base_url, paths, timeout_ms), None
 
     def visit(self, base_url: str, path: str, timeout_ms: int = 15000) -> PageVisit:
         result = self.visit_all(base_url, [path], timeout_ms)[path]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import altair as alt
 import pytest
 
+from analysis.build import notebooks, pdf
 from tests.browser import axe
 from tests.browser.conftest import PageVisit, serve
 from tests.conftest import HTML, book_pages
@@ -119,3 +120,20 @@ def test_page_built_with_the_cdn_renderer_is_caught(browser, tmp_path):
     assert any("cdn.jsdelivr.net" in u for u in result.external)
     assert any("vegaEmbed is not defined" in e for e in result.errors)  # undrawn because Vega never arrived
     assert result.charts_drawn < result.charts_expected
+
+
+@pytest.mark.browser
+def test_a_chapter_whose_charts_do_not_draw_is_not_printed(browser, tmp_path):
+    """The visit that prints a PDF prints only a page whose charts all drew; otherwise the printing stops and
+    says which page, while the page's own checks are still reported."""
+    html, docname = tmp_path / "html", notebooks.chapters()[-1]
+    pages = {"index.html": "", "book/index.html": "", f"{docname}.html": '<div class="altair-chart"></div>'}
+    for page, body in pages.items():  # the chart is never drawn: no script draws it
+        (html / page).parent.mkdir(parents=True, exist_ok=True)
+        (html / page).write_text(f"<html lang='fr'><head><title>Page</title></head><body>{body}</body></html>",
+                                 encoding="utf-8")
+    with serve(html) as url:
+        visits, stopped = browser.visit_and_print(url, [], html, timeout_ms=300)
+    assert visits[f"{docname}.html"].charts_drawn == 0
+    assert isinstance(stopped, RuntimeError) and f"{docname}.html: not printed" in str(stopped)
+    assert not (html / pdf.chapter_path(docname)).exists()
