@@ -639,11 +639,11 @@ def test_bad_input_gets_its_own_message(template, root, capsys, monkeypatch, mut
     other tests)."""
     from frictionless import system
 
-    cleared = []  # (Frictionless package, names of the tables cleared), as the command below validates
+    cleared = []  # (package descriptor, names of the tables cleared), as the command below validates
     quick_clean = validate.quick_clean
 
-    def spy(package, tables):
-        cleared.append((package, quick_clean(package, tables)))
+    def spy(desc, tables):
+        cleared.append((desc, quick_clean(desc, tables)))
         return cleared[-1][1]
 
     monkeypatch.setattr(validate, "quick_clean", spy)
@@ -654,8 +654,8 @@ def test_bad_input_gets_its_own_message(template, root, capsys, monkeypatch, mut
     assert cleared or not after, "the quick checks never ran: nothing here says they clear only valid tables"
     changed = {name for name, now in after.items() if before.get(name) != now}
     with system.use_context(trusted=True):
-        faulted = [name for package, names in cleared for name in sorted(names & changed)
-                   if not package.get_resource(name).validate().valid]
+        faulted = [name for desc, names in cleared for name in sorted(names & changed)
+                   if not validate.reading_package(desc, [name], root).get_resource(name).validate().valid]
     assert not faulted, f"quick_clean cleared changed table(s) {faulted} that Frictionless finds invalid"
     assert code == 2
     assert any(line.startswith(prefix) and fragment in line for line in lines), \
