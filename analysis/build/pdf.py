@@ -59,6 +59,9 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-f
 # (Playwright's routing would turn the HTTP cache off, and pass every file through Python).
 OFFLINE = "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"
 CHART_TIMEOUT_MS = 30000
+# Whether a page's n charts are drawn (vega-embed leaves an svg.marks in each): the PDFs and the browser tests wait
+# for it.
+CHARTS_DRAWN = "n => document.querySelectorAll('.altair-chart svg.marks').length >= n"
 # The window the pages are printed from: the charts keep the width they were drawn at. The browser tests visit
 # the pages at the same size, so that `make test` prints each PDF on their visit of its page.
 VIEWPORT = {"width": 1280, "height": 900}
@@ -148,9 +151,7 @@ async def _print(page, base: str, docname: str) -> tuple[bytes, list[str]]:
         await page.goto(f"{base}{docname}.html", wait_until="load")
         expected = await page.locator(".altair-chart").count()
         if expected:
-            await page.wait_for_function(
-                "n => document.querySelectorAll('.altair-chart svg.marks').length >= n",
-                arg=expected, timeout=CHART_TIMEOUT_MS)
+            await page.wait_for_function(CHARTS_DRAWN, arg=expected, timeout=CHART_TIMEOUT_MS)
         return await print_loaded(page), sorted(fetched)
     finally:
         page.remove_listener("request", local)

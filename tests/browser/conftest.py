@@ -133,9 +133,7 @@ async def check_page(page, base_url: str, path: str, timeout_ms: int = 15000, pr
         result.charts_expected = await page.locator(".altair-chart").count()
         if result.charts_expected:
             try:
-                await page.wait_for_function(
-                    "n => document.querySelectorAll('.altair-chart svg.marks').length >= n",
-                    arg=result.charts_expected, timeout=timeout_ms)
+                await page.wait_for_function(pdf.CHARTS_DRAWN, arg=result.charts_expected, timeout=timeout_ms)
             except Exception:  # noqa: BLE001 - the count below reports what drew
                 pass
         # A chart counts as drawn when its SVG exists and has a visible size (width "container" can collapse).
@@ -216,11 +214,12 @@ class Browser:
                                        "charts drawn")
                 yield docname, visit.printed, visit.fetched, base_url
 
+        stopped = None
         try:
             pdf.write_all(html_dir, log=lambda line: None, printed=printed)
         except Exception as error:  # noqa: BLE001 - reported by the test of the printing, not by every page's
-            return results or self.visit_all(base_url, paths, timeout_ms), error
-        return results or self.visit_all(base_url, paths, timeout_ms), None
+            stopped = error
+        return results or self.visit_all(base_url, paths, timeout_ms), stopped  # nothing to print: visits only
 
     def visit(self, base_url: str, path: str, timeout_ms: int = 15000) -> PageVisit:
         result = self.visit_all(base_url, [path], timeout_ms)[path]
