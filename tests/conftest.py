@@ -75,8 +75,10 @@ def book_pages(html_dir: Path = HTML) -> list[str]:
 def python_output(code: str, hash_seed: int) -> str:
     """What `code` prints in a fresh interpreter with its own hash seed (set and dict orders differ), so a
     result compared with one computed here cannot match by sharing this process's caches or orders."""
-    env = {**os.environ, "PYTHONHASHSEED": str(hash_seed)}
-    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
+    from analysis.contract import env
+
+    environ = {**os.environ, env.HASH_SEED: str(hash_seed)}
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=environ, capture_output=True, text=True,
                           timeout=300)
     assert done.returncode == 0, done.stderr[-3000:]
     return done.stdout

@@ -11,7 +11,9 @@ import pytest
 
 from analysis.build.cli import main
 from analysis.build.determinism import compare, mask
+from analysis.contract import env
 from analysis.present import charts
+from tests.conftest import python_output
 
 PAGE = """<!DOCTYPE html><html><head>
 <meta name="docbuild:last-update" content="{date}"/></head><body>
@@ -97,19 +99,23 @@ def _cached_chapters(tmp_path, sources: dict[str, tuple[str, str]]):
 
 @pytest.mark.spawns
 def test_reexecution_finds_a_chapter_whose_outputs_change_and_one_that_reads_an_unlisted_file(tmp_path):
-    """Four chapters run again: steady, a clock, one reading a listed input and one reading a file the list of
-    inputs does not cover; the clock and the unlisted read are reported, each once."""
+    """Five chapters run again: steady, a clock, one that prints a set of strings in the order of the build's
+    hash seed, one reading a listed input and one reading a file the list of inputs does not cover; the clock, the
+    set (run again under the check's seed) and the unlisted read are reported, each once."""
     from analysis.build.determinism import reexecuted
 
+    in_a_set = "print(list({'lanaudiere', 'mauricie', 'laurentides', 'bas-saint-laurent', 'cote-nord'}))"
     (tmp_path / "notes.txt").write_text("not an input", encoding="utf-8")
     (tmp_path / "data").mkdir()
     (tmp_path / "data" / "listed.csv").write_text("an input", encoding="utf-8")
     cache = _cached_chapters(tmp_path, {"steady": ("print(sum(range(10)))", "45\n"),
                                         "clock": ("import time\nprint(time.perf_counter_ns())", "52398127645\n"),
+                                        "set": (in_a_set, python_output(in_a_set, int(env.BUILD_HASH_SEED))),
                                         "listed": ("print(open('data/listed.csv').read())", "an input\n"),
                                         "unlisted": ("print(open('notes.txt').read())", "not an input\n")})
     problems, compared = reexecuted(cache, tmp_path, jobs=2)
-    assert compared == 4 and len(problems) == 2
+    assert compared == 5 and len(problems) == 3
     assert problems[0].startswith("clock.ipynb: cell 0: outputs differ")
-    assert problems[1] == ("unlisted.ipynb: read notes.txt, which analysis/build/inputs.py does not list "
+    assert problems[1].startswith("set.ipynb: cell 0: outputs differ")
+    assert problems[2] == ("unlisted.ipynb: read notes.txt, which analysis/build/inputs.py does not list "
                            "(a change there would not make the build run the chapter again)")

@@ -1,14 +1,14 @@
-"""Executed notebooks: one chapter run here in a clean kernel, and every chapter's download in the book."""
+"""Executed notebooks: what a chapter run in a clean kernel must give, and every chapter's download in the book."""
 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import nbformat
 import pytest
 
 from analysis.build import notebooks
-from analysis.contract import env
 from tests.conftest import HTML, ROOT
 
 CHART_DIV = re.compile(r'<div id="altair-[0-9a-f]+-\d+" class="altair-chart"')
@@ -34,17 +34,17 @@ def test_unknown_chapter_lists_the_known_ones():
         notebooks.resolve("atlantide")
 
 
-def test_one_chapter_runs_with_nbconvert_in_a_clean_kernel(tmp_path, built_html, monkeypatch):
-    """`python -m analysis notebook contexte`: no error output, the chart drawn as a local image."""
-    monkeypatch.setenv(env.BOOK_BUILD, "1")  # must not reach the kernel
-    path = notebooks.write("contexte", tmp_path)
+def check_run_in_a_clean_kernel(path: Path, docname: str) -> None:
+    """What `python -m analysis notebook` wrote (tests/test_rerunner.py runs the command the README prints, with
+    the build's variable env.BOOK_BUILD left set): a valid notebook, every cell run, no error output, each chart
+    of the page drawn as a local image, not by the book's renderer, and no pairing with the Markdown source."""
     notebook = nbformat.read(path, as_version=4)
     nbformat.validate(notebook)
     outputs = _outputs(notebook)
     assert [o for o in outputs if o["output_type"] == "error"] == []
     assert all(c.get("execution_count") for c in notebook.cells if c.cell_type == "code")
     images = [o for o in outputs if "image/png" in o.get("data", {})]
-    assert len(images) == _charts_in_page("book/contexte") >= 1
+    assert len(images) == _charts_in_page(docname) >= 1
     html = "".join(o.get("data", {}).get("text/html", "") for o in outputs)
     assert "vegaEmbed" not in html and "cdn.jsdelivr" not in html  # the book's renderer did not leak in
     assert "jupytext" not in notebook.metadata and notebook.metadata["kernelspec"]["name"] == "python3"

@@ -98,11 +98,13 @@ def _tree(root: Path) -> dict[str, bytes]:
 
 
 @pytest.mark.spawns
-def test_printed_commands_run_as_printed_and_write_only_under_build_or_outside(tmp_path):
+def test_printed_commands_run_as_printed_and_write_only_under_build_or_outside(tmp_path, built_html):
     """From the root of a copy of the repository, with a team's export in ~/entrevues/: each printed command
-    succeeds, and none writes into the checkout (outputs go to _build/ or outside the repository)."""
+    succeeds, and none writes into the checkout (outputs go to _build/ or outside the repository). The chapter
+    the notebook command ran in a clean kernel is checked against its page in the built book."""
     import pandas as pd
 
+    from tests.test_notebooks import check_run_in_a_clean_kernel
     from tests.test_qdpx import project_from_tables
     from tests.test_restricted import opaque_copy
 
@@ -132,8 +134,9 @@ def test_printed_commands_run_as_printed_and_write_only_under_build_or_outside(t
                                       encoding="utf-8")
     (team / "exclusion.txt").write_text("Ginette Tremblay-Lapointe\n", encoding="utf-8")
     before = _tree(repo)
+    # The build's variable left in a terminal must not reach the notebook's kernel (charts as images there).
     environ = {k: v for k, v in os.environ.items() if k != env.INTERVIEWS_DIR} | {
-        "HOME": str(home), "MAKEFLAGS": " ".join(stamps)}
+        "HOME": str(home), "MAKEFLAGS": " ".join(stamps), env.BOOK_BUILD: "1"}
     for command in commands:
         if command.startswith("make book-restricted"):
             continue  # the same command builds a book: tests/test_restricted_build.py runs it on a small one
@@ -148,6 +151,8 @@ def test_printed_commands_run_as_printed_and_write_only_under_build_or_outside(t
     assert Path(where).parent == ROOT / "analysis"
     assert (team / "tables" / "interviews.csv").is_file() and (team / "tables" / "deny-list.txt").is_file()
     assert sorted(p.name for p in (repo / "_build").iterdir()) >= ["donnees", "grille.qdc", "notebooks"]
+    docname, _ = notebooks.resolve(next(c.split()[-1] for c in commands if " -m analysis notebook " in c))
+    check_run_in_a_clean_kernel(repo / "_build" / "notebooks" / f"{Path(docname).name}.ipynb", docname)
 
 
 def _dry_run(*args: str) -> str:

@@ -9,8 +9,9 @@ Everything else — pages, chart specifications and their element ids, tables, d
 `python -m analysis compare-builds REFERENCE OTHER` (used by `make determinism`) exits 2 on a difference.
 
 `python -m analysis reexecute CACHE` is the same gate without a second build (`make test` runs it): every
-chapter the build executed is run again, in warm kernels, from the notebook the build stored, and its
-outputs — chart specifications, tables, glued numbers — must equal the stored ones, cell for cell. The
+chapter the build executed is run again, in warm kernels under another hash seed (env.CHECK_HASH_SEED: other
+orders of sets and dicts), from the notebook the build stored, and its outputs — chart specifications, tables,
+glued numbers — must equal the stored ones, cell for cell. The
 rest of a page is Sphinx rendering those outputs, which depends on nothing else. The same run is audited
 (`sys.addaudithook` in the kernels): a chapter that opens a file of the repository which
 analysis/build/inputs.py does not list fails too, since the build would not run it again when that file
@@ -88,9 +89,9 @@ def _outputs(cell) -> str:
 
 
 def reexecuted(cache_path: Path, root: Path, jobs: int = 2, timeout: int = 300) -> tuple[list[str], int]:
-    """Run every notebook of the build's execution cache again, under an audit hook; (one line per chapter
-    whose outputs differ or that read a file of `root` the list of inputs does not cover, number of chapters
-    compared)."""
+    """Run every notebook of the build's execution cache again, under an audit hook and the check's hash seed;
+    (one line per chapter whose outputs differ or that read a file of `root` the list of inputs does not cover,
+    number of chapters compared)."""
     from jupyter_cache import get_cache
 
     from analysis.build import kernels  # Jupyter's modules load only to run chapters, not to compare two builds
@@ -107,7 +108,8 @@ def reexecuted(cache_path: Path, root: Path, jobs: int = 2, timeout: int = 300) 
         fresh.append(blank)
     os.environ[env.BOOK_BUILD] = "1"  # as during the build (_ext/vega_bundle.py): the kernels inherit it
     results, opened = kernels.run_all([(path, nb, timeout, False)
-                                       for (path, _), nb in zip(stored, fresh, strict=True)], jobs, audit=root)
+                                       for (path, _), nb in zip(stored, fresh, strict=True)], jobs, audit=root,
+                                      hash_seed=env.CHECK_HASH_SEED)
     problems = []
     for (path, before), result in zip(stored, results, strict=True):
         name = path.relative_to(root).as_posix() if path.is_relative_to(root) else path.as_posix()

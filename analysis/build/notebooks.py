@@ -97,7 +97,7 @@ def convert(source: Path):
 
 def _kernel_env() -> dict[str, str]:
     kernel = {k: v for k, v in os.environ.items() if k != env.BOOK_BUILD}  # a re-runner's kernel never has it
-    kernel["PYTHONHASHSEED"] = "0"
+    kernel[env.HASH_SEED] = env.BUILD_HASH_SEED
     return kernel
 
 
