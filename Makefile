@@ -11,8 +11,10 @@ JB     := $(BIN)/jb
 HTML   := _build/html
 PORT   ?= 8000
 # pytest-xdist: test files spread over the cores; each file stays whole, in order, on one worker (a module's
-# fixtures, such as the browser's visit of every page, then run once). PYTEST_ARGS= runs in one process.
-PYTEST_ARGS ?= -n auto --maxprocesses 4 --dist loadfile
+# fixtures, such as the browser's visit of every page, then run once). The files are dealt out in the order
+# tests/conftest.py gives (those that start builds and kernels first), not by their number of tests.
+# PYTEST_ARGS= runs in one process.
+PYTEST_ARGS ?= -n auto --maxprocesses 4 --dist loadfile --no-loadscope-reorder
 # The quiet build log: one line per chapter executed, every warning and error, no configuration dumps
 # and no ipykernel transport warnings (analysis/build/buildlog.py).
 LOG_FILTER := $(BIN)/python -u -m analysis.build.buildlog
@@ -113,7 +115,7 @@ browser-deps:
 # starts a kernel, an interpreter, a build or another program is left out: make test runs them all). Its
 # tests are dealt out one by one: no fixture of theirs is costly, and test_validate.py is a third of the time.
 test-fast: lint
-	$(BIN)/python -m pytest $(subst --dist loadfile,--dist load,$(PYTEST_ARGS)) -m "not built and not browser and not spawns"
+	$(BIN)/python -m pytest $(subst --dist loadfile --no-loadscope-reorder,--dist load,$(PYTEST_ARGS)) -m "not built and not browser and not spawns"
 
 # The PDFs are printed here too, so the tests that read them (and the links to them) always run. After the
 # build the gates run two at a time, one per core (each one's output printed whole when it ends): the browser
