@@ -699,15 +699,6 @@ def test_integrity_rules_fail_the_command_line(root, capsys):
         assert any(line.startswith(prefix) and fragment in line for line in lines), (prefix, lines)
 
 
-def test_frictionless_cli_accepts_the_real_package():
-    """The standard tool's own command line (its console entry point, in-process) accepts the package."""
-    from frictionless.console import console
-    from typer.testing import CliRunner
-
-    result = CliRunner().invoke(console, ["validate", str(DATA / "datapackage.json")])
-    assert result.exit_code == 0, result.output[-3000:]
-
-
 def test_rehash_writes_each_shared_field_from_its_one_definition(root):
     bad_shared_field_edited_in_one_table(root)
     validate.rehash(root)
