@@ -23,6 +23,7 @@ executes the notebooks itself, one at a time, exactly as without this extension.
 
 from __future__ import annotations
 
+import os
 import re
 from contextlib import suppress
 from pathlib import Path, PurePosixPath
@@ -31,6 +32,7 @@ from sphinx.util import logging
 
 from analysis.build import kernels, notebooks
 from analysis.build.kernels import jobs  # noqa: F401 - the setting's reader, for the build and tests
+from analysis.contract import env as environment
 
 # distribution -> (lowest version supported, first version not supported): major.minor[.patch] tuples.
 SUPPORTED = {"myst-nb": ((1, 0), (1, 5)), "jupyter-cache": ((1, 0), (1, 1))}
@@ -141,6 +143,8 @@ def _pre_execute(app, env, docnames) -> None:
 
 
 def setup(app):
+    # Every kernel this build starts, in the warm pool or by myst-nb, inherits the build's hash seed.
+    os.environ[environment.HASH_SEED] = environment.BUILD_HASH_SEED
     # After data_freshness (config-inited) may have emptied the cache; before the first page is read.
     app.connect("env-before-read-docs", _pre_execute)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -553,8 +553,8 @@ def test_every_region_builds_and_is_measured():
 
 
 def test_every_real_diagram_is_laid_out_in_level_bands():
-    """Every region's real network, laid out. That measures and diagrams do not depend on the order of sets and
-    dicts is the determinism check's: make test runs every chapter again under another hash seed
+    """Every region's real network, laid out. That measures and diagrams do not follow the order of sets of
+    strings is the determinism check's: make test runs every chapter again under another hash seed
     (analysis/build/determinism.py), and the chapters draw every diagram and print every measure."""
     names = layout.territory_names(REAL)
     for region_id in graphs.regions(REAL)["region_id"]:

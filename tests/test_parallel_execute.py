@@ -46,6 +46,7 @@ NOTEBOOK = textwrap.dedent("""\
     with Path("runs.log").open("a") as fh:
         fh.write("{name}\\n")
     print("page {name}")
+    print("hash seed", __import__("os").environ.get("{seed}"))
     ```
     """)
 
@@ -89,7 +90,7 @@ def tiny_book(tmp_path_factory):
         """), encoding="utf-8")
     (book / "_toc.yml").write_text("format: jb-book\nroot: one\nchapters:\n  - file: two\n", encoding="utf-8")
     for name in ("one", "two"):
-        (book / f"{name}.md").write_text(NOTEBOOK.format(name=name), encoding="utf-8")
+        (book / f"{name}.md").write_text(NOTEBOOK.format(name=name, seed=env.HASH_SEED), encoding="utf-8")
     environ = {**os.environ, env.EXECUTION_JOBS: "2"}
     done = subprocess.run([str(ROOT / ".venv" / "bin" / "jb"), "build", str(book)], cwd=book, env=environ,
                           capture_output=True, text=True, timeout=300)
@@ -112,3 +113,11 @@ def test_each_notebook_ran_once_and_is_one_cache_record(tiny_book):
     for name in ("one", "two"):
         html = (book / "_build" / "html" / f"{name}.html").read_text(encoding="utf-8")
         assert f"page {name}" in html  # the stored outputs reached the page
+        assert f"hash seed {env.BUILD_HASH_SEED}" in html
+
+
+def test_every_kernel_of_a_build_inherits_the_builds_hash_seed(parallel_execute, monkeypatch):
+    """Those myst-nb starts too (one notebook to run, one job, or a version outside the supported ones)."""
+    monkeypatch.delenv(env.HASH_SEED, raising=False)
+    parallel_execute.setup(SimpleNamespace(connect=lambda *args: None))
+    assert os.environ[env.HASH_SEED] == env.BUILD_HASH_SEED

@@ -9,10 +9,10 @@ Everything else — pages, chart specifications and their element ids, tables, d
 `python -m analysis compare-builds REFERENCE OTHER` (used by `make determinism`) exits 2 on a difference.
 
 `python -m analysis reexecute CACHE` is the same gate without a second build (`make test` runs it): every
-chapter the build executed is run again, in warm kernels under another hash seed (env.CHECK_HASH_SEED: other
-orders of sets and dicts), from the notebook the build stored, and its outputs — chart specifications, tables,
-glued numbers — must equal the stored ones, cell for cell. The
-rest of a page is Sphinx rendering those outputs, which depends on nothing else. The same run is audited
+chapter the build executed is run again, in warm kernels under another hash seed (env.CHECK_HASH_SEED: sets of
+strings gone through in another order), from the notebook the build stored, and its outputs — chart
+specifications, tables, glued numbers — must equal the stored ones, cell for cell. The rest of a page is
+Sphinx rendering those outputs, which depends on nothing else. The same run is audited
 (`sys.addaudithook` in the kernels): a chapter that opens a file of the repository which
 analysis/build/inputs.py does not list fails too, since the build would not run it again when that file
 changes.

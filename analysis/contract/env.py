@@ -14,9 +14,9 @@ INTERVIEWS_DIR = "ALLIANCES_INTERVIEWS_DIR"
 BOOK_BUILD = "ALLIANCES_BOOK_BUILD"
 # How many chapters `jb build` executes at once (_ext/parallel_execute.py).
 EXECUTION_JOBS = "BOOK_EXECUTION_JOBS"
-# Python's hash seed (the order of sets and of dicts built from strings) in the kernels that run chapters: the
-# build's, which a re-runner's notebook keeps, and another for the determinism check (`reexecute`), so a chapter
-# whose outputs depend on that order fails the check.
+# Python's hash seed (the order in which a set of strings is gone through) in the kernels that run chapters: the
+# build's (_ext/parallel_execute.py), which a re-runner's notebook keeps, and another for the determinism check
+# (`reexecute`), so a chapter whose outputs follow that order fails the check.
 HASH_SEED = "PYTHONHASHSEED"
 BUILD_HASH_SEED, CHECK_HASH_SEED = "0", "1"
 # The reproducible-builds convention: the build date shown in page footers.
