@@ -107,9 +107,9 @@ def reexecuted(cache_path: Path, root: Path, jobs: int = 2, timeout: int = 300) 
                 cell.outputs, cell.execution_count = [], None
         fresh.append(blank)
     os.environ[env.BOOK_BUILD] = "1"  # as during the build (_ext/vega_bundle.py): the kernels inherit it
+    os.environ[env.HASH_SEED] = env.CHECK_HASH_SEED  # not the build's (_ext/parallel_execute.py)
     results, opened = kernels.run_all([(path, nb, timeout, False)
-                                       for (path, _), nb in zip(stored, fresh, strict=True)], jobs, audit=root,
-                                      hash_seed=env.CHECK_HASH_SEED)
+                                       for (path, _), nb in zip(stored, fresh, strict=True)], jobs, audit=root)
     problems = []
     for (path, before), result in zip(stored, results, strict=True):
         name = path.relative_to(root).as_posix() if path.is_relative_to(root) else path.as_posix()

@@ -74,12 +74,10 @@ del _sys, _json"""
 
 class WarmKernel:
     """One kernel kept running across notebooks, so each notebook does not pay a start and the imports.
-    With `audit` (a folder), `opened` maps each notebook's path to the files under that folder it opened. The
-    kernel runs under `hash_seed` (env.BUILD_HASH_SEED or env.CHECK_HASH_SEED)."""
+    With `audit` (a folder), `opened` maps each notebook's path to the files under that folder it opened."""
 
-    def __init__(self, audit: Path | None = None, hash_seed: str = env.BUILD_HASH_SEED):
+    def __init__(self, audit: Path | None = None):
         self.km = None
-        self.hash_seed = hash_seed
         self.audit = Path(audit).resolve() if audit else None
         self.opened: dict[Path, list[str]] = {}
 
@@ -122,7 +120,7 @@ class WarmKernel:
             client.on_notebook_complete = take
         start = time.perf_counter()
         try:
-            client.execute(env={**os.environ, env.HASH_SEED: self.hash_seed})  # used when it starts the kernel
+            client.execute()
         except Exception:  # noqa: BLE001 - the caller reports it (the build lets myst-nb run it and say why)
             self.close()
             return None
@@ -138,8 +136,8 @@ class WarmKernel:
             self.km = None
 
 
-def run_all(todo: list[tuple[Path, object, int, bool]], jobs: int, audit: Path | None = None,
-            hash_seed: str = env.BUILD_HASH_SEED) -> tuple[list, dict[Path, list[str]]]:
+def run_all(todo: list[tuple[Path, object, int, bool]], jobs: int,
+            audit: Path | None = None) -> tuple[list, dict[Path, list[str]]]:
     """Execute every (path, notebook, timeout, allow_errors) in `jobs` warm kernels: the results in `todo`'s
     order, and with `audit`, the files under it each notebook opened (see WarmKernel). Notebooks are dealt
     to the kernels in a fixed order, so two runs put the same notebooks in the same kernel."""
@@ -147,7 +145,7 @@ def run_all(todo: list[tuple[Path, object, int, bool]], jobs: int, audit: Path |
     shares = [todo[i::n_kernels] for i in range(n_kernels)]
 
     def run_share(share):
-        with WarmKernel(audit, hash_seed) as kernel:
+        with WarmKernel(audit) as kernel:
             return [kernel.execute(*item) for item in share], kernel.opened
 
     with ThreadPoolExecutor(max_workers=n_kernels) as pool:

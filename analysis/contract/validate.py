@@ -28,7 +28,6 @@ import re
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
-from types import SimpleNamespace
 from urllib.parse import urlparse
 
 from analysis.contract import evidence, fields
@@ -468,10 +467,10 @@ PLAIN_SCHEMA = {"fields", "primaryKey", "foreignKeys", "missingValues"}
 
 def quick_clean(desc: dict, tables: dict[str, Table]) -> set[str]:
     """Names of the resources on which Frictionless would find nothing."""
-    resources = [SimpleNamespace(name=res["name"], schema=_schema(res["schema"]))
-                 for res in desc["resources"] if res["name"] in tables]
-    columns = {res.name: _columns(res, tables[res.name]) for res in resources}
-    return {res.name for res in resources if columns[res.name] is not None and _keys_hold(res, columns)}
+    schemas = {res["name"]: _schema(res["schema"]) for res in desc["resources"] if res["name"] in tables}
+    columns = {name: _columns(schema, tables[name]) for name, schema in schemas.items()}
+    return {name for name, schema in schemas.items() if columns[name] is not None
+            and _keys_hold(name, schema, columns)}
 
 
 def _schema(spec: dict):
@@ -493,11 +492,11 @@ def reading_package(desc: dict, names: list[str], data_dir: Path):
     return Package.metadata_import(_transformed(reading), basepath=str(data_dir))
 
 
-def _columns(res, table: Table) -> dict[str, list] | None:
-    return _kept(_COLUMNS, (table.source, _json(table.res)), lambda: _read_columns(res, table))
+def _columns(schema, table: Table) -> dict[str, list] | None:
+    return _kept(_COLUMNS, (table.source, _json(table.res)), lambda: _read_columns(schema, table))
 
 
-def _read_columns(res, table: Table) -> dict[str, list] | None:
+def _read_columns(schema, table: Table) -> dict[str, list] | None:
     """Each field's cells as Frictionless reads them, or None when a cell or the file would raise an error."""
     spec, raw = table.res, table.source
     if (set(spec) - PLAIN_RESOURCE or set(spec["schema"]) - PLAIN_SCHEMA
@@ -512,7 +511,7 @@ def _read_columns(res, table: Table) -> dict[str, list] | None:
     if any(len(cells) != width for _, cells in table.rows):
         return None  # short, long or blank rows
     columns = {}
-    for i, fld in enumerate(res.schema.fields):
+    for i, fld in enumerate(schema.fields):
         cells = [row[i] for _, row in table.rows]
         read, value = fld.create_cell_reader(), {}
         for cell in set(cells):
@@ -521,7 +520,7 @@ def _read_columns(res, table: Table) -> dict[str, list] | None:
                 return None
         columns[fld.name] = [value[c] for c in cells]
     # a blank row; with a primary key, its empty key is found by `_keys_hold`
-    if not res.schema.primary_key and any(all(v is None for v in row)
+    if not schema.primary_key and any(all(v is None for v in row)
                                           for row in zip(*columns.values(), strict=True)):
         return None
     return columns
@@ -541,28 +540,29 @@ def _read_as_ours(text: str) -> bool:
             and not guess.skipinitialspace)
 
 
-def _keys_hold(res, columns: dict[str, dict[str, list] | None]) -> bool:
-    """Unique fields, the primary key and the foreign keys hold, on the values Frictionless reads."""
-    own = columns[res.name]
-    named = [*res.schema.primary_key, *(name for fk in res.schema.foreign_keys for name in fk["fields"])]
+def _keys_hold(name: str, schema, columns: dict[str, dict[str, list] | None]) -> bool:
+    """Unique fields, the primary key and the foreign keys of resource `name` hold, on the values Frictionless
+    reads."""
+    own = columns[name]
+    named = [*schema.primary_key, *(field for fk in schema.foreign_keys for field in fk["fields"])]
     if not set(named) <= set(own):
         return False  # a key on a field the table lacks: Frictionless says what is wrong
-    for fld in res.schema.fields:
+    for fld in schema.fields:
         if fld.constraints.get("unique"):
             values = [v for v in own[fld.name] if v is not None]
             if len(set(values)) != len(values):
                 return False
-    if res.schema.primary_key:
-        keys = list(zip(*(own[name] for name in res.schema.primary_key), strict=True))
+    if schema.primary_key:
+        keys = list(zip(*(own[field] for field in schema.primary_key), strict=True))
         if len(set(keys)) != len(keys) or any(all(v is None for v in key) for key in keys):
             return False
-    for fk in res.schema.foreign_keys:
-        target = columns.get(fk["reference"]["resource"] or res.name)
+    for fk in schema.foreign_keys:
+        target = columns.get(fk["reference"]["resource"] or name)
         if target is None or not set(fk["reference"]["fields"]) <= set(target):
             return False
-        known = {key for key in zip(*(target[name] for name in fk["reference"]["fields"]), strict=True)
+        known = {key for key in zip(*(target[field] for field in fk["reference"]["fields"]), strict=True)
                  if any(v is not None for v in key)}
-        for key in zip(*(own[name] for name in fk["fields"]), strict=True):
+        for key in zip(*(own[field] for field in fk["fields"]), strict=True):
             if any(v is not None for v in key) and key not in known:
                 return False
     return True
