@@ -25,7 +25,7 @@ PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 unexport PYTHONDONTWRITEBYTECODE
 
 .PHONY: install validate rehash book book-all book-restricted serve lint unit test test-fast browser-deps bench lock clean \
-        pdf print-pdf pytest browser-checks pdf-tests anchors lab \
+        pdf print-pdf pytest browser-checks anchors lab \
         validate-restricted determinism determinism-check linkcheck privacy-scan
 
 # The Python version is checked first: an unsupported one stops here, saying what to install.
@@ -111,37 +111,37 @@ lint: install
 browser-deps:
 	@tools/ensure-chromium.sh
 
-# No build: lint, unit and data tests, in this process (a test that reads the built book, uses a browser, or
-# starts a kernel, an interpreter, a build or another program is left out: make test runs them all). Its
-# tests are dealt out one by one: no fixture of theirs is costly, and test_validate.py is a third of the time.
-test-fast: lint
+# No build: lint beside the unit and data tests (a test that reads the built book, uses a browser, or starts a
+# kernel, an interpreter, a build or another program is left out: make test runs them all). The tests are
+# dealt out one by one: no fixture of theirs is costly, and test_validate.py is a third of the time.
+test-fast: install
+	@$(MAKE) --no-print-directory -j2 --output-sync=target lint unit
+
+unit:
 	$(BIN)/python -m pytest $(subst --dist loadfile --no-loadscope-reorder,--dist load,$(PYTEST_ARGS)) -m "not built and not browser and not spawns"
 
 # The PDFs are printed here too, so the tests that read them (and the links to them) always run. After the
 # build the gates run two at a time, one per core (each one's output printed whole when it ends): the browser
-# checks, which print the PDFs on their visit of each page (one load of a page for both), and the chapters run
-# again for determinism; the other tests start when determinism is done, and what reads the PDFs (their tests,
-# the links, the privacy scan) when the browser checks are.
-test: install browser-deps lint book
-	@echo "gates, two at a time: browser checks (printing the PDFs), determinism, tests, links, privacy (each shown when it ends)"
-	@$(MAKE) --no-print-directory -j2 --output-sync=target GATES=1 browser-checks determinism-check pytest \
-	  pdf-tests linkcheck privacy-scan
+# checks, which print the PDFs on their visit of each page (one load of a page for both) and then run the
+# tests that read them, and the chapters run again for determinism; the other tests start when determinism
+# is done, and lint and what reads the PDFs (the links, the privacy scan) when the browser checks are.
+test: install browser-deps book
+	@echo "gates, two at a time: browser checks (printing the PDFs), determinism, tests, lint, links, privacy (each shown when it ends)"
+	@$(MAKE) --no-print-directory -j2 --output-sync=target GATES=1 browser-checks determinism-check pytest lint \
+	  linkcheck privacy-scan
 
 # GATES reaches the sub-make on its command line only: the tests' own commands never see it.
 unexport GATES
 
 # The test suite alone, on the book as it is (within make test, all but the browser checks and the PDFs' tests).
 pytest:
-	$(BIN)/python -m pytest $(PYTEST_ARGS) $(if $(GATES),--ignore=tests/browser -m "not pdf")
+	$(BIN)/python -m pytest $(PYTEST_ARGS) $(if $(GATES),-m "not browser and not pdf")
 
 # Every page in headless Chromium (tests/browser), in one process whose tabs share the browser; the PDFs that
-# are out of date are printed on the same visit of their page, after its checks.
+# are out of date are printed on the same visit of their page, after its checks. The tests that read the PDFs
+# (marked `pdf` by tests/conftest.py) come after them in the same process.
 browser-checks:
-	$(BIN)/python -m pytest tests/browser --print-pdf
-
-# The tests that read the printed PDFs (marked `pdf` by tests/conftest.py).
-pdf-tests:
-	$(BIN)/python -m pytest -m pdf --ignore=tests/browser
+	$(BIN)/python -m pytest -m "browser or pdf" --print-pdf
 
 # The printing itself, on the book as it is (make pdf builds it first).
 print-pdf:
@@ -192,9 +192,9 @@ determinism: book-all
 	  || { tail -40 $(DETERMINISM)/build.log; exit 1; }
 	@$(BIN)/python -m analysis compare-builds $(DETERMINISM)/_build/html $(HTML)
 
-# Within make test, the PDFs' tests, the links and the privacy scan read the PDFs: they wait for them.
+# Within make test, the links and the privacy scan read the PDFs: they wait for them.
 ifdef GATES
-pdf-tests linkcheck privacy-scan: browser-checks
+linkcheck privacy-scan: browser-checks
 endif
 
 # Internal links and anchors must resolve (exit 2 otherwise); external ones are listed, never fetched.

@@ -211,7 +211,7 @@ def measure(args) -> dict:
         seconds, text = make(repo, "test", capture=True, check=False,
                              PYTEST_ARGS=f"{pytest_args()} --durations=15")
         passed = re.findall(r"^=* ?(\d+ (?:passed|failed|error).*?) in ([\d.]+)s", text, re.MULTILINE)
-        # make test runs pytest three times: the browser checks, the other tests, the PDFs' tests
+        # make test runs pytest twice: the browser checks followed by the PDFs' tests, then the other tests
         runs = "; ".join(f"{n} in {s} s" for n, s in passed)
         out["make_test"] = {**figure(seconds), "pytest_summary": runs or None,
                             "pytest_seconds": round(sum(float(s) for _, s in passed), 2) if passed else None,

@@ -37,9 +37,10 @@ def pytest_collection(session):
 
 def pytest_collection_modifyitems(items):
     """A test that reads the built book is marked `built` (`make test-fast` leaves those out), and one that reads
-    its PDFs `pdf` (make test runs those once the browser checks printed them). The files with a test that
-    starts processes (`spawns`: builds, kernels, interpreters) run first, each file's tests in their order:
-    pytest-xdist deals the files out in that order, and a long one dealt last kept one worker busy alone."""
+    its PDFs `pdf`. The browser's tests run first: make test's browser checks print the PDFs on their visit,
+    then run the `pdf` tests in the same process. Next come the files with a test that starts processes
+    (`spawns`: builds, kernels, interpreters), each file's tests in their order: pytest-xdist deals the files
+    out in that order, and a long one dealt last kept one worker busy alone."""
     for item in items:
         fixtures = getattr(item, "fixturenames", ())
         if "built_html" in fixtures:
@@ -47,7 +48,7 @@ def pytest_collection_modifyitems(items):
         if "printed_html" in fixtures:
             item.add_marker(pytest.mark.pdf)
     spawning = {item.path for item in items if item.get_closest_marker("spawns")}
-    items.sort(key=lambda item: item.path not in spawning)
+    items.sort(key=lambda item: (item.get_closest_marker("browser") is None, item.path not in spawning))
 
 
 @pytest.fixture(scope="session")
