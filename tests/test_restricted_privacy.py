@@ -172,7 +172,7 @@ def test_every_restricted_build_scans_its_output_and_removes_pages_that_leak(tmp
 def test_schema_errors_name_elements_and_attributes_never_values(tmp_path):
     ns = qdpx.NAMESPACE
     xml = (f'<Project xmlns="{ns}" name="Entrevues" origin="x" remarque="Marie Secret"><CodeBook><Codes>'
-           f'<Code guid="Jean Tremblay" name="code" isCodable="Ginette"/></Codes></CodeBook>'
+           f'<Code guid="Jean Tremblay" name="code" isCodable="Rose O&apos;Neil"/></Codes></CodeBook>'
            '<Cases><Case guid="11111111-1111-1111-1111-111111111111" name="Ginette"><Lucie/></Case></Cases>'
            '</Project>')
     path = tmp_path / "projet.qdpx"
@@ -183,7 +183,8 @@ def test_schema_errors_name_elements_and_attributes_never_values(tmp_path):
     text = "\n".join(caught.value.problems)
     for name in ("/Project/CodeBook/Codes/Code", "remarque", "guid", "isCodable", "Lucie"):
         assert name in text, text
-    for value in ("Marie Secret", "Jean Tremblay", "Ginette"):
+    assert "xs:boolean" in text  # the type the value fails, named
+    for value in ("Marie Secret", "Jean Tremblay", "Ginette", "Rose", "Neil"):  # a quote inside a value too
         assert value not in text, text
 
 

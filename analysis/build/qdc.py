@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import __version__
-from analysis.contract import data
+from analysis.contract import data, xsd
 from analysis.contract.data import DATA_DIR
 from analysis.interviews.qdpx import SCHEMAS
 from analysis.present.palette import PALETTE
@@ -103,13 +103,5 @@ def write(path: Path, data_dir: Path = DATA_DIR) -> Path:
 
 def validate(document: bytes | str | Path) -> list[str]:
     """Problems found by validating a .qdc (bytes, text or path) against the official Codebook.xsd."""
-    import xmlschema
-
-    schema = xmlschema.XMLSchema(str(XSD))
-    if isinstance(document, Path):
-        source = str(document)
-    elif isinstance(document, bytes):
-        source = document.decode("utf-8")
-    else:
-        source = document
-    return [f"{err.path}: {err.reason}" for err in schema.iter_errors(source)]
+    source = document.encode("utf-8") if isinstance(document, str) else document
+    return [f"{where}: {message}" for where, message in xsd.errors(XSD, source)]

@@ -30,12 +30,9 @@ import unicodedata
 import xml.etree.ElementTree as ET
 import zipfile
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
-import xmlschema
-
-from analysis.contract import data, labels
+from analysis.contract import data, labels, xsd
 from analysis.contract.data import DATA_DIR
 from analysis.interviews import restricted
 from analysis.interviews.restricted import SUMMARIES_FILE, SUMMARY_COLUMNS
@@ -84,11 +81,6 @@ def _where(element_path: str, guid: str | None) -> str:
     return f"{PROJECT_FILE}: {element_path}" + (f" (guid {guid})" if guid else "")
 
 
-@lru_cache(maxsize=1)
-def _schema() -> xmlschema.XMLSchema:
-    return xmlschema.XMLSchema(str(XSD))
-
-
 def read_project(path: Path) -> Project:
     """Parse and check one `.qdpx`; raise QdpxError with every problem found."""
     path = Path(path)
@@ -110,27 +102,24 @@ def read_project(path: Path) -> Project:
         raise QdpxError([f"{PROJECT_FILE}: {root.tag.split('}')[-1]}: namespace {namespace or '(none)'!r} is not "
                          f"the REFI-QDA project schema 1.0 ({NAMESPACE}); export the project as REFI-QDA "
                          "1.0 (QDA-XML 1.0)"])
-    problems = _schema_problems(raw, root)
+    problems = _schema_problems(raw)
     if problems:
         raise QdpxError(list(problems))
     return _collect(root)
 
 
-# sha256 of a project.qde -> its schema problems. Validation is most of a read (xmlschema, in Python: about
-# 50 µs an element); the same export read again in one process (an import after its --draft-mapping, the
-# tests' imports of one export) is validated once.
+# sha256 of a project.qde -> its schema problems: the same export read again in one process (an import after
+# its --draft-mapping, the tests' imports of one export) is checked once.
 _VALIDATED: dict[bytes, tuple[str, ...]] = {}
 
 
-def _schema_problems(raw: bytes, root: ET.Element) -> tuple[str, ...]:
+def _schema_problems(raw: bytes) -> tuple[str, ...]:
     key = hashlib.sha256(raw).digest()
     if key not in _VALIDATED:
         if len(_VALIDATED) >= 32:
             _VALIDATED.clear()
-        # Schema messages can quote a value (a case name, a text): element and attribute names are kept,
-        # values not.
-        _VALIDATED[key] = tuple(f"{PROJECT_FILE}: {_local_names(err.path or '')}: does not follow Project.xsd "
-                                f"({_sanitised(err.reason)})" for err in _schema().iter_errors(root))
+        _VALIDATED[key] = tuple(f"{PROJECT_FILE}: {where}: does not follow Project.xsd ({_sanitised(message)})"
+                                for where, message in xsd.errors(XSD, raw))
     return _VALIDATED[key]
 
 
@@ -138,14 +127,26 @@ def _local_names(text: str) -> str:
     return re.sub(r"\{[^}]*\}", "", text)
 
 
-def _sanitised(reason: str | None) -> str:
-    """A schema message that keeps element and attribute names and replaces every value by '…'."""
-    text = (reason or "invalid").replace("n't", " not")
-    text = _local_names(re.sub(r"\[.*\]", "the schema", text))  # pattern lists, then namespaces
-    text = re.sub(r"\battribute (\w+)=('[^']*'|\"[^\"]*\")", r"attribute \1='…'", text)
-    text = re.sub(r"'([A-Za-z_][\w.-]*)'(?= attribute not allowed)", r"\1", text)  # an attribute's name
-    text = re.sub(r"\btag '([A-Za-z_][\w.-]*)'", r"tag \1", text)  # an element's name
-    return re.sub(r"'[^']*'|\"[^\"]*\"", "'…'", text)[:200]
+# libxml2's messages quote the value at fault (a case name, a text): only messages made of names are kept.
+_NAMED = re.compile(r"^Element '([^'\s]+)'(?:, attribute '([^'\s]+)')?: (.*)$", re.S)
+_NAMES_ONLY = re.compile(r"^(The attribute '[\w.:-]+' is (not allowed|required but missing)\.|[^'\"]*)$")
+
+
+def _sanitised(message: str) -> str:
+    """A schema message that names the element and attribute at fault, never a value: the rest of the message
+    is kept only when it quotes nothing but a name; otherwise it says which facet or type the value fails."""
+    match = _NAMED.match(_local_names(message).strip())
+    if not match:
+        return "the document does not follow the schema"
+    element, attribute, rest = match.groups()
+    where = f"element {element}" + (f", attribute {attribute}" if attribute else "")
+    if _NAMES_ONLY.match(rest):
+        return f"{where}: {rest.replace(chr(39), '')}"[:300]
+    if facet := re.match(r"\[facet '(\w+)'\]", rest):
+        return f"{where}: the value breaks the schema's {facet.group(1)} facet"
+    if kind := re.search(r"is not a valid value of the \w+ type '([\w:]+)'", rest):
+        return f"{where}: the value is not a valid {kind.group(1)}"
+    return f"{where}: the value is not valid there"
 
 
 def _collect(root: ET.Element) -> Project:
