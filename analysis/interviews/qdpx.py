@@ -141,7 +141,7 @@ def _sanitised(message: str) -> str:
     element, attribute, rest = match.groups()
     where = f"element {element}" + (f", attribute {attribute}" if attribute else "")
     if _NAMES_ONLY.match(rest):
-        return f"{where}: {rest.replace(chr(39), '')}"[:300]
+        return (where + ": " + rest.replace("'", ""))[:300]
     if facet := re.match(r"\[facet '(\w+)'\]", rest):
         return f"{where}: the value breaks the schema's {facet.group(1)} facet"
     if kind := re.search(r"is not a valid value of the \w+ type '([\w:]+)'", rest):
