@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from analysis.contract import env
+
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
 # BOOK_HTML lets a second checkout or a helper test a book built elsewhere (jb --path-output).
@@ -80,8 +82,6 @@ def book_pages(html_dir: Path = HTML) -> list[str]:
 def python_output(code: str, hash_seed: int) -> str:
     """What `code` prints in a fresh interpreter with its own hash seed (set and dict orders differ), so a
     result compared with one computed here cannot match by sharing this process's caches or orders."""
-    from analysis.contract import env
-
     environ = {**os.environ, env.HASH_SEED: str(hash_seed)}
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=environ, capture_output=True, text=True,
                           timeout=300)

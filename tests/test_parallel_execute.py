@@ -41,12 +41,13 @@ NOTEBOOK = textwrap.dedent("""\
     # Page {name}
 
     ```{{code-cell}} ipython3
+    import os
     from pathlib import Path
 
     with Path("runs.log").open("a") as fh:
         fh.write("{name}\\n")
     print("page {name}")
-    print("hash seed", __import__("os").environ.get("{seed}"))
+    print("hash seed", os.environ.get("{seed}"))
     ```
     """)
 

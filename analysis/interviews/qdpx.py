@@ -22,7 +22,6 @@ Mapping file (CSV, `kind,qda_name,book_value`), drafted by `--draft-mapping` for
 from __future__ import annotations
 
 import csv
-import hashlib
 import re
 import shutil
 import tempfile
@@ -108,19 +107,9 @@ def read_project(path: Path) -> Project:
     return _collect(root)
 
 
-# sha256 of a project.qde -> its schema problems: the same export read again in one process (an import after
-# its --draft-mapping, the tests' imports of one export) is checked once.
-_VALIDATED: dict[bytes, tuple[str, ...]] = {}
-
-
 def _schema_problems(raw: bytes) -> tuple[str, ...]:
-    key = hashlib.sha256(raw).digest()
-    if key not in _VALIDATED:
-        if len(_VALIDATED) >= 32:
-            _VALIDATED.clear()
-        _VALIDATED[key] = tuple(f"{PROJECT_FILE}: {where}: does not follow Project.xsd ({_sanitised(message)})"
-                                for where, message in xsd.errors(XSD, raw))
-    return _VALIDATED[key]
+    return tuple(f"{PROJECT_FILE}: {where}: does not follow Project.xsd ({_sanitised(message)})"
+                 for where, message in xsd.errors(XSD, raw))
 
 
 def _local_names(text: str) -> str:
