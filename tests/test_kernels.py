@@ -26,11 +26,12 @@ def test_a_warm_kernel_gives_each_notebook_a_fresh_namespace_its_folder_and_coun
     one = new_notebook(cells=[new_code_cell("leftover = 1"), new_code_cell("2 + 2")])
     done = warm.execute(first / "one.md", one, 60)
     assert [c.execution_count for c in done.nb.cells] == [1, 2]
-    pid = warm.km.provisioner.process.pid
+    pid, client = warm.km.provisioner.process.pid, warm.kc
     two = new_notebook(cells=[new_code_cell("import os\nprint(os.getcwd(), 'leftover' in dir())"),
                               new_code_cell("3 + 3")])
     done = warm.execute(second / "two.md", two, 60)
     assert warm.km.provisioner.process.pid == pid  # the same kernel ran both
+    assert warm.kc is client  # through the same client: a new one waits a fifth of a second before its first cell
     assert done.nb.cells[0].outputs[0].text.split() == [str(second), "False"]
     assert [c.execution_count for c in done.nb.cells] == [1, 2]
     assert done.nb.cells[1].outputs[0].execution_count == 2
@@ -45,7 +46,7 @@ def test_a_failing_notebook_returns_none_and_its_kernel_is_replaced(tmp_path, wa
     assert warm.execute(tmp_path / "up.md", new_notebook(cells=[new_code_cell("1")]), 60) is not None
     pid = warm.km.provisioner.process.pid
     assert warm.execute(tmp_path / "bad.md", new_notebook(cells=[new_code_cell("1 / 0")]), 60) is None
-    assert warm.km is None
+    assert warm.km is None and warm.kc is None
     assert warm.execute(tmp_path / "ok.md", new_notebook(cells=[new_code_cell("1")]), 60) is not None
     assert warm.km.provisioner.process.pid != pid
 

@@ -20,6 +20,7 @@ from jupyter_cache.executors.utils import ExecutionResult
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_core.utils import run_sync
 from nbclient import NotebookClient
+from nbclient.util import run_hook
 
 from analysis.contract import env
 
@@ -72,12 +73,29 @@ _sys.modules["_opened_files"].paths.clear()
 del _sys, _json"""
 
 
+class _KeptClient(NotebookClient):
+    """nbclient's client, talking to the kernel through the kernel client of the warm kernel's first notebook. A
+    new kernel client would wait, before the first cell, for a fifth of a second in which the kernel sends nothing
+    (jupyter_client's wait_for_ready): a fifth of a second per notebook, without any work."""
+
+    warm: WarmKernel
+
+    async def async_start_new_kernel_client(self):
+        if self.warm.kc is None:
+            self.warm.kc = await super().async_start_new_kernel_client()
+        else:  # already connected and ready: only the hook a new client runs
+            self.kc = self.warm.kc
+            await run_hook(self.on_notebook_start, notebook=self.nb)
+        return self.kc
+
+
 class WarmKernel:
     """One kernel kept running across notebooks, so each notebook does not pay a start and the imports.
     With `audit` (a folder), `opened` maps each notebook's path to the files under that folder it opened."""
 
     def __init__(self, audit: Path | None = None):
         self.km = None
+        self.kc = None
         self.audit = Path(audit).resolve() if audit else None
         self.opened: dict[Path, list[str]] = {}
 
@@ -94,10 +112,11 @@ class WarmKernel:
         if self.km is None:
             name = notebook.metadata.get("kernelspec", {}).get("name", "python3")
             self.km = AsyncKernelManager(kernel_name=name)
-        client = NotebookClient(notebook, km=self.km, record_timing=False,  # timings would change the cache key
-                                timeout=execution.get("timeout", timeout),
-                                allow_errors=execution.get("allow_errors", allow_errors),
-                                resources={"metadata": {"path": str(path.parent)}})
+        client = _KeptClient(notebook, km=self.km, record_timing=False,  # timings would change the cache key
+                             timeout=execution.get("timeout", timeout),
+                             allow_errors=execution.get("allow_errors", allow_errors),
+                             resources={"metadata": {"path": str(path.parent)}})
+        client.warm = self
 
         async def run(code: str, output_hook=lambda _: None) -> None:
             reply = await client.kc.execute_interactive(code, store_history=False, output_hook=output_hook,
@@ -124,12 +143,12 @@ class WarmKernel:
         except Exception:  # noqa: BLE001 - the caller reports it (the build lets myst-nb run it and say why)
             self.close()
             return None
-        finally:
-            if client.kc is not None:
-                client.kc.stop_channels()
         return ExecutionResult(notebook, str(path.parent), time.perf_counter() - start, None, None)
 
     def close(self) -> None:
+        if self.kc is not None:
+            self.kc.stop_channels()
+            self.kc = None
         if self.km is not None:
             with suppress(Exception):
                 run_sync(self.km.shutdown_kernel)(now=True)
