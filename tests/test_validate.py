@@ -735,3 +735,24 @@ def test_descriptors_differing_in_well_formed_hashes_and_byte_counts_share_a_for
     assert validate._descriptor_form(other) == validate._descriptor_form(descriptor)
     other["resources"][0]["title"] = "Autre titre"
     assert validate._descriptor_form(other) != validate._descriptor_form(descriptor)
+
+
+def test_a_cleared_table_pointed_to_is_read_as_its_key_values_and_a_dangling_one_is_still_found(root):
+    """Frictionless looks up a foreign key in the table pointed to: one that the quick checks cleared comes inline,
+    as the distinct values of the fields looked up. The verdict on the table pointing to it is the same as with
+    the whole table read from its file."""
+    from frictionless import system
+
+    bad_dangling_foreign_key(root)
+    descriptor, _ = validate.read_descriptor(root)
+    desc = validate.schema_descriptor(descriptor, set())
+    actors = {res["name"]: res for res in desc["resources"]}["actors"]
+    table, _ = validate.read_table(root, actors)
+    with system.use_context(trusted=True):
+        inline = validate.reading_package(desc, ["ties"], root, {"actors": table})
+        whole = validate.reading_package(desc, ["ties"], root)
+        looked_up = inline.get_resource("actors")
+        assert looked_up.data[0] == ["actor_id"] and len(looked_up.data) == len(table.rows) + 1
+        reports = [package.get_resource("ties").validate() for package in (inline, whole)]
+    verdicts = [[(e.type, e.row_number, e.note) for e in report.tasks[0].errors] for report in reports]
+    assert verdicts[0] == verdicts[1] and [kind for kind, _, _ in verdicts[0]] == ["foreign-key"]
