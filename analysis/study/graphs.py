@@ -561,12 +561,12 @@ def mode_basis(changed: list[str]) -> str:
 
 def compare(phase: str = MAIN_PHASE, data_dir: Path = data.DATA_DIR) -> pd.DataFrame:
     """One row of measures per region, in the package's region order, with the robust mode."""
-    rec = record(Path(data_dir))
+    rec, tables = record(Path(data_dir)), _robustness_tables(phase, Path(data_dir))
     rows = []
     for r in regions(data_dir).itertuples():
         row = {"region_id": r.region_id, "region": r.name,
                **measures(graph(rec, r.region_id, phase), rec.promoters)}
-        shown, changed = robust_mode(robustness_of(rec, r.region_id, phase))
+        shown, changed = robust_mode(tables[r.region_id])
         single = one_document_ties(region_ties(rec, r.region_id, phase), row["acteur_central"])
         rows.append(row | {"mode_retenu": shown, "variantes_divergentes": ";".join(changed),
                            # only a mode the rule gives can rest on something
@@ -585,10 +585,18 @@ def one_document_ties(ties: pd.DataFrame, actor: str) -> pd.DataFrame:
 
 def robustness_all(phase: str = MAIN_PHASE, data_dir: Path = data.DATA_DIR) -> pd.DataFrame:
     """Every region's robustness table, stacked (region_id, region, then the variant rows)."""
-    rec = record(Path(data_dir))
-    frames = [robustness_of(rec, r.region_id, phase).assign(region_id=r.region_id, region=r.name)
+    tables = _robustness_tables(phase, Path(data_dir))
+    frames = [tables[r.region_id].assign(region_id=r.region_id, region=r.name)
               for r in regions(data_dir).itertuples()]
     return pd.concat(frames, ignore_index=True)
+
+
+@lru_cache(maxsize=4)
+def _robustness_tables(phase: str, data_dir: Path) -> dict[str, pd.DataFrame]:
+    """Each region's robustness table, computed once per record like `record` itself: `compare` and
+    `robustness_all`, on the same page, both need all six (about a third of that page's time). Only read."""
+    rec = record(data_dir)
+    return {r.region_id: robustness_of(rec, r.region_id, phase) for r in regions(data_dir).itertuples()}
 
 
 def by_phase(data_dir: Path = data.DATA_DIR) -> pd.DataFrame:
