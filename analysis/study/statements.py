@@ -37,6 +37,7 @@ Also: `ministry()` (the id of the ministry that signs every Alliance, read from 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -366,6 +367,13 @@ def keys(data_dir: Path = data.DATA_DIR) -> list[str]:
 
 
 def of_region(region_id: str, data_dir: Path = data.DATA_DIR) -> dict[str, Statement]:
+    return dict(_of_region(region_id, Path(data_dir)))
+
+
+@lru_cache(maxsize=64)
+def _of_region(region_id: str, data_dir: Path) -> dict[str, Statement]:
+    """Every statement of a region, worked out once per package folder, like the tables `data.load` reads: the
+    regional chapter and four comparative pages each ask for them (the statements cannot change)."""
     return {key: FUNCTIONS[key](region_id, data_dir) for key in keys(data_dir)}
 
 
