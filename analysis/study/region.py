@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import pandas as pd
 
@@ -105,30 +106,34 @@ COMPLETENESS_LABELS = {
 def completeness(region_ids: list[str] | None = None) -> pd.DataFrame:
     """What each region's public record documents: counts per table and the key facts found or not."""
     region_ids = region_ids or list(data.load("regions")["region_id"])
-    rows = []
-    for region_id in region_ids:
-        p = profile(region_id)
-        pagsis_sources = p.sources[p.sources["era"] == "pagsis"]
-        counts = statements.territory_counts(region_id)
-        rows.append({
-            "region_id": region_id,
-            "region": p.name,
-            "sources": len(p.sources),
-            "sources_pagsis": len(pagsis_sources),
-            "territoires": len(counts.municipal),
-            "territoires_alliance": len(counts.alliance),
-            "communautes": len(counts.first_nations),
-            "montants": len(p.funding),
-            "enveloppe_retenue": statements.envelope(region_id).documented,
-            "signature_documentee": signature_known(p.region_facts),
-            "projets_nommes": len(p.projects),
-            "projets_annonces": _quantity(statements.projects_stated(region_id)),
-            "organisations": len(p.actors),
-            "liens": len(p.ties),
-            "segments_codes": len(p.coded_segments),
-            "lacunes": len(p.gaps),
-        })
-    return pd.DataFrame(rows)
+    return pd.DataFrame([_completeness_row(region_id) for region_id in region_ids])
+
+
+@lru_cache(maxsize=64)
+def _completeness_row(region_id: str) -> dict:
+    """One region's row, counted once like the tables `data.load` reads: the regional chapter, the method and
+    four comparative pages each ask for it (`completeness` copies it into its frame)."""
+    p = profile(region_id)
+    pagsis_sources = p.sources[p.sources["era"] == "pagsis"]
+    counts = statements.territory_counts(region_id)
+    return {
+        "region_id": region_id,
+        "region": p.name,
+        "sources": len(p.sources),
+        "sources_pagsis": len(pagsis_sources),
+        "territoires": len(counts.municipal),
+        "territoires_alliance": len(counts.alliance),
+        "communautes": len(counts.first_nations),
+        "montants": len(p.funding),
+        "enveloppe_retenue": statements.envelope(region_id).documented,
+        "signature_documentee": signature_known(p.region_facts),
+        "projets_nommes": len(p.projects),
+        "projets_annonces": _quantity(statements.projects_stated(region_id)),
+        "organisations": len(p.actors),
+        "liens": len(p.ties),
+        "segments_codes": len(p.coded_segments),
+        "lacunes": len(p.gaps),
+    }
 
 
 def _quantity(st: statements.Statement) -> object:
