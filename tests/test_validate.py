@@ -671,9 +671,9 @@ def test_every_problem_is_reported_not_only_the_first(root, capsys):
 
 
 @pytest.mark.spawns
-def test_command_line_exit_codes(root):
-    ok = subprocess.run([sys.executable, "-m", "analysis", "validate", str(root)], capture_output=True, text=True)
-    assert ok.returncode == 0, ok.stdout
+def test_the_command_line_exits_2_on_a_problem_and_names_the_command_that_fixes_it(root):
+    """The real command line exits 2 on a problem and says what to run; its exit 0 on a valid package is
+    tests/test_install.py's (the installed package, with the folder given and named by the variable)."""
     bad_hash_mismatch(root)
     bad = subprocess.run([sys.executable, "-m", "analysis", "validate", str(root)], capture_output=True, text=True)
     assert bad.returncode == 2
@@ -689,8 +689,8 @@ def test_real_package_is_valid(capsys):
 
 def test_integrity_rules_fail_the_command_line(root, capsys):
     """What `make book` runs: a broken codebook, avenue link, segment and narrative stop it (exit 2), each
-    named. The command's entry point, in-process: test_command_line_exit_codes runs the real command line,
-    and test_bad_input_gets_its_own_message each of these breaks alone."""
+    named. The command's entry point, in-process: the real command line's exit code is tested apart (here and in
+    tests/test_install.py), and test_bad_input_gets_its_own_message each of these breaks alone."""
     expected = [case(root) for case in (bad_codebook_cycle, bad_avenue_unknown_code, bad_segment_non_codable_code,
                                         bad_narrative_unknown_row)]
     code, lines = run(root, capsys)
