@@ -103,30 +103,6 @@ def test_make_book_skips_what_the_book_does_not_read_but_not_another_date_or_a_r
     assert not inputs.book_is_current(root)
 
 
-@pytest.mark.spawns
-def test_a_chapter_run_under_the_audit_reads_only_inputs_and_a_planted_read_is_caught(monkeypatch):
-    """The determinism gate runs every chapter as the build runs them (charts as the book's offline markup)
-    in kernels that record each file they open. Here one real chapter, with one cell added that reads a
-    file the list does not cover: the hook saw the chapter's data read, and only the planted file is out.
-    The data dictionary: it reads more of data/ than a regional chapter (25 files against 23) for half the
-    CPU (no charts, no network layout)."""
-    import jupytext
-    from nbformat.v4 import new_code_cell
-
-    from analysis.build import kernels
-    from analysis.contract import env
-
-    monkeypatch.setenv(env.BOOK_BUILD, "1")
-    chapter = ROOT / "book" / "annexes" / "dictionnaire.md"
-    notebook = jupytext.read(chapter)
-    notebook.cells.append(new_code_cell("open('../../tests/conftest.py').close()"))
-    with kernels.WarmKernel(audit=ROOT) as kernel:
-        assert kernel.execute(chapter, notebook, 300) is not None
-    opened = kernel.opened[chapter]
-    assert "data/regions.csv" in opened
-    assert inputs.unlisted(opened, "book/annexes/dictionnaire.md") == ["tests/conftest.py"]
-
-
 def test_only_a_build_without_warnings_records_itself_clean(tmp_path):
     """`make book` builds incrementally only after a clean build: a page that warned is re-read next time."""
     import sys
