@@ -78,7 +78,9 @@ class _KeptClient(NotebookClient):
     new kernel client would wait, before the first cell, for a fifth of a second in which the kernel sends nothing
     (jupyter_client's wait_for_ready): a fifth of a second per notebook, without any work."""
 
-    warm: WarmKernel
+    def __init__(self, notebook, warm: WarmKernel, **options):
+        super().__init__(notebook, **options)
+        self.warm = warm
 
     async def async_start_new_kernel_client(self):
         if self.warm.kc is None:
@@ -112,11 +114,10 @@ class WarmKernel:
         if self.km is None:
             name = notebook.metadata.get("kernelspec", {}).get("name", "python3")
             self.km = AsyncKernelManager(kernel_name=name)
-        client = _KeptClient(notebook, km=self.km, record_timing=False,  # timings would change the cache key
+        client = _KeptClient(notebook, self, km=self.km, record_timing=False,  # timings would change the cache key
                              timeout=execution.get("timeout", timeout),
                              allow_errors=execution.get("allow_errors", allow_errors),
                              resources={"metadata": {"path": str(path.parent)}})
-        client.warm = self
 
         async def run(code: str, output_hook=lambda _: None) -> None:
             reply = await client.kc.execute_interactive(code, store_history=False, output_hook=output_hook,
