@@ -508,7 +508,8 @@ def _key_values(res: dict, table: Table, fields: set[str]) -> dict:
     kept = [f for f in res["schema"]["fields"] if f["name"] in fields]
     at = [table.names.index(f["name"]) for f in kept]
     rows = sorted({tuple(cells[i] for i in at) for _, cells in table.rows})
-    schema = {"fields": kept, **{k: v for k, v in res["schema"].items() if k == "missingValues"}}
+    missing = {"missingValues": res["schema"]["missingValues"]} if "missingValues" in res["schema"] else {}
+    schema = {"fields": kept, **missing}
     return {"name": res["name"], "data": [[f["name"] for f in kept], *map(list, rows)], "schema": schema}
 
 

@@ -594,7 +594,7 @@ def robustness_all(phase: str = MAIN_PHASE, data_dir: Path = data.DATA_DIR) -> p
 @lru_cache(maxsize=4)
 def _robustness_tables(phase: str, data_dir: Path) -> dict[str, pd.DataFrame]:
     """Each region's robustness table, computed once per record like `record` itself: `compare` and
-    `robustness_all`, on the same page, both need all six (about a third of that page's time). Only read."""
+    `robustness_all`, on the same page, both need all six (a tenth of that page's time each). Only read."""
     rec = record(data_dir)
     return {r.region_id: robustness_of(rec, r.region_id, phase) for r in regions(data_dir).itertuples()}
 
