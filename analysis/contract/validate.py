@@ -488,16 +488,15 @@ def reading_package(desc: dict, names: list[str], data_dir: Path, cleared: dict[
     table's descriptor again and reads all of its rows, only to collect those values."""
     from frictionless import Package
 
-    looked_up: dict[str, set[str]] = {}
-    for res in desc["resources"]:
-        for fk in res.get("schema", {}).get("foreignKeys", []) if res["name"] in names else []:
-            fields = fk["reference"]["fields"]
-            looked_up.setdefault(fk["reference"].get("resource") or res["name"], set()).update(
+    looked_up: dict[str, set[str]] = {}  # table pointed to -> the fields looked up in it
+    for res in (res for res in desc["resources"] if res["name"] in names):
+        for reference in (fk["reference"] for fk in res.get("schema", {}).get("foreignKeys", [])):
+            fields = reference["fields"]
+            looked_up.setdefault(reference.get("resource") or res["name"], set()).update(
                 [fields] if isinstance(fields, str) else fields)
-    cleared = cleared or {}
+    inline = {name: table for name, table in (cleared or {}).items() if name in looked_up and name not in names}
     reading = {**desc, "resources": [
-        _key_values(res, cleared[res["name"]], looked_up[res["name"]])
-        if res["name"] in cleared and res["name"] not in names else res
+        _key_values(res, inline[res["name"]], looked_up[res["name"]]) if res["name"] in inline else res
         for res in desc["resources"] if res["name"] in names or res["name"] in looked_up]}
     return Package.metadata_import(_transformed(reading), basepath=str(data_dir))
 
