@@ -102,20 +102,23 @@ def test_reexecution_finds_a_chapter_whose_outputs_change_and_one_that_reads_an_
     """Five chapters run again: steady, a clock, one that prints a set of strings in the order of the build's
     hash seed, one reading a listed input and one reading a file the list of inputs does not cover, through pandas
     as the chapters read the data; the clock, the set (run again under the check's seed) and the unlisted read are
-    reported, each once. (`make test` runs the same check on every chapter of the book.)"""
+    reported, each once. (`make test` runs the same check on every chapter of the book.) The checkout moved after
+    its build: its chapters run where they are now."""
     from analysis.build.determinism import reexecuted
 
     in_a_set = "print(list({'lanaudiere', 'mauricie', 'laurentides', 'bas-saint-laurent', 'cote-nord'}))"
     through_pandas = "import pandas\nprint(pandas.read_csv('notes.txt').columns[0])"
-    (tmp_path / "notes.txt").write_text("not an input", encoding="utf-8")
-    (tmp_path / "data").mkdir()
-    (tmp_path / "data" / "listed.csv").write_text("an input", encoding="utf-8")
-    cache = _cached_chapters(tmp_path, {"steady": ("print(sum(range(10)))", "45\n"),
+    built = tmp_path / "built"
+    (built / "data").mkdir(parents=True)
+    (built / "notes.txt").write_text("not an input", encoding="utf-8")
+    (built / "data" / "listed.csv").write_text("an input", encoding="utf-8")
+    _cached_chapters(built, {"steady": ("print(sum(range(10)))", "45\n"),
                                         "clock": ("import time\nprint(time.perf_counter_ns())", "52398127645\n"),
                                         "set": (in_a_set, python_output(in_a_set, int(env.BUILD_HASH_SEED))),
                                         "listed": ("print(open('data/listed.csv').read())", "an input\n"),
                                         "unlisted": (through_pandas, "not an input\n")})
-    problems, compared = reexecuted(cache, tmp_path, jobs=2)
+    moved = built.rename(tmp_path / "moved")
+    problems, compared = reexecuted(moved / "cache", moved, jobs=2)
     assert compared == 5 and len(problems) == 3
     assert problems[0].startswith("clock.ipynb: cell 0: outputs differ")
     assert problems[1].startswith("set.ipynb: cell 0: outputs differ")

@@ -88,6 +88,16 @@ def _outputs(cell) -> str:
     return json.dumps(cell.get("outputs", []), sort_keys=True, ensure_ascii=False)
 
 
+def _in_checkout(path: Path, root: Path) -> Path:
+    """Where a notebook the cache records is in the checkout at `root`. The cache keeps the absolute path of the
+    build that stored it, and its records still serve a checkout moved or copied since (they are matched on the
+    notebook's code): then the notebook is the file under `root` named by the longest tail of that path."""
+    if path.is_relative_to(root):
+        return path
+    return next((root.joinpath(*path.parts[i:]) for i in range(1, len(path.parts))
+                 if root.joinpath(*path.parts[i:]).is_file()), path)
+
+
 def reexecuted(cache_path: Path, root: Path, jobs: int = 2, timeout: int = 300) -> tuple[list[str], int]:
     """Run every notebook of the build's execution cache again, under an audit hook and the check's hash seed;
     (one line per chapter whose outputs differ or that read a file of `root` the list of inputs does not cover,
@@ -97,7 +107,7 @@ def reexecuted(cache_path: Path, root: Path, jobs: int = 2, timeout: int = 300) 
     from analysis.build import kernels  # Jupyter's modules load only to run chapters, not to compare two builds
 
     cache = get_cache(str(cache_path))
-    stored = [(Path(record.uri), cache.get_cache_bundle(record.pk).nb)
+    stored = [(_in_checkout(Path(record.uri), root), cache.get_cache_bundle(record.pk).nb)
               for record in sorted(cache.list_cache_records(), key=lambda r: r.uri)]
     fresh = []
     for _, nb in stored:
