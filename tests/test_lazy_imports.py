@@ -30,19 +30,20 @@ def _run(code: str) -> list[str]:
     return done.stdout.strip().splitlines()
 
 
-def test_a_page_without_charts_does_not_load_altair():
+def test_a_page_without_charts_does_not_load_altair_and_charts_imported_after_setup_get_the_theme():
+    """One interpreter for both: a page's first cell sets the book up; a chart-less page never loads Altair; a
+    page that imports the charts after its setup gets the book's theme and renderer."""
     code = ("import sys; from analysis.present import annexes, book, citation; "
-            "from analysis.contract import data; book.setup(); print('altair' in sys.modules)")
-    assert _run(code)[-1] == "False"
+            "from analysis.contract import data; book.setup(); print('altair' in sys.modules); "
+            f"from analysis.present import charts; {REPORT}")
+    without_charts, with_charts = _run(code)[-2:]
+    assert without_charts == "False"
+    assert json.loads(with_charts) == ["alliances", "offline", True]
 
 
-@pytest.mark.parametrize("code", [
-    # setup first, charts later
-    "from analysis.present import book; book.setup(); from analysis.present import charts; ",
-    "from analysis.present import chapter; chapter.book.setup(); ",  # a regional chapter
-])
-def test_a_page_with_charts_gets_the_book_theme_and_offline_renderer(code):
-    assert json.loads(_run(code + REPORT)[-1]) == ["alliances", "offline", True]
+def test_a_regional_chapter_gets_the_book_theme_and_offline_renderer():
+    assert json.loads(_run(f"from analysis.present import chapter; chapter.book.setup(); {REPORT}")[-1]) == [
+        "alliances", "offline", True]
 
 
 def test_charts_imported_first_keep_altairs_renderer_until_setup():
