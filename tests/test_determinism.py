@@ -113,10 +113,10 @@ def test_reexecution_finds_a_chapter_whose_outputs_change_and_one_that_reads_an_
     (built / "notes.txt").write_text("not an input", encoding="utf-8")
     (built / "data" / "listed.csv").write_text("an input", encoding="utf-8")
     _cached_chapters(built, {"steady": ("print(sum(range(10)))", "45\n"),
-                                        "clock": ("import time\nprint(time.perf_counter_ns())", "52398127645\n"),
-                                        "set": (in_a_set, python_output(in_a_set, int(env.BUILD_HASH_SEED))),
-                                        "listed": ("print(open('data/listed.csv').read())", "an input\n"),
-                                        "unlisted": (through_pandas, "not an input\n")})
+                             "clock": ("import time\nprint(time.perf_counter_ns())", "52398127645\n"),
+                             "set": (in_a_set, python_output(in_a_set, int(env.BUILD_HASH_SEED))),
+                             "listed": ("print(open('data/listed.csv').read())", "an input\n"),
+                             "unlisted": (through_pandas, "not an input\n")})
     moved = built.rename(tmp_path / "moved")
     problems, compared = reexecuted(moved / "cache", moved, jobs=2)
     assert compared == 5 and len(problems) == 3

@@ -94,8 +94,8 @@ def _in_checkout(path: Path, root: Path) -> Path:
     notebook's code): then the notebook is the file under `root` named by the longest tail of that path."""
     if path.is_relative_to(root):
         return path
-    return next((root.joinpath(*path.parts[i:]) for i in range(1, len(path.parts))
-                 if root.joinpath(*path.parts[i:]).is_file()), path)
+    tails = (root.joinpath(*path.parts[i:]) for i in range(1, len(path.parts)))
+    return next((tail for tail in tails if tail.is_file()), path)
 
 
 def reexecuted(cache_path: Path, root: Path, jobs: int = 2, timeout: int = 300) -> tuple[list[str], int]:
