@@ -123,12 +123,13 @@ unit:
 # The PDFs are printed here too, so the tests that read them (and the links to them) always run. After the
 # build the gates run two at a time, one per core (each one's output printed whole when it ends): the browser
 # checks, which print the PDFs on their visit of each page (one load of a page for both) and then run the
-# tests that read them, and the chapters run again for determinism; the other tests start when determinism
-# is done, and lint and what reads the PDFs (the links, the privacy scan) when the browser checks are.
+# tests that read them (the internal links and anchors of the book with its PDFs among them: make linkcheck's
+# check, so it is not run twice), and the chapters run again for determinism; the other tests start when
+# determinism is done, and lint and the privacy scan (which reads the PDFs) when the browser checks are.
 test: install browser-deps book
-	@echo "gates, two at a time: browser checks (printing the PDFs), determinism, tests, lint, links, privacy (each shown when it ends)"
+	@echo "gates, two at a time: browser checks (printing the PDFs, then links), determinism, tests, lint, privacy (each shown when it ends)"
 	@$(MAKE) --no-print-directory -j2 --output-sync=target GATES=1 browser-checks determinism-check pytest lint \
-	  linkcheck privacy-scan
+	  privacy-scan
 
 # GATES reaches the sub-make on its command line only: the tests' own commands never see it.
 unexport GATES
@@ -178,9 +179,11 @@ validate-restricted: install
 # Determinism, as make test checks it: every chapter the build executed is run again, in warm kernels, from the
 # notebook the build stored, and must give the same outputs, cell for cell (analysis/build/determinism.py); it
 # must open no file of the repository that analysis/build/inputs.py does not list (an audit hook records them).
+# Within make test the browser checks have the other core: one kernel runs every chapter, and a second one does
+# not pay its start and imports again.
 determinism-check:
 	@test -f $(HTML)/index.html || { echo "No book yet: run 'make book' first."; exit 1; }
-	@$(BIN)/python -m analysis reexecute _build/.jupyter_cache 2>&1 | $(LOG_FILTER)
+	@$(if $(GATES),BOOK_EXECUTION_JOBS=1) $(BIN)/python -m analysis reexecute _build/.jupyter_cache 2>&1 | $(LOG_FILTER)
 
 # The longer check: a second, cold build in its own folder must give the same files as the book-all build,
 # byte for byte, apart from the build date (analysis/build/determinism.py says what is masked).
@@ -192,9 +195,9 @@ determinism: book-all
 	  || { tail -40 $(DETERMINISM)/build.log; exit 1; }
 	@$(BIN)/python -m analysis compare-builds $(DETERMINISM)/_build/html $(HTML)
 
-# Within make test, the links and the privacy scan read the PDFs: they wait for them.
+# Within make test, the privacy scan reads the PDFs: it waits for them.
 ifdef GATES
-linkcheck privacy-scan: browser-checks
+privacy-scan: browser-checks
 endif
 
 # Internal links and anchors must resolve (exit 2 otherwise); external ones are listed, never fetched.

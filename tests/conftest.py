@@ -37,18 +37,39 @@ def pytest_collection(session):
         gc.enable()
 
 
+def in_browser_checks(path: Path) -> bool:
+    """Whether make test's browser checks (`--print-pdf`) collect this test file: the browser's tests and those
+    that read the PDFs name the mark or the fixture. Collecting the other files too took that process two
+    CPU-seconds, only to leave their tests out."""
+    text = path.read_text(encoding="utf-8")
+    return "mark.browser" in text or "printed_html" in text
+
+
+def pytest_ignore_collect(collection_path, config):
+    if (config.getoption("--print-pdf") and collection_path.suffix == ".py"
+            and collection_path.name.startswith("test_") and not in_browser_checks(collection_path)):
+        return True
+    return None
+
+
 def pytest_collection_modifyitems(items):
     """A test that reads the built book is marked `built` (`make test-fast` leaves those out), and one that reads
     its PDFs `pdf`. The browser's tests run first: make test's browser checks print the PDFs on their visit,
     then run the `pdf` tests in the same process. Next come the files with a test that starts processes
     (`spawns`: builds, kernels, interpreters), each file's tests in their order: pytest-xdist deals the files
-    out in that order, and a long one dealt last kept one worker busy alone."""
+    out in that order, and a long one dealt last kept one worker busy alone. A `browser` or `pdf` test in a file
+    the browser checks would not collect stops the run: it would run in neither half of make test."""
     for item in items:
         fixtures = getattr(item, "fixturenames", ())
         if "built_html" in fixtures:
             item.add_marker(pytest.mark.built)
         if "printed_html" in fixtures:
             item.add_marker(pytest.mark.pdf)
+        if (item.get_closest_marker("browser") or item.get_closest_marker("pdf")) and not in_browser_checks(
+                item.path):
+            raise pytest.UsageError(f"{item.nodeid}: a browser or PDF test in a file that names neither "
+                                    "`pytest.mark.browser` nor `printed_html`: make test's browser checks "
+                                    "would not collect it (tests/conftest.py, in_browser_checks)")
     spawning = {item.path for item in items if item.get_closest_marker("spawns")}
     items.sort(key=lambda item: (item.get_closest_marker("browser") is None, item.path not in spawning))
 

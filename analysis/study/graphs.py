@@ -206,8 +206,10 @@ def graph(rec: Record, region_id: str, phase: str | None = MAIN_PHASE,
 
 def _attrs(frame: pd.DataFrame, names: list[str]) -> list[dict]:
     """Each row's graph attributes as plain strings: GraphML and GEXF refuse missing values. Column by
-    column, not row by row: a ×100 record has thousands of ties per graph."""
-    columns = [frame[n].astype("string").fillna("").tolist() if n in frame else [""] * len(frame) for n in names]
+    column, not row by row: a ×100 record has thousands of ties per graph. The cells are read as Python
+    values (the columns are text already): converting each column through pandas took eight times as long."""
+    columns = [[v if isinstance(v, str) else "" if pd.isna(v) else str(v) for v in frame[n].tolist()]
+               if n in frame else [""] * len(frame) for n in names]
     return [dict(zip(names, cells, strict=True)) for cells in zip(*columns, strict=True)]
 
 
