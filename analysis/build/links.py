@@ -66,16 +66,26 @@ def internal_problems(root: Path) -> list[str]:
     """`page:line: broken link ADDRESS (why)` for every internal address that does not resolve."""
     root = Path(root).resolve()
     problems = []
+    resolved: dict[tuple[Path, str], tuple[Path, bool]] = {}  # the pages link the same theme and sidebar files
+
+    def target_of(page: Path, path: str) -> tuple[Path, bool]:
+        """The file `path` names from `page` (a folder: its index.html; none: the page), and whether it exists."""
+        key = (page.parent, path) if path else (page, path)
+        if key not in resolved:
+            target = (page.parent / unquote(path)).resolve() if path else page.resolve()
+            if target.is_dir():
+                target = target / "index.html"
+            resolved[key] = target, target.exists()
+        return resolved[key]
+
     for page in pages(root):
         rel = page.relative_to(root).as_posix()
         for line, address in _parse(page.resolve()).refs:
             if is_external(address) or address.startswith(("javascript:", "data:")):
                 continue
             parsed = urlparse(address)
-            target = (page.parent / unquote(parsed.path)).resolve() if parsed.path else page.resolve()
-            if target.is_dir():
-                target = target / "index.html"
-            if not target.exists():
+            target, exists = target_of(page, parsed.path)
+            if not exists:
                 shown = target.relative_to(root) if target.is_relative_to(root) else target
                 problems.append(f"{rel}:{line}: broken link {address} (no file {shown})")
                 continue
