@@ -33,17 +33,18 @@ def _export(app, exception) -> None:
     key = inputs.fingerprint(Path(app.confdir))
     if _key(outdir) == key:
         return
-    from analysis.build import export as networks
     from analysis.build import qdc
-    from analysis.present import diagram  # the network download folder is defined with the links to it
+    from analysis.contract.paths import NETWORKS_DOWNLOAD_DIR
 
     public = Path(app.confdir) / PUBLIC_HTML
     # Only a restricted edition copies: a second public build (make determinism) must make its own, to compare.
     if env.interviews_dir() and public.resolve() != outdir.resolve() and _key(public) == key:
-        shutil.copytree(public / diagram.DOWNLOAD_DIR, outdir / diagram.DOWNLOAD_DIR, dirs_exist_ok=True)
+        shutil.copytree(public / NETWORKS_DOWNLOAD_DIR, outdir / NETWORKS_DOWNLOAD_DIR, dirs_exist_ok=True)
         shutil.copyfile(public / qdc.DOWNLOAD_PATH, outdir / qdc.DOWNLOAD_PATH)
     else:
-        networks.export_all(outdir / diagram.DOWNLOAD_DIR)
+        from analysis.build import export as networks  # the graphs, layouts and charts: only to export
+
+        networks.export_all(outdir / NETWORKS_DOWNLOAD_DIR)
         qdc.write(outdir / qdc.DOWNLOAD_PATH)
     (outdir / STAMP_NAME).write_text(key + "\n")
 

@@ -13,7 +13,7 @@ import pytest
 
 from analysis.build import export
 from analysis.build.cli import main
-from analysis.contract import data, labels
+from analysis.contract import data, labels, paths
 from analysis.present import charts, diagram, layout, tables
 from analysis.study import governance, graphs, statements
 from tests.conftest import HTML
@@ -726,7 +726,7 @@ def test_built_diagrams_hold_what_the_code_draws_now(built_html):
 def test_build_ships_every_region_download(built_html):
     for region_id in graphs.regions()["region_id"]:
         for suffix in diagram.EXPORT_FORMATS:
-            assert (HTML / diagram.DOWNLOAD_DIR / f"reseau-{region_id}{suffix}").stat().st_size > 0
+            assert (HTML / paths.NETWORKS_DOWNLOAD_DIR / f"reseau-{region_id}{suffix}").stat().st_size > 0
 
 
 RELIE = re.compile(r"relie\s+(\d+)\s+organisations.*?par\s+(\d+)\s+liens", re.S)

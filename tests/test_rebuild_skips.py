@@ -10,7 +10,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from analysis.contract.paths import VEGA_BUNDLE
+from analysis.contract.paths import NETWORKS_DOWNLOAD_DIR, VEGA_BUNDLE
 from tests.conftest import ROOT
 
 sys.path.insert(0, str(ROOT / "_ext"))
@@ -50,19 +50,18 @@ def test_a_restricted_edition_copies_the_downloads_the_public_book_made_from_the
                                                                                             monkeypatch):
     from analysis.build import qdc
     from analysis.contract import env
-    from analysis.present import diagram
 
     calls, key = exports
     checkout, public = tmp_path / "checkout", tmp_path / "checkout" / downloads.PUBLIC_HTML
-    (public / diagram.DOWNLOAD_DIR).mkdir(parents=True)
-    (public / diagram.DOWNLOAD_DIR / "reseau-x.csv").write_text("source,target\n", encoding="utf-8")
+    (public / NETWORKS_DOWNLOAD_DIR).mkdir(parents=True)
+    (public / NETWORKS_DOWNLOAD_DIR / "reseau-x.csv").write_text("source,target\n", encoding="utf-8")
     (public / qdc.DOWNLOAD_PATH).write_text("<CodeBook/>", encoding="utf-8")
     (public / downloads.STAMP_NAME).write_text("abc\n")
     monkeypatch.setenv(env.INTERVIEWS_DIR, str(tmp_path / "entrevues"))
     edition = tmp_path / "edition" / "_build" / "html"
     downloads._export(_app(edition, checkout), None)
     assert calls == []
-    assert (edition / diagram.DOWNLOAD_DIR / "reseau-x.csv").read_text(encoding="utf-8") == "source,target\n"
+    assert (edition / NETWORKS_DOWNLOAD_DIR / "reseau-x.csv").read_text(encoding="utf-8") == "source,target\n"
     assert (edition / qdc.DOWNLOAD_PATH).read_text(encoding="utf-8") == "<CodeBook/>"
     key[0] = "def"  # the public book is older than the inputs: the edition makes its own
     downloads._export(_app(edition, checkout), None)
@@ -76,10 +75,9 @@ def test_a_restricted_edition_copies_the_downloads_the_public_book_made_from_the
 
 def test_downloads_really_exported_on_the_first_build(tmp_path):
     from analysis.build import qdc
-    from analysis.present import diagram
 
     downloads._export(_app(tmp_path), None)
-    assert any((tmp_path / diagram.DOWNLOAD_DIR).iterdir())
+    assert any((tmp_path / NETWORKS_DOWNLOAD_DIR).iterdir())
     assert (tmp_path / qdc.DOWNLOAD_PATH).stat().st_size > 0
 
 

@@ -16,14 +16,13 @@ import networkx as nx
 import pandas as pd
 from IPython.display import HTML, display
 
-from analysis.contract import data, labels, typography
+from analysis.contract import data, labels, paths, typography
 from analysis.present import book, charts, narrative, sources, tables
 from analysis.present.layout import HEADER, layout, level_label, sector_label, territory_names
 from analysis.study import graphs
 from analysis.study.graphs import LEVELS, SECTORS
 
 # Where the build writes each region's network files (analysis.build.export), for the download links.
-DOWNLOAD_DIR = "telechargements/reseaux"  # inside the built HTML; written by _ext/downloads.py
 EXPORT_FORMATS = {".graphml": "GraphML", ".gexf": "GEXF (Gephi)", "-noeuds.csv": "CSV des organisations",
                   "-liens.csv": "CSV des liens"}
 
@@ -358,7 +357,7 @@ def download_links(root: str, data_dir: Path = data.DATA_DIR) -> str:
     """An HTML table linking each region's exported files; `root` leads from the page to the HTML root."""
     rows = []
     for r in graphs.regions(data_dir).itertuples():
-        stem = f"{root}{DOWNLOAD_DIR}/reseau-{r.region_id}"
+        stem = f"{root}{paths.NETWORKS_DOWNLOAD_DIR}/reseau-{r.region_id}"
         cells = "".join(f'<td><a href="{stem}{suffix}" download aria-label="{label}, {r.name}">{label}</a></td>'
                         for suffix, label in EXPORT_FORMATS.items())
         rows.append(f"<tr><th scope='row'>{r.name}</th>{cells}</tr>")
