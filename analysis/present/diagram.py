@@ -22,7 +22,8 @@ from analysis.present.layout import HEADER, layout, level_label, sector_label, t
 from analysis.study import graphs
 from analysis.study.graphs import LEVELS, SECTORS
 
-# Where the build writes each region's network files (analysis.build.export), for the download links.
+# The files the build writes for each region (analysis.build.export, in paths.NETWORKS_DOWNLOAD_DIR), as the
+# download links name them.
 EXPORT_FORMATS = {".graphml": "GraphML", ".gexf": "GEXF (Gephi)", "-noeuds.csv": "CSV des organisations",
                   "-liens.csv": "CSV des liens"}
 
