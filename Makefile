@@ -140,9 +140,10 @@ pytest:
 
 # Every page in headless Chromium (tests/browser), in one process whose tabs share the browser; the PDFs that
 # are out of date are printed on the same visit of their page, after its checks. The tests that read the PDFs
-# (marked `pdf` by tests/conftest.py) come after them in the same process.
+# (marked `pdf` by tests/conftest.py) come after them in the same process. Within make test the other core runs
+# the other tests: one tab at a time, which costs less CPU than two.
 browser-checks:
-	$(BIN)/python -m pytest -m "browser or pdf" --print-pdf
+	$(BIN)/python -m pytest -m "browser or pdf" --print-pdf $(if $(GATES),--browser-tabs 1)
 
 # The printing itself, on the book as it is (make pdf builds it first).
 print-pdf:

@@ -21,6 +21,9 @@ HTML = Path(os.environ.get("BOOK_HTML", ROOT / "_build" / "html"))
 def pytest_addoption(parser):
     parser.addoption("--print-pdf", action="store_true",
                      help="the browser tests also print the out-of-date PDFs on their visit (make test)")
+    parser.addoption("--browser-tabs", type=int, default=2,
+                     help="pages the browser tests load and check at once (make test: 1, the other core runs "
+                          "the other tests)")
 
 
 @pytest.hookimpl(wrapper=True)

@@ -19,7 +19,6 @@ from analysis.build.pdf import ARGS, CHROMIUM, MISSING, OFFLINE, VIEWPORT, serve
 from tests.browser import axe
 
 FALLBACK = "details.chart-fallback > summary"
-CONCURRENT_PAGES = 2  # tabs at work at once: on two cores, a third brings nothing
 # V8 without its optimising compilers (Maglev, TurboFan): each page is a fresh context whose scripts, axe-core
 # included, run for a second or less, and compiling their hot functions anew in every page cost more CPU
 # than the optimised code saved (about a tenth of these tests' CPU). The code means the same.
@@ -160,7 +159,7 @@ class Browser:
     """Debian's headless Chromium, driven through an event loop of its own, with a few tabs in one browser context
     that go from page to page: a new tab costs a renderer process, and about a CPU-second per page."""
 
-    def __init__(self):
+    def __init__(self, tabs: int = 2):
         from playwright.async_api import async_playwright  # here: collecting make test-fast does not load it
 
         self._loop = asyncio.new_event_loop()
@@ -169,7 +168,7 @@ class Browser:
                                                                     args=[*ARGS, OFFLINE, UNOPTIMISED_JS]))
         self._context = self._run(self._browser.new_context(viewport=VIEWPORT))
         self._run(axe.install(self._context))
-        self._tabs = [self._run(self._context.new_page()) for _ in range(CONCURRENT_PAGES)]
+        self._tabs = [self._run(self._context.new_page()) for _ in range(tabs)]
 
     def _run(self, coroutine):
         return self._loop.run_until_complete(coroutine)
@@ -234,10 +233,13 @@ class Browser:
 
 
 @pytest.fixture(scope="session")
-def browser():
+def browser(request):
+    """Two tabs at work at once by default: on two cores, a third brings nothing. Within make test
+    (`--browser-tabs 1`) the other core runs the other tests, so a second tab makes nothing sooner, and one tab
+    does the same visits with less CPU (40.1 CPU-s against 42.5, browser tests alone, two pairs)."""
     if not Path(CHROMIUM).exists():
         pytest.fail(MISSING)
-    b = Browser()
+    b = Browser(request.config.getoption("--browser-tabs"))
     yield b
     b.close()
 
