@@ -159,7 +159,7 @@ class Browser:
     """Debian's headless Chromium, driven through an event loop of its own, with a few tabs in one browser context
     that go from page to page: a new tab costs a renderer process, and about a CPU-second per page."""
 
-    def __init__(self, tabs: int = 2):
+    def __init__(self, tabs: int):
         from playwright.async_api import async_playwright  # here: collecting make test-fast does not load it
 
         self._loop = asyncio.new_event_loop()
