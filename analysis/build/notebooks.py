@@ -29,9 +29,10 @@ import yaml
 
 from analysis.contract import env
 from analysis.contract.data import ROOT
+from analysis.contract.paths import DOWNLOADS
 from analysis.present import citation
 
-DOWNLOAD_DIR = "telechargements/notebooks"  # inside the built HTML
+DOWNLOAD_DIR = f"{DOWNLOADS}/notebooks"
 TIMEOUT = 300
 KERNEL = "python3"
 BIBLIOGRAPHY = ROOT / "book" / "references.bib"

@@ -41,9 +41,10 @@ import pikepdf
 
 from analysis.build import notebooks
 from analysis.contract.data import ROOT
+from analysis.contract.paths import DOWNLOADS
 from analysis.present import citation
 
-DOWNLOAD_DIR = "telechargements/pdf"  # inside the built HTML
+DOWNLOAD_DIR = f"{DOWNLOADS}/pdf"
 BOOK_NAME = "livre-complet.pdf"
 KEYS = ".pdf-keys.json"  # beside the built HTML (in _build): what each PDF was made from
 PRINT_JOBS = 2  # tabs printing at once: a page mostly waits on Chromium's layout, so two overlap on two cores

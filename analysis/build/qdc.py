@@ -18,12 +18,13 @@ import pandas as pd
 from analysis import __version__
 from analysis.contract import data, xsd
 from analysis.contract.data import DATA_DIR
+from analysis.contract.paths import DOWNLOADS
 from analysis.interviews.qdpx import SCHEMAS
 from analysis.present.palette import PALETTE
 
 NAMESPACE = "urn:QDA-XML:codebook:1.0"
 XSD = SCHEMAS / "Codebook.xsd"
-DOWNLOAD_PATH = "telechargements/grille-alliances.qdc"  # inside the built HTML; written by _ext/downloads.py
+DOWNLOAD_PATH = f"{DOWNLOADS}/grille-alliances.qdc"  # written by _ext/downloads.py
 GUID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://github.com/alliances-solidarite/edition-reproductible#codebook")
 ORIGIN = f"Alliances pour la solidarité — édition reproductible {__version__} (analysis.build.qdc)"
 # One colour per dimension: the colour-blind palette, plus a neutral grey for the ninth dimension.

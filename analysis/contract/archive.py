@@ -17,8 +17,8 @@ from pathlib import Path
 
 from analysis.contract import dictionary
 from analysis.contract.data import DATA_DIR, DESCRIPTOR, ROOT, descriptor
+from analysis.contract.paths import DOWNLOADS
 
-DOWNLOAD_DIR = "telechargements"  # inside the built HTML; written by _ext/reproduction.py
 LICENCE = ROOT / "LICENSE-CC-BY-4.0.md"
 DICTIONARY_NAME = "dictionnaire.csv"
 EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest date a zip can hold: no build time leaks into the bytes
@@ -32,7 +32,7 @@ def stem(data_dir: Path = DATA_DIR) -> str:
 
 def download_path(data_dir: Path = DATA_DIR) -> str:
     """Where the zip sits in the built HTML."""
-    return f"{DOWNLOAD_DIR}/{stem(data_dir)}.zip"
+    return f"{DOWNLOADS}/{stem(data_dir)}.zip"  # written by _ext/reproduction.py
 
 
 def dictionary_csv(data_dir: Path = DATA_DIR) -> bytes:
