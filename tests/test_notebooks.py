@@ -106,3 +106,24 @@ def test_a_downloaded_notebook_reruns_with_nbconvert_where_the_download_menu_put
     assert [o for o in outputs if o["output_type"] == "error"] == []
     shown = "".join(o.get("data", {}).get("text/html", "") for o in outputs)
     assert "class='constat-enonce'" in shown and "class='constat-source'" in shown
+
+
+@pytest.mark.spawns
+def test_charts_started_in_the_painter_process_are_the_ones_drawn_here():
+    """A build draws the notebooks' charts in a process of its own (vl-convert holds the GIL while it draws): the
+    same PNG as drawn in this process, a chart as wide as its container given the notebooks' width."""
+    import json
+    import struct
+
+    from analysis.present.charts import NOTEBOOK_WIDTH
+
+    spec = json.dumps({"data": {"values": [{"n": 1}, {"n": 3}]}, "mark": "bar", "width": "container",
+                       "encoding": {"x": {"field": "n", "type": "quantitative"}}})
+    markup = f'<script type="application/json" id="c-spec" class="altair-spec">{spec}</script>'
+    cell = nbformat.v4.new_code_cell(outputs=[nbformat.v4.new_output("display_data", {"text/html": markup})])
+    notebooks.draw_charts([nbformat.v4.new_notebook(cells=[cell])])
+    assert spec in notebooks._DRAWN
+    png = notebooks._png(spec)
+    assert png == notebooks._draw(spec, NOTEBOOK_WIDTH)
+    width = struct.unpack(">I", png[16:20])[0]  # the PNG header's width, in pixels
+    assert NOTEBOOK_WIDTH <= width < NOTEBOOK_WIDTH + 100  # the plot's width, plus its axis and padding

@@ -19,9 +19,10 @@ from __future__ import annotations
 import base64
 import html
 import json
+import multiprocessing
 import os
 import re
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from functools import lru_cache
 from pathlib import Path
 
@@ -257,41 +258,51 @@ def _markup(output: dict) -> str | None:
     return "".join(markup) if isinstance(markup, list) else markup
 
 
-def _draw(spec: str) -> bytes:
-    """A chart as a PNG drawn from its Vega-Lite spec (the JSON text of the page's altair-spec script)."""
+def _draw(spec: str, width: int) -> bytes:
+    """A chart as a PNG drawn from its Vega-Lite spec (the JSON text of the page's altair-spec script); a chart as
+    wide as its container gets `width`."""
     import vl_convert  # only for a page that draws a chart
-
-    from analysis.present import charts  # Altair, like vl_convert, only for a page with a chart
 
     chart = _chart(spec)
     if chart.get("width") == "container":
-        chart["width"] = charts.NOTEBOOK_WIDTH
+        chart["width"] = width
     return vl_convert.vegalite_to_png(chart, scale=1)
 
 
-# Charts drawn, or being drawn, by spec: vl-convert lets go of the GIL while it draws (about a tenth of a
-# CPU-second a chart), so a build that starts them as soon as the chapters have run draws them on the core
-# its one-page-at-a-time reading and writing leaves idle. The KEPT_CHARTS started last are kept.
+def _notebook_width() -> int:
+    from analysis.present.charts import NOTEBOOK_WIDTH  # Altair, like vl_convert, only for a page with a chart
+
+    return NOTEBOOK_WIDTH
+
+
+# Charts drawn, or being drawn, by spec. vl-convert holds the GIL while it draws (about a tenth of a CPU-second a
+# chart; a thread drawing left the build's own thread a tenth of a core), so a build draws them in a process of
+# its own, started with the first chart: as soon as the chapters have run, on the core that the build's
+# one-page-at-a-time reading and writing leave idle. The KEPT_CHARTS started last are kept.
 _DRAWN: dict[str, Future] = {}
-_PAINTERS = ThreadPoolExecutor(os.cpu_count() or 1, thread_name_prefix="charts")
 KEPT_CHARTS = 512
 
 
+@lru_cache(maxsize=1)
+def _painter() -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+
+
 def draw_charts(executed_notebooks) -> None:
-    """Start drawing every chart of these notebooks, one per core at a time, and return: `_png` waits for
-    the one it needs."""
+    """Start drawing every chart of these notebooks, in the painter process, and return: `_png` waits for the
+    one it needs."""
     specs = {found.group(1) for notebook in executed_notebooks for cell in notebook.cells
              if cell.cell_type == "code" for output in cell.get("outputs", [])
              if (found := _SPEC.search(_markup(output) or ""))}
     for spec in sorted(specs - set(_DRAWN)):
-        _DRAWN[spec] = _PAINTERS.submit(_draw, spec)
+        _DRAWN[spec] = _painter().submit(_draw, spec, _notebook_width())
         if len(_DRAWN) > KEPT_CHARTS:
             del _DRAWN[next(iter(_DRAWN))]
 
 
 def _png(spec: str) -> bytes:
     if spec not in _DRAWN:
-        return _draw(spec)
+        return _draw(spec, _notebook_width())
     return _DRAWN[spec].result()
 
 
