@@ -2,6 +2,8 @@
 
 The bundle comes from vl-convert (pinned in requirements.lock) and is written once into
 _static/; the chapters' "offline" Altair renderer (analysis.present.charts) calls the global vegaEmbed.
+It is written in the painter process (analysis.build.painter) while the build sets up and runs the chapters,
+and is there before the first page is written (each page names it with a checksum of the file).
 """
 
 from __future__ import annotations
@@ -21,29 +23,35 @@ def stamp() -> str:
     return f"/* vl-convert-python {version('vl-convert-python')}, altair {version('altair')} */\n"
 
 
-def _write_bundle(app) -> None:
-    if app.builder.format != "html":
-        return
-    first_line = stamp()
-    target = Path(app.outdir) / "_static" / VEGA_BUNDLE
+def stale(outdir: Path) -> Path | None:
+    """Where the bundle goes, or None when the one there names the same versions (bundling costs about two
+    CPU-seconds)."""
+    target = Path(outdir) / "_static" / VEGA_BUNDLE
     if target.exists():
         with target.open(encoding="utf-8") as fh:
-            if fh.readline() == first_line:
-                return  # bundling costs about a second: skip when up to date
-    import vl_convert as vlc
-    from altair.utils._importers import vl_version_for_vl_convert
-
-    vl_version = vl_version_for_vl_convert()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    bundle = vlc.javascript_bundle(vl_version=vl_version)
-    # The IIFE keeps the bundle's top-level consts out of the page's global scope.
-    target.write_text(first_line + "(function () {\n" + bundle + "\n})();\n", encoding="utf-8")
+            if fh.readline() == stamp():
+                return None
+    return target
 
 
 def setup(app):
+    from analysis.build import painter
+
     # Kernels started by this build inherit the variable and pick the offline renderer.
     os.environ[env.BOOK_BUILD] = "1"
-    app.connect("builder-inited", _write_bundle)
+    bundling = []
+
+    def start(app) -> None:
+        if app.builder.format == "html" and (target := stale(app.outdir)):
+            bundling.append(painter.submit(painter.write_bundle, target, stamp()))
+
+    def written(*_) -> None:  # its error, if any, stops the build here
+        while bundling:
+            bundling.pop().result()
+
+    app.connect("builder-inited", start)
+    app.connect("write-started", written)
+    app.connect("build-finished", written)  # a build stopped before writing still waits for it
     # Deferred: the page is parsed and shown while the bundle (900 kB) compiles, not after; it runs before
     # DOMContentLoaded, on which the charts' own scripts wait when vegaEmbed is not there yet.
     app.add_js_file(VEGA_BUNDLE, loading_method="defer")

@@ -110,11 +110,13 @@ def test_a_downloaded_notebook_reruns_with_nbconvert_where_the_download_menu_put
 
 @pytest.mark.spawns
 def test_charts_started_in_the_painter_process_are_the_ones_drawn_here():
-    """A build draws the notebooks' charts in a process of its own (vl-convert holds the GIL while it draws): the
-    same PNG as drawn in this process, a chart as wide as its container given the notebooks' width."""
+    """A build draws the notebooks' charts in a process of its own (analysis.build.painter: vl-convert holds the
+    GIL): the same PNG as drawn in this process, a chart as wide as its container given the notebooks' width; a
+    job's error reaches the build."""
     import json
     import struct
 
+    from analysis.build import painter
     from analysis.present.charts import NOTEBOOK_WIDTH
 
     spec = json.dumps({"data": {"values": [{"n": 1}, {"n": 3}]}, "mark": "bar", "width": "container",
@@ -124,6 +126,8 @@ def test_charts_started_in_the_painter_process_are_the_ones_drawn_here():
     notebooks.draw_charts([nbformat.v4.new_notebook(cells=[cell])])
     assert spec in notebooks._DRAWN
     png = notebooks._png(spec)
-    assert png == notebooks._draw(spec, NOTEBOOK_WIDTH)
+    assert png == painter.draw_png(spec, NOTEBOOK_WIDTH)
     width = struct.unpack(">I", png[16:20])[0]  # the PNG header's width, in pixels
     assert NOTEBOOK_WIDTH <= width < NOTEBOOK_WIDTH + 100  # the plot's width, plus its axis and padding
+    with pytest.raises(json.JSONDecodeError):
+        painter.submit(painter.draw_png, "{not a spec", NOTEBOOK_WIDTH).result()

@@ -18,16 +18,15 @@ from __future__ import annotations
 
 import base64
 import html
-import json
-import multiprocessing
 import os
 import re
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future
 from functools import lru_cache
 from pathlib import Path
 
 import yaml
 
+from analysis.build import painter
 from analysis.contract import env
 from analysis.contract.data import ROOT
 from analysis.contract.paths import DOWNLOADS
@@ -248,44 +247,21 @@ def _published(href: str, docname: str) -> str:
     return site() + target + (f"#{anchor}" if anchor else "")
 
 
-def _chart(spec: str) -> dict:
-    """The Vega-Lite spec held in a page's altair-spec script."""
-    return json.loads(spec.replace("<\\/", "</"))
-
-
 def _markup(output: dict) -> str | None:
     markup = output.get("data", {}).get("text/html")
     return "".join(markup) if isinstance(markup, list) else markup
 
 
-def _draw(spec: str, width: int) -> bytes:
-    """A chart as a PNG drawn from its Vega-Lite spec (the JSON text of the page's altair-spec script); a chart as
-    wide as its container gets `width`."""
-    import vl_convert  # only for a page that draws a chart
-
-    chart = _chart(spec)
-    if chart.get("width") == "container":
-        chart["width"] = width
-    return vl_convert.vegalite_to_png(chart, scale=1)
-
-
 def _notebook_width() -> int:
-    from analysis.present.charts import NOTEBOOK_WIDTH  # Altair, like vl_convert, only for a page with a chart
+    from analysis.present.charts import NOTEBOOK_WIDTH  # Altair only for a page with a chart
 
     return NOTEBOOK_WIDTH
 
 
-# Charts drawn, or being drawn, by spec. vl-convert holds the GIL while it draws (about a tenth of a CPU-second a
-# chart; a thread drawing left the build's own thread a tenth of a core), so a build draws them in a process of
-# its own, started with the first chart: as soon as the chapters have run, on the core that the build's
-# one-page-at-a-time reading and writing leave idle. The KEPT_CHARTS started last are kept.
+# Charts drawn, or being drawn, by spec: a build starts them as soon as the chapters have run, in the painter
+# process (analysis.build.painter). The KEPT_CHARTS started last are kept.
 _DRAWN: dict[str, Future] = {}
 KEPT_CHARTS = 512
-
-
-@lru_cache(maxsize=1)
-def _painter() -> ProcessPoolExecutor:
-    return ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
 
 
 def draw_charts(executed_notebooks) -> None:
@@ -295,14 +271,14 @@ def draw_charts(executed_notebooks) -> None:
              if cell.cell_type == "code" for output in cell.get("outputs", [])
              if (found := _SPEC.search(_markup(output) or ""))}
     for spec in sorted(specs - set(_DRAWN)):
-        _DRAWN[spec] = _painter().submit(_draw, spec, _notebook_width())
+        _DRAWN[spec] = painter.submit(painter.draw_png, spec, _notebook_width())
         if len(_DRAWN) > KEPT_CHARTS:
             del _DRAWN[next(iter(_DRAWN))]
 
 
 def _png(spec: str) -> bytes:
     if spec not in _DRAWN:
-        return _draw(spec, _notebook_width())
+        return painter.draw_png(spec, _notebook_width())
     return _DRAWN[spec].result()
 
 
@@ -313,7 +289,7 @@ def _reader_output(output: dict, docname: str) -> dict:
         return output
     spec = _SPEC.search(markup)
     if spec:
-        title = _chart(spec.group(1)).get("title")
+        title = painter.vega_lite(spec.group(1)).get("title")
         title = title.get("text") if isinstance(title, dict) else title
         title = title if isinstance(title, str) else " ".join(title or [])
         return {"output_type": "display_data", "metadata": {},
