@@ -43,7 +43,11 @@ def test_every_place_the_edition_appears_agrees_with_it():
 def test_the_changelog_has_no_unreleased_section_left_behind_a_release():
     # the versions page shows the changelog: an empty « Non publié » heading would be read as news
     text = release.CHANGELOG.read_text(encoding="utf-8")
-    assert release.UNRELEASED not in text or text.index(release.UNRELEASED) < text.index("## [")
+    if release.UNRELEASED in text:
+        unreleased = text.index(release.UNRELEASED)
+        first_release = re.search(r"^## \[\d", text, re.M).start()
+        assert unreleased < first_release, "the « Non publié » section comes before every released version"
+        assert "\n- " in text[unreleased:first_release], "an empty « Non publié » section"
 
 
 def test_a_release_turns_the_unreleased_section_into_a_dated_one_with_its_link():
