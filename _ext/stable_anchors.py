@@ -15,9 +15,14 @@ logger = logging.getLogger(__name__)
 
 
 def add_old_ids(doctree: nodes.Node, pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    """Give each node holding `new` the id `old` as well; return the pairs whose `new` is nowhere."""
+    """Give each node holding `new` the id `old` as well; return the pairs whose `new` is nowhere. An old anchor
+    that a section of the page carries again (a changelog's next « Non publié ») is left to that section: one id
+    is one place."""
+    ids = {i for node in doctree.findall(nodes.Element) for i in node.get("ids", [])}
     unresolved = []
     for old, new in pairs:
+        if old in ids:
+            continue
         holders = [node for node in doctree.findall(nodes.Element) if new in node.get("ids", [])]
         if not holders:
             unresolved.append((old, new))

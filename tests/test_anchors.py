@@ -42,6 +42,8 @@ def test_a_renamed_section_still_answers_to_its_old_anchor(built_html):
         for old, new in pairs:
             assert old in page.ids and new in page.ids, (docname, old, new)
             assert f"{docname}.html#{old}" in anchors.read(), "an old anchor stays in the registry"
+            if f'<section id="{old}">' in text:
+                continue  # a section of the page carries the old anchor again: the link lands there
             # the old id is written inside the element that carries the new one
             start = text.index(f'id="{new}"')
             assert text.index(f'id="{old}"') - start < 400, (docname, old, new)
@@ -54,9 +56,11 @@ def test_old_ids_are_added_to_the_node_that_carries_the_new_anchor():
     from stable_anchors import add_old_ids
 
     tree = nodes.section(ids=["nouveau-titre", "label-stable"])
-    tree += nodes.section(ids=["autre"])
-    unresolved = add_old_ids(tree, [("ancien-titre", "label-stable"), ("perdu", "absent")])
+    tree += nodes.section(ids=["autre", "revenu"])
+    unresolved = add_old_ids(tree, [("ancien-titre", "label-stable"), ("perdu", "absent"),
+                                    ("revenu", "label-stable")])
     assert tree["ids"] == ["nouveau-titre", "label-stable", "ancien-titre"]
+    assert tree.children[0]["ids"] == ["autre", "revenu"]  # an old anchor the page holds again stays where it is
     assert unresolved == [("perdu", "absent")]
 
 
