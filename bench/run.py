@@ -178,6 +178,15 @@ def edit_data(repo: Path) -> None:
     run([sys.executable, "-m", "analysis", "rehash", "data"], repo)
 
 
+PYTEST_SUMMARY = re.compile(r"^=* ?(\d+ (?:passed|failed|error).*?) in ([\d.]+)s", re.MULTILINE)
+
+
+def median_output(runs: list[tuple[Seconds, str]]) -> tuple[str, list[tuple[str, str]]]:
+    """The output of the median run (by wall-clock time), and the pytest summaries in it: (counts, seconds)."""
+    text = sorted(runs, key=lambda run: run[0])[len(runs) // 2][1]
+    return text, PYTEST_SUMMARY.findall(text)
+
+
 def slowest_tests(output: str) -> list[dict]:
     found = re.findall(r"^(\d+\.\d+)s (call|setup|teardown)\s+(\S+)", output, re.MULTILINE)
     return [{"seconds": float(s), "phase": phase, "test": name} for s, phase, name in found]
@@ -222,8 +231,7 @@ def measure(args) -> dict:
             tests.append(make(copy, "test", capture=True, check=False,
                               PYTEST_ARGS=f"{pytest_args()} --durations=15"))
             shutil.rmtree(copy.parent)
-        seconds, text = sorted(tests, key=lambda run: run[0])[len(tests) // 2]
-        passed = re.findall(r"^=* ?(\d+ (?:passed|failed|error).*?) in ([\d.]+)s", text, re.MULTILINE)
+        text, passed = median_output(tests)
         # make test runs pytest twice: the browser checks followed by the PDFs' tests, then the other tests
         runs = "; ".join(f"{n} in {s} s" for n, s in passed)
         out["make_test"] = {**figure([run[0] for run in tests]), "pytest_summary": runs or None,
@@ -237,8 +245,7 @@ def measure(args) -> dict:
         # In the built checkout, as a developer runs it again and again (the first run also compiles the tests'
         # bytecode); the median run's figures are kept, every run's time is listed.
         fast = [make(repo, "test-fast", capture=True, check=False) for _ in range(args.repeat)]
-        _, text = sorted(fast, key=lambda run: run[0])[len(fast) // 2]
-        passed = re.findall(r"^=* ?(\d+ (?:passed|failed|error).*?) in ([\d.]+)s", text, re.MULTILINE)
+        _, passed = median_output(fast)
         out["make_test_fast"] = {**figure([run[0] for run in fast]),
                                  "pytest_summary": passed[-1][0] if passed else None,
                                  "exit_code": max(run[0].returncode for run in fast)}
